@@ -1,0 +1,245 @@
+import { ConflictError } from './errors/conflict-error.js';
+import type { NoclobberError } from './errors/noclobber-error.js';
+import { TransientError } from './errors/transient-error.js';
+import type { Expect } from './expect.js';
+import type { Guard } from './guards.js';
+import { Locked } from './locked.js';
+import { normalizeExpect } from './normalize.js';
+import type { Op } from './ops.js';
+import { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js';
+import { type ResolvedRetry, type RetryOptions, resolveRetry } from './retry-policy.js';
+import { retrying } from './retrying.js';
+import type { Store, TransactOptions } from './store.js';
+import { Tx, txUpdateConflicts } from './tx.js';
+import type { Key, Row, Snapshot } from './types.js';
+import { runUpdate, type UpdateFn } from './update.js';
+
+/** Defaults for every call on a collection. */
+export interface CollectionOptions {
+  readonly retry?: RetryOptions;
+  /** Cap on one patch's (or value's) JSON size, checked before any I/O. Default 256 KiB. */
+  readonly maxPatchBytes?: number;
+  /** Default lock wait for `withLock` and escalated `update` attempts. Default 5000 ms. */
+  readonly lockTimeoutMs?: number;
+}
+
+/** Options of a single conditional write. */
+export interface WriteOptions<T> {
+  readonly expect?: Expect;
+  /** Retries transient failures only (a stale `expect` is never retried). */
+  readonly retry?: RetryOptions;
+  /** Runs once after the write commits. If it throws, the write stands and the error propagates. */
+  readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
+}
+
+/** Options of `update`. */
+export interface UpdateOptions<T> {
+  readonly retry?: RetryOptions;
+  /** Guards checked atomically with the final write. */
+  readonly where?: readonly Guard[];
+  readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
+}
+
+/** Options of `withLock`. */
+export interface WithLockOptions {
+  readonly lockTimeoutMs?: number;
+  /** Fail at once with `LockBusyError` instead of waiting. */
+  readonly nowait?: boolean;
+  /** Lease length for stores that lock by lease (DynamoDB, Redis). */
+  readonly leaseMs?: number;
+  readonly retry?: RetryOptions;
+}
+
+/** Options of `transact`. */
+export interface TransactCallOptions extends Pick<TransactOptions, 'isolation'> {
+  readonly retry?: RetryOptions;
+}
+
+const retryTransient = (e: NoclobberError) => e.retryable && !(e instanceof ConflictError);
+
+/**
+ * Versioned records over one store: every write is conditional and nothing is lost
+ * under concurrency. Three ways to write: `apply` (pushdown, no read), `update`
+ * (optimistic, re-runs your intent on conflict), `withLock` (pessimistic).
+ *
+ * @example
+ * ```ts
+ * const counters = collection(new SqliteStore(db, { table: 'counters', key: 'id' }));
+ * await counters.apply('hits', [inc('n', 1)]);                       // one statement
+ * await counters.update('hits', (v) => ({ ...v, n: v.n * 2 }));      // re-read + re-run on conflict
+ * ```
+ */
+export class Collection<T extends Row = Row> {
+  readonly store: Store<T>;
+  readonly #retry: RetryOptions | undefined;
+  readonly #maxPatchBytes: number;
+  readonly #lockTimeoutMs: number;
+
+  constructor(store: Store<T>, options: CollectionOptions = {}) {
+    this.store = store;
+    this.#retry = options.retry;
+    this.#maxPatchBytes = options.maxPatchBytes ?? DEFAULT_MAX_PATCH_BYTES;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 5000;
+  }
+
+  #policy(retry?: RetryOptions): ResolvedRetry {
+    return resolveRetry(this.#retry, retry);
+  }
+
+  async #committed(snap: Snapshot<T>, afterCommit?: (s: Snapshot<T>) => unknown): Promise<Snapshot<T>> {
+    if (afterCommit) await afterCommit(snap);
+    return snap;
+  }
+
+  /** Reads a record; undefined when it does not exist. */
+  get(key: Key): Promise<Snapshot<T> | undefined> {
+    return this.store.get(key);
+  }
+
+  /**
+   * Pushdown: applies ops in ONE conditional statement, without reading first.
+   * Commutative changes (increments, merges of disjoint keys) never conflict.
+   * @example
+   * ```ts
+   * await stacks.apply(slug, [merge('env_vars', { A: '1' })], { expect: { where: [field('status').ne('deleting')] } });
+   * ```
+   */
+  async apply(key: Key, ops: readonly Op[], options: WriteOptions<T> = {}): Promise<Snapshot<T>> {
+    const change = prepareOps(this.store.schema, key, ops, this.#maxPatchBytes);
+    const expect = normalizeExpect(options.expect);
+    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect }), retryTransient);
+    return this.#committed(snap, options.afterCommit);
+  }
+
+  /**
+   * Replaces the whole value. `expect` is required: name the version you read (or
+   * `{ exists: true }` to overwrite knowingly) — a blind overwrite is the bug this prevents.
+   * @example
+   * ```ts
+   * await docs.replace(id, edited, { expect: { version: snap.version } });
+   * ```
+   */
+  async replace(key: Key, value: T, options: WriteOptions<T> & { expect: Expect }): Promise<Snapshot<T>> {
+    const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
+    const expect = normalizeExpect(options.expect);
+    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect }), retryTransient);
+    return this.#committed(snap, options.afterCommit);
+  }
+
+  /**
+   * Creates a record that must not exist (`ConflictError` 'exists' otherwise).
+   * @example
+   * ```ts
+   * await accounts.create('a1', { id: 'a1', balance: 0 });
+   * ```
+   */
+  async create(key: Key, value: T, options: Omit<WriteOptions<T>, 'expect'> = {}): Promise<Snapshot<T>> {
+    const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
+    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect: { absent: true } }), retryTransient);
+    return this.#committed(snap, options.afterCommit);
+  }
+
+  /**
+   * Checked delete: fails loudly (`ConflictError` 'gone' / 'stale', `GuardError`) when
+   * nothing matched. Returns the deleted snapshot.
+   * @example
+   * ```ts
+   * await docs.delete(id, { expect: { version: snap.version } });
+   * ```
+   */
+  async delete(key: Key, options: WriteOptions<T> = {}): Promise<Snapshot<T>> {
+    const expect = normalizeExpect(options.expect ?? { exists: true });
+    const snap = await retrying(this.#policy(options.retry), () => this.store.delete(key, expect), retryTransient);
+    return this.#committed(snap, options.afterCommit);
+  }
+
+  /**
+   * Optimistic read-modify-write: reads a snapshot, runs your pure intent `fn`, writes
+   * conditioned on that snapshot's version; if the record moved, re-reads and re-runs
+   * `fn`. Validation in `fn` is never stale. `fn` may run several times: put side effects
+   * in `afterCommit`. After `escalateAfter` conflicts the remaining attempts take the
+   * store's lock, so a hot record cannot starve a writer. Errors thrown by `fn` are never
+   * retried.
+   * @example
+   * ```ts
+   * await products.update(id, (p) => {
+   *   if (p.stock < 1) throw new OutOfStock();
+   *   return { ...p, stock: p.stock - 1 };
+   * }, { afterCommit: (s) => emit('stock-changed', s) });
+   * ```
+   */
+  async update(key: Key, fn: UpdateFn<T>, options: UpdateOptions<T> = {}): Promise<Snapshot<T>> {
+    const snap = await runUpdate(this.store, key, fn, {
+      policy: this.#policy(options.retry),
+      where: options.where,
+      maxPatchBytes: this.#maxPatchBytes,
+      lockTimeoutMs: this.#lockTimeoutMs,
+    });
+    return this.#committed(snap, options.afterCommit);
+  }
+
+  /**
+   * Pessimistic: runs `fn` holding the record's lock (row lock `FOR UPDATE` with a lock
+   * timeout, SQLite `BEGIN IMMEDIATE`, or a fenced lease). Writes through `locked` are
+   * conditioned on the version read under the lock.
+   * @example
+   * ```ts
+   * await accounts.withLock('a1', async (locked) => {
+   *   await locked.apply([inc('balance', -5, { min: 0 })]);
+   * }, { lockTimeoutMs: 3000 });
+   * ```
+   */
+  withLock<R>(key: Key, fn: (locked: Locked<T>) => Promise<R>, options: WithLockOptions = {}): Promise<R> {
+    const policy = this.#policy(options.retry);
+    const lockOptions = {
+      lockTimeoutMs: options.lockTimeoutMs ?? this.#lockTimeoutMs,
+      nowait: options.nowait ?? false,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(policy.signal ? { signal: policy.signal } : {}),
+    };
+    return retrying(
+      policy,
+      () => this.store.lock(key, (session) => fn(new Locked(session, this.store.schema, key, this.#maxPatchBytes)), lockOptions),
+      (e) => e instanceof TransientError,
+    );
+  }
+
+  /**
+   * Runs `fn` as one transaction over several records: all writes commit or none do.
+   * The closure is re-run on transient failures (deadlock, serialization) and when
+   * `tx.update` finds a record moved, so keep it free of side effects (use
+   * `tx.afterCommit`).
+   * @example
+   * ```ts
+   * await accounts.transact(async (tx) => {
+   *   await tx.apply(from, [inc('balance', -amount, { min: 0 })]);
+   *   await tx.apply(to, [inc('balance', amount)]);
+   * });
+   * ```
+   */
+  transact<R>(fn: (tx: Tx<T>) => Promise<R>, options: TransactCallOptions = {}): Promise<R> {
+    const policy = this.#policy(options.retry);
+    const txOptions = { ...(options.isolation ? { isolation: options.isolation } : {}), ...(policy.signal ? { signal: policy.signal } : {}) };
+    return retrying(
+      policy,
+      async () => {
+        const callbacks: (() => unknown)[] = [];
+        const result = await this.store.transact((session) => fn(new Tx(session, this.store.schema, this.#maxPatchBytes, callbacks)), txOptions);
+        for (const cb of callbacks) await cb();
+        return result;
+      },
+      (e) => retryTransient(e) || txUpdateConflicts.has(e),
+    );
+  }
+}
+
+/**
+ * Wraps a store in a {@link Collection}.
+ * @example
+ * ```ts
+ * const stacks = collection(new SqliteStore(db, { table: 'stacks', key: 'slug', json: ['env_vars'] }));
+ * ```
+ */
+export function collection<T extends Row = Row>(store: Store<T>, options?: CollectionOptions): Collection<T> {
+  return new Collection(store, options);
+}

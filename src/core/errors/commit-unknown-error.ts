@@ -1,0 +1,20 @@
+import { NoclobberError } from './noclobber-error.js';
+
+/**
+ * The connection was lost while the commit was in flight: the write may or may not have
+ * happened. Never retried blindly; re-read the record (or use an idempotency key).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof CommitUnknownError) snapshot = await docs.get(id); // then decide
+ * ```
+ */
+export class CommitUnknownError extends NoclobberError {
+  readonly code = 'commit_unknown' as const;
+  readonly retryable = false;
+  readonly httpStatus = 503;
+
+  protected title(): string {
+    return 'The outcome of the commit is unknown';
+  }
+}

@@ -1,0 +1,29 @@
+export { applyOps, mergePatch } from './apply-ops.js';
+export {
+  Collection,
+  type CollectionOptions,
+  collection,
+  type TransactCallOptions,
+  type UpdateOptions,
+  type WithLockOptions,
+  type WriteOptions,
+} from './collection.js';
+export * from './errors/index.js';
+export { evaluateGuard, readPath } from './evaluate-guard.js';
+export type { Expect } from './expect.js';
+export { checkCaps, explainFailure, nextValue } from './explain-failure.js';
+export { type FieldGuards, field, type Guard, type GuardOp } from './guards.js';
+export { assertJson, cloneJson, isPlainObject, jsonBytes, jsonEqual } from './json.js';
+export { keyFields, keyString } from './key.js';
+export { Locked } from './locked.js';
+export { type Merge3Result, type MergeConflict, merge3 } from './merge3.js';
+export { normalizeExpect, normalizeOps } from './normalize.js';
+export { normalizeValue } from './normalize-value.js';
+export { add, type IncBounds, inc, merge, type NormalOp, type Op, remove, set, unset } from './ops.js';
+export { FORBIDDEN_KEYS, formatPath, keyProblem, type Path, parsePath } from './path.js';
+export { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js';
+export { backoffDelay, type ResolvedRetry, type RetryInfo, type RetryOptions, resolveRetry, retryPresets, sleep } from './retry-policy.js';
+export type { Change, LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from './store.js';
+export { Tx } from './tx.js';
+export type { JsonObject, JsonPrimitive, JsonValue, Key, KeyPart, Row, Snapshot } from './types.js';
+export type { UpdateFn } from './update.js';

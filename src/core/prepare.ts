@@ -1,0 +1,54 @@
+import { TooLargeError } from './errors/too-large-error.js';
+import { checkCaps } from './explain-failure.js';
+import { jsonBytes } from './json.js';
+import { keyFields } from './key.js';
+import { normalizeOps } from './normalize.js';
+import { normalizeValue } from './normalize-value.js';
+import type { Op } from './ops.js';
+import type { Change, StoreSchema } from './store.js';
+import type { Key, Row } from './types.js';
+
+/** Default cap on one patch's JSON size, checked before any I/O. */
+export const DEFAULT_MAX_PATCH_BYTES = 256 * 1024;
+
+/**
+ * Validates ops for `schema` and checks the patch's size before any I/O.
+ * @example
+ * ```ts
+ * const change = prepareOps(store.schema, 'k1', [inc('n', 1)], 65536);
+ * ```
+ */
+export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Change {
+  keyFields(schema, key);
+  const size = jsonBytes(ops);
+  if (size > maxPatchBytes) {
+    throw new TooLargeError(`The patch is ${size} bytes, over the ${maxPatchBytes} byte limit`, {
+      what: 'patch',
+      limitBytes: maxPatchBytes,
+      actualBytes: size,
+    });
+  }
+  return { ops: normalizeOps(ops, schema) };
+}
+
+/**
+ * Validates a whole value for `schema` and `key`, and checks field caps before any I/O.
+ * @example
+ * ```ts
+ * const change = prepareValue(store.schema, 'k1', { id: 'k1', n: 0 }, 65536);
+ * ```
+ */
+export function prepareValue(schema: StoreSchema, key: Key, value: unknown, maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Change & { value: Row } {
+  const normal = normalizeValue(schema, key, value);
+  const size = jsonBytes(normal);
+  if (size > maxPatchBytes) {
+    throw new TooLargeError(`The value is ${size} bytes, over the ${maxPatchBytes} byte limit`, {
+      what: 'patch',
+      limitBytes: maxPatchBytes,
+      actualBytes: size,
+    });
+  }
+  const tooLarge = checkCaps(schema, normal);
+  if (tooLarge) throw tooLarge;
+  return { value: normal };
+}

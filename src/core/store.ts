@@ -1,0 +1,106 @@
+import type { Expect } from './expect.js';
+import type { NormalOp } from './ops.js';
+import type { Key, Row, Snapshot } from './types.js';
+
+/**
+ * How a store's records are shaped: which fields form the key, which holds the version,
+ * and (optionally) which top-level fields exist, which hold JSON, and byte caps.
+ *
+ * @example
+ * ```ts
+ * const schema: StoreSchema = {
+ *   keyFields: ['slug'], versionField: 'version',
+ *   fields: ['slug', 'status', 'env_vars'], jsonFields: ['env_vars'],
+ *   maxBytes: { env_vars: 64 * 1024 },
+ * };
+ * ```
+ */
+export interface StoreSchema {
+  readonly keyFields: readonly string[];
+  readonly versionField: string;
+  /** Known top-level fields (key fields included, version excluded); absent = any. */
+  readonly fields?: readonly string[];
+  /** Fields holding JSON objects, the only ones nested paths may enter; absent = any. */
+  readonly jsonFields?: readonly string[];
+  /** Byte cap on a field's JSON text after the write, enforced in the same atomic step. */
+  readonly maxBytes?: Readonly<Record<string, number>>;
+}
+
+/** What a store can do, so the core can choose strategies. */
+export interface StoreCapabilities {
+  /** How `lock` excludes others: a row lock, a whole-database lock, a lease with fencing token, or an in-process mutex. */
+  readonly lock: 'row' | 'database' | 'lease' | 'mutex';
+}
+
+/** A change: validated ops, or a whole new value (key fields may be present; version is not). */
+export type Change = { readonly ops: readonly NormalOp[] } | { readonly value: Row };
+
+/**
+ * One conditional write. With `expect.absent` and a `value` it creates; otherwise the
+ * record must exist, and `expect` must hold, in the same atomic step as the write.
+ */
+export interface WriteCommand {
+  readonly key: Key;
+  readonly change: Change;
+  readonly expect: Expect;
+}
+
+/** Options for one transaction attempt. */
+export interface TransactOptions {
+  /** SQL isolation level; stores without levels ignore it. */
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readonly signal?: AbortSignal;
+}
+
+/** Options for one lock attempt. */
+export interface LockOptions {
+  /** How long to wait for the lock before `LockTimeoutError`. */
+  readonly lockTimeoutMs: number;
+  /** Fail at once with `LockBusyError` when the lock is held. */
+  readonly nowait: boolean;
+  /** For leases: how long the lease lasts before another holder may take it. */
+  readonly leaseMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Reads and conditional writes; what a store offers directly, in a transaction and under a lock. */
+export interface StoreSession<T extends Row = Row> {
+  /** The record, or undefined when it does not exist. */
+  get(key: Key): Promise<Snapshot<T> | undefined>;
+  /**
+   * One atomic conditional write. Returns the new snapshot. When nothing was written,
+   * throws the precise reason: `ConflictError` (stale / exists / gone), `GuardError`,
+   * `InvalidChangeError` (type mismatch), `TooLargeError` — never "0 rows" silently.
+   */
+  write(cmd: WriteCommand): Promise<Snapshot<T>>;
+  /** Checked delete: returns the deleted snapshot; fails loudly when nothing matched. */
+  delete(key: Key, expect: Expect): Promise<Snapshot<T>>;
+}
+
+/** A session holding the lock on one record. */
+export interface LockSession<T extends Row = Row> extends StoreSession<T> {
+  /** The record as read under the lock. */
+  readonly snapshot: Snapshot<T> | undefined;
+}
+
+/**
+ * The contract every database implements (one folder under `src/stores/`). It is small
+ * on purpose: `update`, retries, escalation and merging live in the core, written once.
+ * Each method makes ONE attempt and maps driver errors to the noclobber family
+ * (`TransientError`, `LockTimeoutError`, ...); the core decides what to retry.
+ *
+ * @example
+ * ```ts
+ * const accounts = collection(new SqliteStore(db, { table: 'accounts', key: 'id' }));
+ * ```
+ */
+export interface Store<T extends Row = Row> extends StoreSession<T> {
+  /** Short name of the database ('memory', 'sqlite', 'postgres', ...). */
+  readonly kind: string;
+  readonly schema: StoreSchema;
+  readonly capabilities: StoreCapabilities;
+  /** Runs `fn` in one transaction attempt: commit when it resolves, roll back when it throws. */
+  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R>;
+  /** Runs `fn` holding the lock on `key` (row lock, database lock or fenced lease). */
+  lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R>;
+}

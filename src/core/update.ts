@@ -1,0 +1,77 @@
+import { ConflictError } from './errors/conflict-error.js';
+import type { NoclobberError } from './errors/noclobber-error.js';
+import type { Guard } from './guards.js';
+import { cloneJson, jsonEqual } from './json.js';
+import { normalizeExpect } from './normalize.js';
+import { prepareValue } from './prepare.js';
+import type { ResolvedRetry } from './retry-policy.js';
+import { retrying, UserCodeError } from './retrying.js';
+import type { Store, StoreSession } from './store.js';
+import type { Key, Row, Snapshot } from './types.js';
+
+/**
+ * The caller's intent for `update`: a pure function from the current value to the next.
+ * It may validate and throw (never retried); it may run more than once.
+ */
+export type UpdateFn<T> = (value: T, snapshot: Snapshot<T>) => T | Promise<T>;
+
+interface UpdateRun {
+  readonly policy: ResolvedRetry;
+  readonly where: readonly Guard[] | undefined;
+  readonly maxPatchBytes: number;
+  readonly lockTimeoutMs: number;
+}
+
+async function attemptOnce<T extends Row>(
+  session: StoreSession<T>,
+  store: Store<T>,
+  key: Key,
+  snap: Snapshot<T> | undefined,
+  fn: UpdateFn<T>,
+  run: UpdateRun,
+): Promise<Snapshot<T>> {
+  if (!snap) throw new ConflictError('The record does not exist', { reason: 'gone', key });
+  let next: T;
+  try {
+    next = await fn(cloneJson(snap.value), snap);
+  } catch (e) {
+    throw new UserCodeError(e);
+  }
+  if (next === undefined || next === null) throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
+  const change = prepareValue(store.schema, key, next, run.maxPatchBytes);
+  if (jsonEqual(change.value, snap.value)) return snap;
+  const expect = normalizeExpect({ version: snap.version, ...(run.where ? { where: run.where } : {}) });
+  return session.write({ key, change, expect });
+}
+
+/**
+ * The optimistic update loop, written once for every store (see `Collection.update`).
+ * Retries stale conflicts and transient errors with full-jitter backoff; after
+ * `escalateAfter` stale conflicts, runs the remaining attempts under the store's lock.
+ * @example
+ * ```ts
+ * await runUpdate(store, key, (v) => ({ ...v, n: v.n + 1 }), { policy: resolveRetry(), where: undefined, maxPatchBytes: 1e6, lockTimeoutMs: 5000 });
+ * ```
+ */
+export function runUpdate<T extends Row>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
+  let conflicts = 0;
+  const lockOptions = { lockTimeoutMs: run.lockTimeoutMs, nowait: false, ...(run.policy.signal ? { signal: run.policy.signal } : {}) };
+  const shouldRetry = (e: NoclobberError) => {
+    if (e instanceof ConflictError) {
+      if (e.reason !== 'stale') return false;
+      conflicts++;
+      return true;
+    }
+    return e.retryable;
+  };
+  return retrying(
+    run.policy,
+    async () => {
+      if (conflicts >= run.policy.escalateAfter) {
+        return store.lock(key, (session) => attemptOnce(session, store, key, session.snapshot, fn, run), lockOptions);
+      }
+      return attemptOnce(store, store, key, await store.get(key), fn, run);
+    },
+    shouldRetry,
+  );
+}

@@ -1,0 +1,1 @@
+export { MemoryStore, type MemoryStoreConfig } from './memory-store.js';

@@ -1,0 +1,150 @@
+import { ConflictError } from '../../core/errors/conflict-error.js';
+import type { Expect } from '../../core/expect.js';
+import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
+import { cloneJson } from '../../core/json.js';
+import { keyFields, keyString } from '../../core/key.js';
+import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
+import { Mutex } from './mutex.js';
+
+/** How a {@link MemoryStore} is shaped. */
+export interface MemoryStoreConfig {
+  /** Key field, or fields for a composite key. Default `'id'`. */
+  readonly key?: string | readonly string[];
+  /** Version field name (only used in validation; memory versions are integers). Default `'version'`. */
+  readonly version?: string;
+  readonly fields?: readonly string[];
+  readonly json?: readonly string[];
+  readonly maxBytes?: Readonly<Record<string, number>>;
+}
+
+interface Entry {
+  readonly key: Key;
+  readonly version: number;
+  readonly value: Row;
+}
+
+type Table = Map<string, Entry>;
+
+function withoutNulls(v: Row): Row {
+  const out: Row = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = x;
+  return out;
+}
+
+/**
+ * The reference store: records in process memory, with exactly the semantics every
+ * database store must match (it decides each write with `explainFailure`). Writes,
+ * transactions and locks are serialised by one mutex; reads see committed data only.
+ * For tests and prototypes; nothing survives the process.
+ *
+ * @example
+ * ```ts
+ * const counters = collection(new MemoryStore({ key: 'id' }));
+ * await counters.create('c', { id: 'c', n: 0 });
+ * await counters.apply('c', [inc('n', 1)]);
+ * ```
+ */
+export class MemoryStore<T extends Row = Row> implements Store<T> {
+  readonly kind = 'memory';
+  readonly schema: StoreSchema;
+  readonly capabilities: StoreCapabilities = { lock: 'mutex' };
+  #table: Table = new Map();
+  readonly #mutex = new Mutex();
+
+  constructor(config: MemoryStoreConfig = {}) {
+    const keys = config.key === undefined ? ['id'] : typeof config.key === 'string' ? [config.key] : [...config.key];
+    this.schema = {
+      keyFields: keys,
+      versionField: config.version ?? 'version',
+      ...(config.fields ? { fields: [...config.fields] } : {}),
+      ...(config.json ? { jsonFields: [...config.json] } : {}),
+      ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
+    };
+  }
+
+  #snap(entry: Entry | undefined): Snapshot<T> | undefined {
+    return entry && { key: entry.key, version: String(entry.version), value: cloneJson(entry.value) as T };
+  }
+
+  #readIn(table: Table, key: Key): Snapshot<T> | undefined {
+    return this.#snap(table.get(keyString(this.schema, key)));
+  }
+
+  #writeIn(table: Table, cmd: WriteCommand): Snapshot<T> {
+    const id = keyString(this.schema, cmd.key);
+    const entry = table.get(id);
+    const current = this.#snap(entry);
+    const error = explainFailure(this.schema, cmd, current);
+    if (error) throw error;
+    const next = withoutNulls({ ...nextValue(cmd.change, current?.value ?? {}, cmd.key), ...keyFields(this.schema, cmd.key) });
+    const tooLarge = checkCaps(this.schema, next);
+    if (tooLarge) throw tooLarge;
+    const written: Entry = { key: cmd.key, version: (entry?.version ?? 0) + 1, value: next };
+    table.set(id, written);
+    return this.#snap(written) as Snapshot<T>;
+  }
+
+  #deleteIn(table: Table, key: Key, expect: Expect): Snapshot<T> {
+    const id = keyString(this.schema, key);
+    const current = this.#snap(table.get(id));
+    if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
+    const error = explainFailure(this.schema, { key, change: { ops: [] }, expect }, current);
+    if (error) throw error;
+    table.delete(id);
+    return current as Snapshot<T>;
+  }
+
+  #session(table: Table): StoreSession<T> {
+    return {
+      get: async (key) => this.#readIn(table, key),
+      write: async (cmd) => this.#writeIn(table, cmd),
+      delete: async (key, expect) => this.#deleteIn(table, key, expect),
+    };
+  }
+
+  async get(key: Key): Promise<Snapshot<T> | undefined> {
+    keyFields(this.schema, key);
+    return this.#readIn(this.#table, key);
+  }
+
+  async write(cmd: WriteCommand): Promise<Snapshot<T>> {
+    const release = await this.#mutex.acquire();
+    try {
+      return this.#writeIn(this.#table, cmd);
+    } finally {
+      release();
+    }
+  }
+
+  async delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
+    const release = await this.#mutex.acquire();
+    try {
+      return this.#deleteIn(this.#table, key, expect);
+    } finally {
+      release();
+    }
+  }
+
+  async #exclusive<R>(release: () => void, fn: (table: Table) => Promise<R>): Promise<R> {
+    try {
+      const working: Table = new Map(this.#table);
+      const result = await fn(working);
+      this.#table = working;
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  async transact<R>(fn: (session: StoreSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
+    const release = await this.#mutex.acquire();
+    return this.#exclusive(release, (table) => fn(this.#session(table)));
+  }
+
+  async lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
+    keyFields(this.schema, key);
+    const release = await this.#mutex.acquire({ timeoutMs: options.lockTimeoutMs, nowait: options.nowait });
+    return this.#exclusive(release, (table) => fn({ ...this.#session(table), snapshot: this.#readIn(table, key) }));
+  }
+}
