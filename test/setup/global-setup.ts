@@ -1,18 +1,34 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
+/** What a `test/setup/service-*.ts` module's `start()` returns. */
+export interface StartedService {
+  /** Values handed to tests with `inject(name)`; a service that could not start provides `<name>_unavailable` with the reason. */
+  readonly provide: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
 /**
- * Starts the real servers the suites need (each service registers itself here) and
- * passes their URLs to tests with `provide` / `inject`. Stops them on teardown.
+ * Starts every real server the suites need: each `test/setup/service-*.ts` exports
+ * `start()`. URLs reach tests through `provide` / `inject`; everything stops on teardown.
+ * `STORES=postgres,sqlite` limits which services start (names match the file suffix).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stops: (() => Promise<void>)[] = [];
-  const services = await import('./services.js');
-  for (const start of services.starters) {
-    const started = await start();
-    for (const [k, v] of Object.entries(started.provide)) project.provide(k as never, v as never);
-    stops.push(started.stop);
-  }
+  const wanted = process.env.STORES?.split(',').map((s) => s.trim());
+  const files = readdirSync(here).filter((f) => /^service-[a-z0-9-]+\.ts$/.test(f));
+  const started = await Promise.all(
+    files
+      .filter((f) => !wanted || wanted.includes(f.slice('service-'.length, -3)))
+      .map(async (f) => {
+        const mod = (await import(`./${f}`)) as { start(): Promise<StartedService> };
+        return mod.start();
+      }),
+  );
+  for (const s of started) for (const [k, v] of Object.entries(s.provide)) project.provide(k as never, v as never);
   return async () => {
-    for (const stop of stops.reverse()) await stop();
+    await Promise.all(started.map((s) => s.stop()));
   };
 }
