@@ -17,5 +17,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     globalSetup: ['test/setup/global-setup.ts'],
     pool: 'forks',
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

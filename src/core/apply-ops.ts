@@ -135,7 +135,7 @@ function parseOps(ops: readonly (Op | NormalOp)[]): NormalOp[] {
  * applyOps({ n: 1, tags: ['a'] }, [inc('n', 2), add('tags', 'b')]); // { n: 3, tags: ['a', 'b'] }
  * ```
  */
-export function applyOps<T extends Row>(value: T, ops: readonly (Op | NormalOp)[], options: { key?: Key } = {}): T {
+export function applyOps<T extends object>(value: T, ops: readonly (Op | NormalOp)[], options: { key?: Key } = {}): T {
   const root = cloneJson(value) as Obj;
   const key = options.key ?? '';
   for (const op of parseOps(ops)) applyOne(root, op, key);

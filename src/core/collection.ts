@@ -69,7 +69,7 @@ const retryTransient = (e: NoclobberError) => e.retryable && !(e instanceof Conf
  * await counters.update('hits', (v) => ({ ...v, n: v.n * 2 }));      // re-read + re-run on conflict
  * ```
  */
-export class Collection<T extends Row = Row> {
+export class Collection<T extends object = Row> {
   readonly store: Store<T>;
   readonly #retry: RetryOptions | undefined;
   readonly #maxPatchBytes: number;
@@ -240,6 +240,6 @@ export class Collection<T extends Row = Row> {
  * const stacks = collection(new SqliteStore(db, { table: 'stacks', key: 'slug', json: ['env_vars'] }));
  * ```
  */
-export function collection<T extends Row = Row>(store: Store<T>, options?: CollectionOptions): Collection<T> {
+export function collection<T extends object = Row>(store: Store<T>, options?: CollectionOptions): Collection<T> {
   return new Collection(store, options);
 }

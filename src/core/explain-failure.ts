@@ -58,8 +58,9 @@ export function nextValue(change: WriteCommand['change'], current: Row, key: Wri
  * if (err) throw err;
  * ```
  */
-export function explainFailure(schema: StoreSchema, cmd: WriteCommand, current: Snapshot | undefined): NoclobberError | undefined {
+export function explainFailure(schema: StoreSchema, cmd: WriteCommand, found: Snapshot<object> | undefined): NoclobberError | undefined {
   const { key, expect } = cmd;
+  const current = found as Snapshot<Row> | undefined;
   if (expect.absent) {
     return current ? new ConflictError('The record already exists', { reason: 'exists', key, actual: current.version, current }) : undefined;
   }

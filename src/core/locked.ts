@@ -18,7 +18,7 @@ import type { Key, Row, Snapshot } from './types.js';
  * });
  * ```
  */
-export class Locked<T extends Row> {
+export class Locked<T extends object> {
   readonly #session: LockSession<T>;
   readonly #schema: StoreSchema;
   readonly #key: Key;

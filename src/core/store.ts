@@ -64,7 +64,7 @@ export interface LockOptions {
 }
 
 /** Reads and conditional writes; what a store offers directly, in a transaction and under a lock. */
-export interface StoreSession<T extends Row = Row> {
+export interface StoreSession<T extends object = Row> {
   /** The record, or undefined when it does not exist. */
   get(key: Key): Promise<Snapshot<T> | undefined>;
   /**
@@ -78,7 +78,7 @@ export interface StoreSession<T extends Row = Row> {
 }
 
 /** A session holding the lock on one record. */
-export interface LockSession<T extends Row = Row> extends StoreSession<T> {
+export interface LockSession<T extends object = Row> extends StoreSession<T> {
   /** The record as read under the lock. */
   readonly snapshot: Snapshot<T> | undefined;
 }
@@ -94,7 +94,7 @@ export interface LockSession<T extends Row = Row> extends StoreSession<T> {
  * const accounts = collection(new SqliteStore(db, { table: 'accounts', key: 'id' }));
  * ```
  */
-export interface Store<T extends Row = Row> extends StoreSession<T> {
+export interface Store<T extends object = Row> extends StoreSession<T> {
   /** Short name of the database ('memory', 'sqlite', 'postgres', ...). */
   readonly kind: string;
   readonly schema: StoreSchema;

@@ -23,7 +23,7 @@ export const txUpdateConflicts: WeakSet<object> = new WeakSet();
  * });
  * ```
  */
-export class Tx<T extends Row> {
+export class Tx<T extends object> {
   readonly #session: StoreSession<T>;
   readonly #schema: StoreSchema;
   readonly #maxPatchBytes: number;

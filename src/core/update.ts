@@ -22,7 +22,7 @@ interface UpdateRun {
   readonly lockTimeoutMs: number;
 }
 
-async function attemptOnce<T extends Row>(
+async function attemptOnce<T extends object>(
   session: StoreSession<T>,
   store: Store<T>,
   key: Key,
@@ -53,7 +53,7 @@ async function attemptOnce<T extends Row>(
  * await runUpdate(store, key, (v) => ({ ...v, n: v.n + 1 }), { policy: resolveRetry(), where: undefined, maxPatchBytes: 1e6, lockTimeoutMs: 5000 });
  * ```
  */
-export function runUpdate<T extends Row>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
+export function runUpdate<T extends object>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
   let conflicts = 0;
   const lockOptions = { lockTimeoutMs: run.lockTimeoutMs, nowait: false, ...(run.policy.signal ? { signal: run.policy.signal } : {}) };
   const shouldRetry = (e: NoclobberError) => {

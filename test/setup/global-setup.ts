@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 /** What a `test/setup/service-*.ts` module's `start()` returns. */
@@ -23,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     files
       .filter((f) => !wanted || wanted.includes(f.slice('service-'.length, -3)))
       .map(async (f) => {
-        const mod = (await import(`./${f}`)) as { start(): Promise<StartedService> };
+        const mod = (await import(/* @vite-ignore */ pathToFileURL(join(here, f)).href)) as { start(): Promise<StartedService> };
         return mod.start();
       }),
   );

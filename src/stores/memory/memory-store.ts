@@ -45,7 +45,7 @@ function withoutNulls(v: Row): Row {
  * await counters.apply('c', [inc('n', 1)]);
  * ```
  */
-export class MemoryStore<T extends Row = Row> implements Store<T> {
+export class MemoryStore<T extends object = Row> implements Store<T> {
   readonly kind = 'memory';
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'mutex' };
