@@ -17,9 +17,10 @@ export { assertJson, cloneJson, isPlainObject, jsonBytes, jsonEqual } from './js
 export { keyFields, keyString } from './key.js';
 export { Locked } from './locked.js';
 export { type Merge3Result, type MergeConflict, merge3 } from './merge3.js';
+export { Mutex } from './mutex.js';
 export { normalizeExpect, normalizeOps } from './normalize.js';
 export { normalizeValue } from './normalize-value.js';
-export { add, type IncBounds, inc, merge, type NormalOp, type Op, remove, set, unset } from './ops.js';
+export { add, type IncBounds, inc, merge, type NormalOp, type Op, remove, type SetItem, set, unset } from './ops.js';
 export { FORBIDDEN_KEYS, formatPath, keyProblem, type Path, parsePath } from './path.js';
 export { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js';
 export { backoffDelay, type ResolvedRetry, type RetryInfo, type RetryOptions, resolveRetry, retryPresets, sleep } from './retry-policy.js';

@@ -2,7 +2,7 @@ import { InvalidChangeError } from './errors/invalid-change-error.js';
 import type { Expect } from './expect.js';
 import type { Guard, GuardOp } from './guards.js';
 import { assertJson, isPlainObject } from './json.js';
-import type { NormalOp, Op } from './ops.js';
+import type { NormalOp, Op, SetItem } from './ops.js';
 import { parsePath } from './path.js';
 import type { StoreSchema } from './store.js';
 
@@ -97,7 +97,7 @@ export function normalizeOps(ops: unknown, schema: StoreSchema): NormalOp[] {
         if (path.length === 1 && !isJsonField(schema, path[0] as string)) {
           throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not arrays`, { reason: 'type_mismatch', path });
         }
-        return { op: o.op, path, value: o.value };
+        return { op: o.op, path, value: o.value as SetItem };
     }
     return bad('Unknown op', 'bad_op', path);
   });

@@ -1,5 +1,8 @@
 import type { Path } from './path.js';
-import type { JsonObject, JsonPrimitive, JsonValue } from './types.js';
+import type { JsonObject, JsonValue } from './types.js';
+
+/** An item of an array used as a set: a string, number or boolean. */
+export type SetItem = string | number | boolean;
 
 /** Bounds for `inc`: the write fails with `GuardError` if the result would leave them. */
 export interface IncBounds {
@@ -27,8 +30,8 @@ export type Op =
   | { readonly op: 'unset'; readonly path: Path }
   | { readonly op: 'inc'; readonly path: Path; readonly by: number; readonly min?: number; readonly max?: number }
   | { readonly op: 'merge'; readonly path: Path; readonly value: JsonObject }
-  | { readonly op: 'add'; readonly path: Path; readonly value: JsonPrimitive }
-  | { readonly op: 'remove'; readonly path: Path; readonly value: JsonPrimitive };
+  | { readonly op: 'add'; readonly path: Path; readonly value: SetItem }
+  | { readonly op: 'remove'; readonly path: Path; readonly value: SetItem };
 
 /** An op after validation: the path parsed into segments. What stores receive. */
 export type NormalOp =
@@ -36,8 +39,8 @@ export type NormalOp =
   | { readonly op: 'unset'; readonly path: readonly string[] }
   | { readonly op: 'inc'; readonly path: readonly string[]; readonly by: number; readonly min?: number; readonly max?: number }
   | { readonly op: 'merge'; readonly path: readonly string[]; readonly value: JsonObject }
-  | { readonly op: 'add'; readonly path: readonly string[]; readonly value: JsonPrimitive }
-  | { readonly op: 'remove'; readonly path: readonly string[]; readonly value: JsonPrimitive };
+  | { readonly op: 'add'; readonly path: readonly string[]; readonly value: SetItem }
+  | { readonly op: 'remove'; readonly path: readonly string[]; readonly value: SetItem };
 
 /**
  * Writes a value at a path.
@@ -90,7 +93,7 @@ export function merge(path: Path, value: JsonObject): Op {
  * await products.apply(id, [add('metadata.mirrors', 'https://m2.example')]);
  * ```
  */
-export function add(path: Path, value: JsonPrimitive): Op {
+export function add(path: Path, value: SetItem): Op {
   return { op: 'add', path, value };
 }
 
@@ -101,6 +104,6 @@ export function add(path: Path, value: JsonPrimitive): Op {
  * await products.apply(id, [remove('metadata.mirrors', 'https://m2.example')]);
  * ```
  */
-export function remove(path: Path, value: JsonPrimitive): Op {
+export function remove(path: Path, value: SetItem): Op {
   return { op: 'remove', path, value };
 }

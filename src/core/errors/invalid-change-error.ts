@@ -10,7 +10,8 @@ export type InvalidChangeReason =
   | 'forbidden_key'
   | 'protected_field'
   | 'unknown_field'
-  | 'type_mismatch';
+  | 'type_mismatch'
+  | 'constraint';
 
 /** Payload of an {@link InvalidChangeError}. */
 export interface InvalidChangeErrorOptions extends NoclobberErrorOptions {

@@ -1,5 +1,5 @@
-import { LockBusyError } from '../../core/errors/lock-busy-error.js';
-import { LockTimeoutError } from '../../core/errors/lock-timeout-error.js';
+import { LockBusyError } from './errors/lock-busy-error.js';
+import { LockTimeoutError } from './errors/lock-timeout-error.js';
 
 /**
  * A FIFO async mutex with a wait timeout and a try-now mode.

@@ -1,0 +1,3 @@
+export { mapSqliteError } from './sqlite-errors.js';
+export { SqliteStore } from './sqlite-store.js';
+export type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';

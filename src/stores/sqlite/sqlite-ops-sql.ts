@@ -1,0 +1,215 @@
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
+import { isPlainObject } from '../../core/json.js';
+import type { NormalOp } from '../../core/ops.js';
+import { EACH_ELEMENT, ident, itemEquals, jsonPath, type Params } from './sqlite-sql.js';
+import type { Affinity } from './sqlite-store-config.js';
+
+/** What the planner knows of a column. */
+export interface SqliteColumn {
+  readonly name: string;
+  readonly json: boolean;
+  readonly affinity: Affinity;
+}
+
+/** The pushed-down form of an op list: CTE steps, SET clauses and the combined check. */
+export interface OpsPlan {
+  /** `WITH …` text (empty when no column is touched). */
+  readonly with: string;
+  /** `"col" = (SELECT cN FROM sK)` clauses. */
+  readonly sets: readonly string[];
+  /** True when every type check and bound held (use in WHERE). */
+  readonly ok: string;
+  /** The final SQL expression for a touched column. */
+  finalOf(column: string): string | undefined;
+}
+
+/**
+ * A scalar written into a non-JSON column must fit the column's affinity, or SQLite would
+ * silently convert it (5 into a TEXT column reads back as '5.0').
+ * @example
+ * ```ts
+ * checkAffinity({ name: 'title', json: false, affinity: 'text' }, 5); // throws type_mismatch
+ * ```
+ */
+export function checkAffinity(column: SqliteColumn, value: unknown): void {
+  if (value === null || column.json) return;
+  const fits =
+    typeof value === 'string' ? column.affinity === 'text' || column.affinity === 'blob' : typeof value === 'number' ? column.affinity !== 'text' : false;
+  if (!fits) {
+    throw new InvalidChangeError(`The ${column.affinity.toUpperCase()} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
+      reason: 'type_mismatch',
+      path: [column.name],
+    });
+  }
+}
+
+/** Expands a root merge into per-column ops, as RFC 7396 applies it field by field. */
+function expandRootMerge(ops: readonly NormalOp[], columns: ReadonlyMap<string, SqliteColumn>): NormalOp[] {
+  return ops.flatMap((op): NormalOp[] => {
+    if (op.op !== 'merge' || op.path.length > 0) return [op];
+    return Object.entries(op.value).map(([k, v]): NormalOp => {
+      if (v === null) return { op: 'unset', path: [k] };
+      if (isPlainObject(v) && columns.get(k)?.json) return { op: 'merge', path: [k], value: v };
+      return { op: 'set', path: [k], value: v };
+    });
+  });
+}
+
+/**
+ * Plans ops as a chain of MATERIALIZED CTE steps over the current row, so each step can
+ * refer to the previous value several times without the SQL growing exponentially, and
+ * the whole change is still ONE statement. Type mismatches and `inc` bounds become an
+ * `ok` flag the UPDATE's WHERE requires, so nothing is written when one fails.
+ *
+ * @example
+ * ```ts
+ * const plan = planOps(ops, columns, params, `"id" = @p0`, '"docs"');
+ * ```
+ */
+export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string, SqliteColumn>, p: Params, keyWhere: string, table: string): OpsPlan {
+  const ops = expandRootMerge(rawOps, columns);
+  const aliases = new Map<string, string>();
+  for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
+  if (aliases.size === 0) return { with: '', sets: [], ok: '1', finalOf: () => undefined };
+  const steps: string[] = [];
+  const cols = [...aliases.entries()];
+  steps.push(`s0 AS MATERIALIZED (SELECT ${cols.map(([c, a]) => `${ident(c)} AS ${a}`).join(', ')}, 1 AS ok FROM ${table} WHERE ${keyWhere})`);
+  const step = (alias: string, expr: string, check?: string) => {
+    const prev = `s${steps.length - 1}`;
+    const list = cols.map(([, a]) => (a === alias ? `${expr} AS ${a}` : a));
+    steps.push(`s${steps.length} AS MATERIALIZED (SELECT ${list.join(', ')}, ${check ? `(ok AND coalesce((${check}), 0))` : 'ok'} AS ok FROM ${prev})`);
+  };
+
+  for (const op of ops) {
+    const [name, ...rest] = op.path as [string, ...string[]];
+    const column = columns.get(name) as SqliteColumn;
+    const X = aliases.get(name) as string;
+    if (!column.json) {
+      planScalarColumn(op, column, X, p, step);
+      continue;
+    }
+    if (rest.length === 0) {
+      planWholeJson(op, X, p, step);
+      continue;
+    }
+    const jp = jsonPath(rest);
+    if (op.op !== 'unset' && op.op !== 'remove') {
+      step(X, `CASE WHEN ${X} IS NULL OR json_type(${X}) = 'null' THEN '{}' ELSE ${X} END`, `${X} IS NULL OR json_type(${X}) IN ('object','null')`);
+      for (let i = 1; i < rest.length; i++) {
+        const q = `'${jsonPath(rest.slice(0, i))}'`;
+        step(
+          X,
+          `CASE WHEN coalesce(json_type(${X}, ${q}), 'null') = 'null' THEN json_set(${X}, ${q}, json('{}')) ELSE ${X} END`,
+          `coalesce(json_type(${X}, ${q}), 'null') IN ('object','null')`,
+        );
+      }
+    }
+    const at = `'${jp}'`;
+    const type = `coalesce(json_type(${X}, ${at}), 'null')`;
+    switch (op.op) {
+      case 'set':
+        step(X, `json_set(${X}, ${at}, ${p.json(op.value)})`);
+        break;
+      case 'unset':
+        step(X, `json_remove(${X}, ${at})`);
+        break;
+      case 'inc': {
+        const n = `(coalesce(json_extract(${X}, ${at}), 0) + ${p.add(op.by)})`;
+        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+        break;
+      }
+      case 'merge':
+        step(
+          X,
+          `json_set(${X}, ${at}, json_patch(CASE WHEN json_type(${X}, ${at}) = 'object' THEN json_extract(${X}, ${at}) ELSE '{}' END, ${p.json(op.value)}))`,
+        );
+        break;
+      case 'add': {
+        const item = p.scalar(op.value);
+        step(
+          X,
+          `CASE WHEN ${type} = 'null' THEN json_set(${X}, ${at}, json_array(${item})) WHEN EXISTS (SELECT 1 FROM json_each(${X}, ${at}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, '${jp}[#]', ${p.scalar(op.value)}) END`,
+          `${type} IN ('array','null')`,
+        );
+        break;
+      }
+      case 'remove':
+        step(
+          X,
+          `CASE WHEN json_type(${X}, ${at}) = 'array' THEN json_set(${X}, ${at}, json((SELECT json_group_array(${EACH_ELEMENT} ORDER BY key) FROM json_each(${X}, ${at}) WHERE NOT ${itemEquals(p, op.value)}))) ELSE ${X} END`,
+          `${type} IN ('array','null')`,
+        );
+        break;
+    }
+  }
+  const last = `s${steps.length - 1}`;
+  return {
+    with: `WITH ${steps.join(',\n')}`,
+    sets: cols.map(([c, a]) => `${ident(c)} = (SELECT ${a} FROM ${last})`),
+    ok: `(SELECT ok FROM ${last})`,
+    finalOf: (c) => (aliases.has(c) ? `(SELECT ${aliases.get(c)} FROM ${last})` : undefined),
+  };
+}
+
+type Step = (alias: string, expr: string, check?: string) => void;
+
+function bounds(n: string, op: { min?: number; max?: number }, p: Params): string[] {
+  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`])];
+}
+
+function planScalarColumn(op: NormalOp, column: SqliteColumn, X: string, p: Params, step: Step): void {
+  switch (op.op) {
+    case 'set':
+      checkAffinity(column, op.value);
+      step(X, p.add(op.value));
+      return;
+    case 'unset':
+      step(X, 'NULL');
+      return;
+    case 'inc': {
+      if (column.affinity === 'text') {
+        throw new InvalidChangeError(`inc needs a number, and "${column.name}" is a TEXT column`, { reason: 'type_mismatch', path: op.path });
+      }
+      const n = `(coalesce(${X}, 0) + ${p.add(op.by)})`;
+      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      return;
+    }
+    default:
+      // normalizeOps already refuses merge/add/remove on scalar columns.
+      throw new InvalidChangeError(`${op.op} needs a JSON column`, { reason: 'type_mismatch', path: op.path });
+  }
+}
+
+function planWholeJson(op: NormalOp, X: string, p: Params, step: Step): void {
+  const type = `coalesce(json_type(${X}), 'null')`;
+  switch (op.op) {
+    case 'set':
+      step(X, p.json(op.value));
+      return;
+    case 'unset':
+      step(X, 'NULL');
+      return;
+    case 'inc': {
+      const n = `(coalesce(json_extract(${X}, '$'), 0) + ${p.add(op.by)})`;
+      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      return;
+    }
+    case 'merge':
+      step(X, `json_patch(CASE WHEN json_type(${X}) = 'object' THEN ${X} ELSE '{}' END, ${p.json(op.value)})`);
+      return;
+    case 'add':
+      step(
+        X,
+        `CASE WHEN ${type} = 'null' THEN json_array(${p.scalar(op.value)}) WHEN EXISTS (SELECT 1 FROM json_each(${X}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, '$[#]', ${p.scalar(op.value)}) END`,
+        `${type} IN ('array','null')`,
+      );
+      return;
+    case 'remove':
+      step(
+        X,
+        `CASE WHEN json_type(${X}) = 'array' THEN (SELECT json_group_array(${EACH_ELEMENT} ORDER BY key) FROM json_each(${X}) WHERE NOT ${itemEquals(p, op.value)}) ELSE ${X} END`,
+        `${type} IN ('array','null')`,
+      );
+      return;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Quotes an SQLite identifier.
+ * @example
+ * ```ts
+ * ident('my"table'); // '"my""table"'
+ * ```
+ */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * An SQLite JSON path for object keys (keys never contain `"` or `\`: the core rejects them).
+ * @example
+ * ```ts
+ * jsonPath(['a.b', 'c']); // '$."a.b"."c"'
+ * ```
+ */
+export function jsonPath(keys: readonly string[]): string {
+  return `$${keys.map((k) => `."${k}"`).join('')}`;
+}
+
+/**
+ * Collects named parameters, so SQL fragments can be built in any order.
+ * @example
+ * ```ts
+ * const p = new Params();
+ * db.prepare(`SELECT * FROM t WHERE id = ${p.add('a')}`).get(p.values);
+ * ```
+ */
+export class Params {
+  readonly values: Record<string, unknown> = {};
+  #n = 0;
+
+  /** Adds a value and returns its placeholder. */
+  add(value: unknown): string {
+    const name = `p${this.#n++}`;
+    this.values[name] = value;
+    return `@${name}`;
+  }
+
+  /** A JSON value as an SQL expression (`json(@p)` keeps objects, arrays, booleans and null typed). */
+  json(value: unknown): string {
+    return `json(${this.add(JSON.stringify(value))})`;
+  }
+
+  /** A JSON scalar as an SQL value to store inside JSON (strings and numbers bound, booleans as JSON). */
+  scalar(value: string | number | boolean): string {
+    return typeof value === 'boolean' ? `json('${value}')` : this.add(value);
+  }
+}
+
+/**
+ * A `json_each` row condition matching a scalar with strict typing (1 never equals '1').
+ * @example
+ * ```ts
+ * itemEquals(p, 'x'); // "(type = 'text' AND atom = @p0)"
+ * ```
+ */
+export function itemEquals(p: Params, value: string | number | boolean): string {
+  if (typeof value === 'boolean') return `(type = '${value}')`;
+  if (typeof value === 'number') return `(type IN ('integer','real') AND atom = ${p.add(value)})`;
+  return `(type = 'text' AND atom = ${p.add(value)} COLLATE BINARY)`;
+}
+
+/** A `json_each` row's value as JSON for re-aggregation (keeps booleans, null, objects typed). */
+export const EACH_ELEMENT =
+  "CASE type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') WHEN 'null' THEN json('null') WHEN 'object' THEN json(value) WHEN 'array' THEN json(value) ELSE value END";

@@ -1,0 +1,66 @@
+/**
+ * The few better-sqlite3 statement methods noclobber uses (typed structurally, so the
+ * package does not depend on the driver's types).
+ */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * The few better-sqlite3 `Database` members noclobber uses. Pass your own connection.
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * const db: SqliteDatabase = new Database('app.db');
+ * ```
+ */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  readonly inTransaction: boolean;
+  /** The file name (better-sqlite3 sets it); connections to one file share an in-process gate. */
+  readonly name?: string;
+  readonly memory?: boolean;
+}
+
+/**
+ * How a {@link SqliteStore} binds an existing table.
+ * @example
+ * ```ts
+ * const config: SqliteStoreConfig = { table: 'stacks', key: 'slug', json: ['env_vars'], maxBytes: { env_vars: 65536 } };
+ * ```
+ */
+export interface SqliteStoreConfig {
+  readonly table: string;
+  /** Key column, or columns for a composite key. */
+  readonly key: string | readonly string[];
+  /** Integer version column. Default `'version'`. */
+  readonly version?: string;
+  /** TEXT columns holding JSON; the only columns nested paths may enter. */
+  readonly json?: readonly string[];
+  /** Byte cap on a JSON column's text after a write, enforced in the write's statement. */
+  readonly maxBytes?: Readonly<Record<string, number>>;
+  /** How long a write waits for another connection's write lock (sets `busy_timeout`). Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** SQLite's type affinity of a declared column type (https://sqlite.org/datatype3.html §3.1). */
+export type Affinity = 'integer' | 'text' | 'blob' | 'real' | 'numeric';
+
+/**
+ * The affinity SQLite gives a declared type.
+ * @example
+ * ```ts
+ * affinityOf('VARCHAR(20)'); // 'text'
+ * ```
+ */
+export function affinityOf(declared: string): Affinity {
+  const t = declared.toUpperCase();
+  if (t.includes('INT')) return 'integer';
+  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'text';
+  if (t.includes('BLOB') || t === '') return 'blob';
+  if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'real';
+  return 'numeric';
+}

@@ -1,0 +1,250 @@
+import { ConflictError } from '../../core/errors/conflict-error.js';
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
+import { LockBusyError } from '../../core/errors/lock-busy-error.js';
+import { LockTimeoutError } from '../../core/errors/lock-timeout-error.js';
+import { TransientError } from '../../core/errors/transient-error.js';
+import type { Expect } from '../../core/expect.js';
+import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { keyFields } from '../../core/key.js';
+import type { Mutex } from '../../core/mutex.js';
+import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
+import { isBusy, mapSqliteError } from './sqlite-errors.js';
+import { gateFor } from './sqlite-gate.js';
+import { guardSql } from './sqlite-guards-sql.js';
+import { checkAffinity, planOps } from './sqlite-ops-sql.js';
+import { ident, Params } from './sqlite-sql.js';
+import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
+import { inspectTable, type SqliteTable } from './sqlite-table.js';
+
+/**
+ * A store over an existing SQLite table, on better-sqlite3. Every write is ONE
+ * conditional statement (ops pushed down through SQLite's JSON functions, byte caps and
+ * guards in its WHERE); when it matches nothing, the current row is read in the same
+ * immediate transaction and the failure explained precisely. `transact` and `withLock`
+ * use `BEGIN IMMEDIATE` (SQLite locks the whole database). Use WAL mode for files shared
+ * by several processes.
+ *
+ * @example
+ * ```ts
+ * const db = new Database('app.db');
+ * db.pragma('journal_mode = WAL');
+ * const docs = collection(new SqliteStore(db, { table: 'docs', key: 'id', json: ['data'] }));
+ * ```
+ */
+export class SqliteStore<T extends object = Row> implements Store<T> {
+  readonly kind = 'sqlite';
+  readonly schema: StoreSchema;
+  readonly capabilities: StoreCapabilities = { lock: 'database' };
+  readonly #db: SqliteDatabase;
+  readonly #table: SqliteTable;
+  readonly #gate: Mutex;
+  readonly #busyMs: number;
+  readonly #statements = new Map<string, SqliteStatement>();
+
+  constructor(db: SqliteDatabase, config: SqliteStoreConfig) {
+    this.#db = db;
+    this.#table = inspectTable(db, config);
+    this.schema = this.#table.schema;
+    this.#gate = gateFor(db);
+    this.#busyMs = config.busyTimeoutMs ?? 5000;
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);
+  }
+
+  #prepare(sql: string): SqliteStatement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      if (this.#statements.size > 500) this.#statements.clear();
+      stmt = this.#db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
+    if (!row) return undefined;
+    const value: Row = {};
+    for (const [name, column] of this.#table.columns) {
+      const raw = row[name];
+      value[name] = column.json && typeof raw === 'string' ? JSON.parse(raw) : (raw ?? null);
+    }
+    return { key, version: String(row[this.schema.versionField]), value: value as T };
+  }
+
+  #keyWhere(key: Key, p: Params): string {
+    const fields = keyFields(this.schema, key);
+    return this.schema.keyFields.map((f) => `${ident(f)} = ${p.add(fields[f])}`).join(' AND ');
+  }
+
+  #conditions(key: Key, expect: Expect, p: Params): string {
+    const parts = [this.#keyWhere(key, p)];
+    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(/^\d+$/.test(expect.version) ? Number(expect.version) : -1)}`);
+    for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
+    return parts.join(' AND ');
+  }
+
+  #read(key: Key): Snapshot<T> | undefined {
+    const p = new Params();
+    return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
+  }
+
+  /** Runs `fn` atomically: inside the open transaction if there is one, else in its own immediate one. */
+  #atomic<R>(fn: () => R): R {
+    if (this.#db.inTransaction) return fn();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  #failed(cmd: WriteCommand): never {
+    const current = this.#read(cmd.key);
+    const error = explainFailure(this.schema, cmd, current);
+    if (error) throw error;
+    throw new Error(`noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`);
+  }
+
+  #encode(name: string, value: unknown): unknown {
+    const column = this.#table.columns.get(name);
+    if (!column) throw new InvalidChangeError(`Unknown field "${name}"`, { reason: 'unknown_field', path: [name] });
+    if (value === null || value === undefined) return null;
+    if (column.json) return JSON.stringify(value);
+    checkAffinity(column, value);
+    return value;
+  }
+
+  #insert(cmd: WriteCommand): Snapshot<T> {
+    const base = { ...keyFields(this.schema, cmd.key) };
+    const value = 'value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key);
+    const row = { ...value, ...base };
+    const p = new Params();
+    const names = Object.keys(row).filter((k) => row[k] !== undefined);
+    const values = names.map((n) => p.add(this.#encode(n, row[n])));
+    const v = ident(this.schema.versionField);
+    const sql = `INSERT INTO ${this.#table.quoted} (${[...names.map(ident), v].join(', ')}) VALUES (${[...values, '1'].join(', ')}) ON CONFLICT DO NOTHING RETURNING *`;
+    return this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+  }
+
+  #update(cmd: WriteCommand): Snapshot<T> {
+    const p = new Params();
+    const v = ident(this.schema.versionField);
+    let sql: string;
+    if ('ops' in cmd.change) {
+      const plan = planOps(cmd.change.ops, this.#table.columns, p, this.#keyWhere(cmd.key, p), this.#table.quoted);
+      const caps = Object.entries(this.schema.maxBytes ?? {}).flatMap(([c, limit]) => {
+        const col = plan.finalOf(c);
+        return col ? [`coalesce(length(CAST(${col} AS BLOB)) <= ${p.add(limit)}, 1)`] : [];
+      });
+      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok, ...caps].join(' AND ');
+      sql = `${plan.with} UPDATE ${this.#table.quoted} SET ${[...plan.sets, `${v} = ${v} + 1`].join(', ')} WHERE ${where} RETURNING *`;
+    } else {
+      const value = cmd.change.value;
+      const sets = [...this.#table.columns.keys()]
+        .filter((c) => !this.schema.keyFields.includes(c))
+        .map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
+      sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
+    }
+    return this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+  }
+
+  #writeNow(cmd: WriteCommand): Snapshot<T> {
+    return this.#atomic(() => (cmd.expect.absent ? this.#insert(cmd) : this.#update(cmd)));
+  }
+
+  #deleteNow(key: Key, expect: Expect): Snapshot<T> {
+    return this.#atomic(() => {
+      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: 'exists', key });
+      const p = new Params();
+      const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
+      return this.#snapshot(key, row) ?? this.#failed({ key, change: { ops: [] }, expect });
+    });
+  }
+
+  #session(): StoreSession<T> {
+    const run = async <R>(fn: () => R): Promise<R> => {
+      try {
+        return fn();
+      } catch (e) {
+        throw mapSqliteError(e);
+      }
+    };
+    return {
+      get: (key) => run(() => this.#read(key)),
+      write: (cmd) => run(() => this.#writeNow(cmd)),
+      delete: (key, expect) => run(() => this.#deleteNow(key, expect)),
+    };
+  }
+
+  async #gated<R>(fn: () => Promise<R>): Promise<R> {
+    const release = await this.#gate.acquire({ timeoutMs: this.#busyMs }).catch((e) => {
+      throw new TransientError('Timed out waiting for this process’s other SQLite work', { reason: 'busy', cause: e });
+    });
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  get(key: Key): Promise<Snapshot<T> | undefined> {
+    return this.#gated(() => this.#session().get(key));
+  }
+
+  write(cmd: WriteCommand): Promise<Snapshot<T>> {
+    return this.#gated(() => this.#session().write(cmd));
+  }
+
+  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
+    return this.#gated(() => this.#session().delete(key, expect));
+  }
+
+  async #inTransaction<R>(fn: () => Promise<R>): Promise<R> {
+    try {
+      const result = await fn();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw mapSqliteError(e);
+    }
+  }
+
+  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
+    return this.#gated(async () => {
+      try {
+        this.#db.exec('BEGIN IMMEDIATE');
+      } catch (e) {
+        throw mapSqliteError(e);
+      }
+      return this.#inTransaction(() => fn(this.#session()));
+    });
+  }
+
+  async lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
+    keyFields(this.schema, key);
+    const started = Date.now();
+    const release = await this.#gate.acquire({ timeoutMs: options.lockTimeoutMs, nowait: options.nowait });
+    try {
+      const remaining = options.nowait ? 0 : Math.max(0, options.lockTimeoutMs - (Date.now() - started));
+      this.#db.exec(`PRAGMA busy_timeout = ${Math.floor(remaining)}`);
+      try {
+        this.#db.exec('BEGIN IMMEDIATE');
+      } catch (e) {
+        if (!isBusy(e)) throw mapSqliteError(e);
+        throw options.nowait
+          ? new LockBusyError('Another connection holds the database lock', { cause: e })
+          : new LockTimeoutError(`Waited ${options.lockTimeoutMs} ms for the database lock`, { cause: e });
+      } finally {
+        this.#db.exec(`PRAGMA busy_timeout = ${Math.floor(this.#busyMs)}`);
+      }
+      return await this.#inTransaction(() => fn({ ...this.#session(), snapshot: this.#read(key) }));
+    } finally {
+      release();
+    }
+  }
+}
