@@ -3,7 +3,7 @@ import { InvalidChangeError } from './errors/invalid-change-error.js';
 import { cloneJson, isPlainObject } from './json.js';
 import type { NormalOp, Op } from './ops.js';
 import { formatPath, parsePath } from './path.js';
-import type { JsonObject, JsonValue, Key, Row } from './types.js';
+import type { JsonObject, JsonValue, Key } from './types.js';
 
 type Obj = Record<string, unknown>;
 

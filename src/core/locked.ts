@@ -3,7 +3,7 @@ import type { Guard } from './guards.js';
 import type { Op } from './ops.js';
 import { prepareOps, prepareValue } from './prepare.js';
 import type { LockSession, StoreSchema } from './store.js';
-import type { Key, Row, Snapshot } from './types.js';
+import type { Key, Snapshot } from './types.js';
 
 /**
  * The record held under `withLock`. Writes are conditioned on the version read under the

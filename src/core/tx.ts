@@ -5,7 +5,7 @@ import { normalizeExpect } from './normalize.js';
 import type { Op } from './ops.js';
 import { prepareOps, prepareValue } from './prepare.js';
 import type { StoreSchema, StoreSession } from './store.js';
-import type { Key, Row, Snapshot } from './types.js';
+import type { Key, Snapshot } from './types.js';
 
 /** Conflicts raised by `tx.update`; the transaction is re-run for these. */
 export const txUpdateConflicts: WeakSet<object> = new WeakSet();

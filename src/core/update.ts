@@ -7,7 +7,7 @@ import { prepareValue } from './prepare.js';
 import type { ResolvedRetry } from './retry-policy.js';
 import { retrying, UserCodeError } from './retrying.js';
 import type { Store, StoreSession } from './store.js';
-import type { Key, Row, Snapshot } from './types.js';
+import type { Key, Snapshot } from './types.js';
 
 /**
  * The caller's intent for `update`: a pure function from the current value to the next.

@@ -3,9 +3,9 @@ import type { Expect } from '../../core/expect.js';
 import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
 import { cloneJson } from '../../core/json.js';
 import { keyFields, keyString } from '../../core/key.js';
+import { Mutex } from '../../core/mutex.js';
 import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import { Mutex } from '../../core/mutex.js';
 
 /** How a {@link MemoryStore} is shaped. */
 export interface MemoryStoreConfig {
