@@ -20,7 +20,7 @@ export function checkCaps(schema: StoreSchema, value: Row): TooLargeError | unde
   for (const [fieldName, limit] of Object.entries(schema.maxBytes ?? {})) {
     const v = value[fieldName];
     if (v === undefined || v === null) continue;
-    const size = jsonBytes(v);
+    const size = (schema.measure ?? jsonBytes)(v);
     if (size > limit) {
       return new TooLargeError(`"${fieldName}" would be ${size} bytes, over its cap of ${limit}`, {
         what: 'field',

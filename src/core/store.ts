@@ -24,6 +24,12 @@ export interface StoreSchema {
   readonly jsonFields?: readonly string[];
   /** Byte cap on a field's JSON text after the write, enforced in the same atomic step. */
   readonly maxBytes?: Readonly<Record<string, number>>;
+  /**
+   * How the store measures a field for `maxBytes`, when its database does not measure
+   * compact JSON (PostgreSQL measures jsonb's text form, `{"a": 1}`). Default: UTF-8 bytes
+   * of `JSON.stringify`.
+   */
+  readonly measure?: (value: unknown) => number;
 }
 
 /** What a store can do, so the core can choose strategies. */

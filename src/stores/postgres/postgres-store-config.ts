@@ -1,0 +1,52 @@
+/** A query result, as `pg` returns it. */
+export interface PgResult {
+  readonly rows: Record<string, unknown>[];
+  readonly rowCount: number | null;
+}
+
+/** The `pg` client members noclobber uses (a pooled client). */
+export interface PgPoolClient {
+  query(text: string, values?: unknown[]): Promise<PgResult>;
+  /** `release(err)` destroys the connection instead of returning it to the pool. */
+  release(err?: Error | boolean): void;
+}
+
+/**
+ * The `pg.Pool` members noclobber uses (typed structurally, as Kysely does, so the package
+ * does not depend on `pg`'s types). Pass your own pool, and give it an `error` listener:
+ * `pg` emits errors of idle clients on the pool.
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const pool: PgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
+export interface PgPool {
+  query(text: string, values?: unknown[]): Promise<PgResult>;
+  connect(): Promise<PgPoolClient>;
+}
+
+/**
+ * How a {@link PostgresStore} binds an existing table.
+ * @example
+ * ```ts
+ * const config: PostgresStoreConfig = { table: 'stacks', key: 'slug', maxBytes: { env_vars: 64 * 1024 } };
+ * const products: PostgresStoreConfig = { table: 'products', key: 'id', version: 'updated_at', versionKind: 'timestamp' };
+ * ```
+ */
+export interface PostgresStoreConfig {
+  /** Table name, optionally schema-qualified (`app.stacks`). */
+  readonly table: string;
+  /** Key column, or columns for a composite key. */
+  readonly key: string | readonly string[];
+  /** Version column. Default `'version'`. */
+  readonly version?: string;
+  /**
+   * `integer` (default): bumped by one on every write. `timestamp`: a timestamp column
+   * set to `GREATEST(clock_timestamp(), previous + 1 µs)`, so it strictly increases even
+   * for two writes in the same microsecond.
+   */
+  readonly versionKind?: 'integer' | 'timestamp';
+  /** Byte cap on a jsonb column after the write (measured on jsonb's text form), checked in the write's statement. */
+  readonly maxBytes?: Readonly<Record<string, number>>;
+}

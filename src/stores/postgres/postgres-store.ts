@@ -1,0 +1,228 @@
+import { TransientError } from '../../core/errors/transient-error.js';
+import type { Expect } from '../../core/expect.js';
+import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { keyFields } from '../../core/key.js';
+import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
+import { mapPgError, type PgPhase } from './postgres-errors.js';
+import { guardSql } from './postgres-guards-sql.js';
+import { checkScalar, planOps } from './postgres-ops-sql.js';
+import { ident, PgParams } from './postgres-sql.js';
+import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
+import { inspectTable, type PgTable } from './postgres-table.js';
+
+type Queryable = Pick<PgPoolClient, 'query'>;
+
+const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+
+/**
+ * A store over an existing PostgreSQL table, on `pg`. Every write is ONE statement: the
+ * condition in its WHERE, the new row and — when nothing matched — the current row in its
+ * result, so stale / gone / guard / type / size are told apart without a second racy round
+ * trip. `withLock` is `SELECT … FOR UPDATE [NOWAIT]` under `lock_timeout`; `transact` runs
+ * at REPEATABLE READ by default (every read in it sees one snapshot), and 40001 / 40P01
+ * become retryable. Create it with the async {@link PostgresStore.open}.
+ *
+ * @example
+ * ```ts
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * pool.on('error', () => {}); // pg emits idle-client errors on the pool
+ * const stacks = collection(await PostgresStore.open(pool, { table: 'stacks', key: 'slug' }));
+ * ```
+ */
+export class PostgresStore<T extends object = Row> implements Store<T> {
+  readonly kind = 'postgres';
+  readonly schema: StoreSchema;
+  readonly capabilities: StoreCapabilities = { lock: 'row' };
+  readonly #pool: PgPool;
+  readonly #table: PgTable;
+  readonly #timestamp: boolean;
+
+  /** Use {@link PostgresStore.open}: the table is read from the catalog first. */
+  constructor(pool: PgPool, table: PgTable, config: PostgresStoreConfig) {
+    this.#pool = pool;
+    this.#table = table;
+    this.schema = table.schema;
+    this.#timestamp = config.versionKind === 'timestamp';
+  }
+
+  /**
+   * Reads the table's columns and returns a store bound to it.
+   * @example
+   * ```ts
+   * const store = await PostgresStore.open(pool, { table: 'accounts', key: 'id' });
+   * ```
+   */
+  static async open<T extends object = Row>(pool: PgPool, config: PostgresStoreConfig): Promise<PostgresStore<T>> {
+    return new PostgresStore<T>(pool, await inspectTable(pool, config), config);
+  }
+
+  #v(alias: string): string {
+    const c = `${alias}.${ident(this.schema.versionField)}`;
+    return this.#timestamp ? `((extract(epoch from ${c}) * 1000000)::bigint)::text` : `${c}::text`;
+  }
+
+  #nextVersion(): string {
+    const c = `t.${ident(this.schema.versionField)}`;
+    return this.#timestamp ? `GREATEST(clock_timestamp()::${this.#table.versionType}, ${c} + interval '1 microsecond')` : `${c} + 1`;
+  }
+
+  #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
+    if (!row) return undefined;
+    const value: Row = {};
+    for (const name of this.#table.columns.keys()) {
+      const raw = row[name];
+      value[name] = raw instanceof Date ? raw.toISOString() : (raw ?? null);
+    }
+    return { key, version: row.__nc_v as string, value: value as T };
+  }
+
+  #keyWhere(key: Key, p: PgParams): (alias: string) => string {
+    const fields = keyFields(this.schema, key);
+    const parts = this.schema.keyFields.map((f) => [ident(f), p.add(fields[f], this.#table.columns.get(f)?.type)] as const);
+    return (alias) => parts.map(([c, ph]) => `${alias}.${c} = ${ph}`).join(' AND ');
+  }
+
+  #conditions(expect: Expect, p: PgParams): string[] {
+    const parts: string[] = [];
+    if (expect.version !== undefined) parts.push(`${this.#v('t')} = ${p.add(expect.version, 'text')}`);
+    for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
+    return parts;
+  }
+
+  async #query(q: Queryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
+    try {
+      return await q.query(sql, values);
+    } catch (e) {
+      throw mapPgError(e, phase);
+    }
+  }
+
+  /** Runs a write CTE `w` and returns the written row, or explains why nothing was written. */
+  async #conditional(q: Queryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+    const sql = `WITH w AS (${write} RETURNING t.*, ${this.#v('t')} AS __nc_v)
+SELECT true AS __nc_w, * FROM w
+UNION ALL SELECT false, c.*, ${this.#v('c')} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
+    const row = (await this.#query(q, sql, p.values, phase)).rows[0];
+    if (row?.__nc_w === true) return this.#snapshot(cmd.key, row) as Snapshot<T>;
+    let error = explainFailure(this.schema, cmd, this.#snapshot(cmd.key, row));
+    // At READ COMMITTED the row in the result is the statement's snapshot; if a concurrent
+    // commit made the write fail, that copy may explain nothing: read the latest and ask again.
+    if (!error) error = explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase));
+    throw error ?? new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' });
+  }
+
+  #encode(name: string, value: unknown, p: PgParams): string {
+    const column = this.#table.columns.get(name);
+    if (!column || value === null || value === undefined) return `NULL${column ? `::${column.type}` : ''}`;
+    if (column.json) return p.json(value);
+    checkScalar(column, value);
+    return p.add(value, column.type);
+  }
+
+  async #write(q: Queryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+    const p = new PgParams();
+    const key = this.#keyWhere(cmd.key, p);
+    const v = ident(this.schema.versionField);
+    if (cmd.expect.absent) {
+      const base = { ...keyFields(this.schema, cmd.key) };
+      const value = { ...('value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key)), ...base };
+      const names = Object.keys(value).filter((n) => value[n] !== undefined);
+      const initial = this.#timestamp ? `clock_timestamp()::${this.#table.versionType}` : '1';
+      const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) VALUES (${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')}) ON CONFLICT DO NOTHING`;
+      return this.#conditional(q, insert, key, p, cmd, phase);
+    }
+    const where = [key('t'), ...this.#conditions(cmd.expect, p)];
+    let sets: string[];
+    if ('ops' in cmd.change) {
+      const plan = planOps(cmd.change.ops, this.#table.columns, p, this.schema.maxBytes ?? {});
+      sets = plan ? [plan.set] : [];
+      if (plan) where.push(plan.ok);
+    } else {
+      const value = cmd.change.value;
+      sets = [...this.#table.columns.keys()].filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
+    }
+    const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${this.#nextVersion()}`].join(', ')} WHERE ${where.join(' AND ')}`;
+    return this.#conditional(q, update, key, p, cmd, phase);
+  }
+
+  async #delete(q: Queryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
+    const p = new PgParams();
+    const where = this.#keyWhere(key, p);
+    const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;
+    return this.#conditional(q, del, where, p, { key, change: { ops: [] }, expect }, phase);
+  }
+
+  async #read(q: Queryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
+    const p = new PgParams();
+    const sql = `SELECT t.*, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
+    return this.#snapshot(key, (await this.#query(q, sql, p.values, phase)).rows[0]);
+  }
+
+  #session(client: Queryable): StoreSession<T> {
+    return {
+      get: (key) => this.#read(client, key, 'in-transaction'),
+      write: (cmd) => this.#write(client, cmd, 'in-transaction'),
+      delete: (key, expect) => this.#delete(client, key, expect, 'in-transaction'),
+    };
+  }
+
+  get(key: Key): Promise<Snapshot<T> | undefined> {
+    return this.#read(this.#pool, key, 'read');
+  }
+
+  write(cmd: WriteCommand): Promise<Snapshot<T>> {
+    return this.#write(this.#pool, cmd, 'write');
+  }
+
+  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
+    return this.#delete(this.#pool, key, expect, 'write');
+  }
+
+  /** Runs `fn` on one client inside BEGIN … COMMIT; a failed client is destroyed, never reused. */
+  async #withTransaction<R>(begin: string, fn: (client: PgPoolClient) => Promise<R>): Promise<R> {
+    let client: PgPoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (e) {
+      throw mapPgError(e, 'read');
+    }
+    try {
+      await this.#query(client, begin, [], 'in-transaction');
+      const result = await fn(client);
+      await this.#query(client, 'COMMIT', [], 'commit');
+      client.release();
+      return result;
+    } catch (e) {
+      // Roll back and reuse a healthy connection; a connection that cannot even roll back
+      // is destroyed (released with the error), so no 25P02 leaks into the next request.
+      let rolledBack = false;
+      try {
+        await client.query('ROLLBACK');
+        rolledBack = true;
+      } catch {}
+      client.release(rolledBack ? undefined : e instanceof Error ? e : new Error(String(e)));
+      throw e;
+    }
+  }
+
+  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    const level = ISOLATION[options.isolation ?? 'repeatable read'];
+    return this.#withTransaction(`BEGIN ISOLATION LEVEL ${level}`, (client) => fn(this.#session(client)));
+  }
+
+  lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
+    keyFields(this.schema, key);
+    return this.#withTransaction('BEGIN', async (client) => {
+      if (!options.nowait)
+        await this.#query(client, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+      let snapshot: Snapshot<T> | undefined;
+      try {
+        snapshot = await this.#read(client, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
+      } catch (e) {
+        throw mapPgError((e as { cause?: unknown }).cause ?? e, 'lock', { nowait: options.nowait });
+      }
+      return fn({ ...this.#session(client), snapshot });
+    });
+  }
+}

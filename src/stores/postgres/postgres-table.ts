@@ -1,0 +1,85 @@
+import type { StoreSchema } from '../../core/store.js';
+import { pgJsonTextBytes } from './postgres-measure.js';
+import { ident } from './postgres-sql.js';
+import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
+
+/** What the store knows of a column. */
+export interface PgColumn {
+  readonly name: string;
+  /** `format_type` of the column, used to cast parameters (`double precision`, `text`, …). */
+  readonly type: string;
+  readonly json: boolean;
+  /** Scalar kind, to refuse values PostgreSQL would convert or round. */
+  readonly kind: 'integer' | 'number' | 'string' | 'boolean' | 'other';
+}
+
+/** An introspected table. */
+export interface PgTable {
+  readonly quoted: string;
+  readonly columns: ReadonlyMap<string, PgColumn>;
+  readonly versionType: string;
+  readonly schema: StoreSchema;
+}
+
+function kindOf(typname: string, category: string): PgColumn['kind'] {
+  if (['int2', 'int4', 'int8'].includes(typname)) return 'integer';
+  if (category === 'N') return 'number';
+  if (category === 'S') return 'string';
+  if (category === 'B') return 'boolean';
+  return 'other';
+}
+
+/**
+ * Reads the table's columns from the catalog and checks the config against them.
+ * jsonb columns are the JSON columns; a `json` column is refused (it has no jsonb_set).
+ * @example
+ * ```ts
+ * const table = await inspectTable(pool, { table: 'stacks', key: 'slug' });
+ * ```
+ */
+export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): Promise<PgTable> {
+  const quoted = ident(config.table);
+  const { rows } = await pool
+    .query(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname, t.typcategory
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [quoted],
+    )
+    .catch((e: unknown) => {
+      throw new TypeError(`noclobber/postgres: cannot read table "${config.table}": ${(e as Error).message}`, { cause: e });
+    });
+  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${config.table}" does not exist`);
+  const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
+  const versionField = config.version ?? 'version';
+  const byName = new Map(rows.map((r) => [r.name as string, r]));
+  for (const k of keyFields) if (!byName.has(k)) throw new TypeError(`noclobber/postgres: key column "${k}" is not in "${config.table}"`);
+  const version = byName.get(versionField);
+  if (!version) throw new TypeError(`noclobber/postgres: version column "${versionField}" is not in "${config.table}"`);
+  const timestamp = config.versionKind === 'timestamp';
+  if (timestamp ? !['timestamptz', 'timestamp'].includes(version.typname as string) : !['int4', 'int8'].includes(version.typname as string)) {
+    throw new TypeError(`noclobber/postgres: version column "${versionField}" must be ${timestamp ? 'a timestamp' : 'integer or bigint'}, not ${version.type}`);
+  }
+  const columns = new Map<string, PgColumn>();
+  for (const r of rows) {
+    const name = r.name as string;
+    if (name === versionField) continue;
+    if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
+    columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind: kindOf(r.typname as string, r.typcategory as string) });
+  }
+  const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
+  for (const c of Object.keys(config.maxBytes ?? {}))
+    if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
+  return {
+    quoted,
+    columns,
+    versionType: version.type as string,
+    schema: {
+      keyFields,
+      versionField,
+      fields: [...columns.keys()],
+      jsonFields,
+      ...(config.maxBytes ? { maxBytes: { ...config.maxBytes }, measure: pgJsonTextBytes } : {}),
+    },
+  };
+}
