@@ -9,6 +9,9 @@ export interface PgPoolClient {
   query(text: string, values?: unknown[]): Promise<PgResult>;
   /** `release(err)` destroys the connection instead of returning it to the pool. */
   release(err?: Error | boolean): void;
+  /** A checked-out `pg` client emits connection errors as events; the store listens while it holds one. */
+  on?(event: 'error', listener: (err: Error) => void): unknown;
+  off?(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /**

@@ -187,11 +187,19 @@ UNION ALL SELECT false, c.*, ${this.#v('c')} FROM ${this.#table.quoted} AS c WHE
     } catch (e) {
       throw mapPgError(e, 'read');
     }
+    // The failure also arrives as the pending query's rejection; this listener only keeps
+    // the event from crashing the process.
+    const onError = () => {};
+    client.on?.('error', onError);
+    const release = (err?: Error) => {
+      client.off?.('error', onError);
+      client.release(err);
+    };
     try {
       await this.#query(client, begin, [], 'in-transaction');
       const result = await fn(client);
       await this.#query(client, 'COMMIT', [], 'commit');
-      client.release();
+      release();
       return result;
     } catch (e) {
       // Roll back and reuse a healthy connection; a connection that cannot even roll back
@@ -201,7 +209,7 @@ UNION ALL SELECT false, c.*, ${this.#v('c')} FROM ${this.#table.quoted} AS c WHE
         await client.query('ROLLBACK');
         rolledBack = true;
       } catch {}
-      client.release(rolledBack ? undefined : e instanceof Error ? e : new Error(String(e)));
+      release(rolledBack ? undefined : e instanceof Error ? e : new Error(String(e)));
       throw e;
     }
   }
