@@ -30,6 +30,12 @@ export interface WriteOptions<T> {
   readonly retry?: RetryOptions;
   /** Runs once after the write commits. If it throws, the write stands and the error propagates. */
   readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
+  /**
+   * Return the record as it was just before the write (`snapshot.previous`), from the same
+   * atomic step, e.g. to report exactly what a merge changed. Memory, SQLite and
+   * PostgreSQL ≥ 18 provide it; elsewhere `previous` is absent.
+   */
+  readonly returnPrevious?: boolean;
 }
 
 /** Options of `update`. */
@@ -107,7 +113,8 @@ export class Collection<T extends object = Row> {
   async apply(key: Key, ops: readonly Op[], options: WriteOptions<T> = {}): Promise<Snapshot<T>> {
     const change = prepareOps(this.store.schema, key, ops, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
-    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect }), retryTransient);
+    const cmd = { key, change, expect, ...(options.returnPrevious ? { returnPrevious: true } : {}) };
+    const snap = await retrying(this.#policy(options.retry), () => this.store.write(cmd), retryTransient);
     return this.#committed(snap, options.afterCommit);
   }
 

@@ -49,6 +49,8 @@ export interface WriteCommand {
   readonly key: Key;
   readonly change: Change;
   readonly expect: Expect;
+  /** Also return the record as it was just before the write, read in the same atomic step. */
+  readonly returnPrevious?: boolean;
 }
 
 /** Options for one transaction attempt. */

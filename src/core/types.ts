@@ -40,4 +40,9 @@ export interface Snapshot<T = Row> {
   readonly key: Key;
   readonly version: string;
   readonly value: T;
+  /**
+   * The record as it was just before this write, from the same atomic step — present
+   * only when the write asked for it (`returnPrevious`) and the store can provide it.
+   */
+  readonly previous?: { readonly version: string; readonly value: T };
 }

@@ -20,6 +20,16 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     expect(await docs().get(uid())).toBeUndefined();
   });
 
+  it('returnPrevious gives the record as it was just before the write, from the same step', async () => {
+    const id = uid();
+    const v1 = await docs().create(id, { id, n: 1, data: { a: 1, b: 2 } });
+    const written = await docs().apply(id, [merge('data', { a: null, c: 3 }), inc('n', 1)], { returnPrevious: true });
+    expect(written.value.data).toEqual({ b: 2, c: 3 });
+    expect(written.previous?.version).toBe(v1.version);
+    expect(withoutNulls(written.previous?.value as Row)).toEqual(withoutNulls(v1.value));
+    expect((await docs().apply(id, [inc('n', 1)])).previous).toBeUndefined();
+  });
+
   it('every write changes the version', async () => {
     const id = uid();
     const seen = new Set([(await docs().create(id, { id, n: 0 })).version]);

@@ -82,7 +82,8 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     if (tooLarge) throw tooLarge;
     const written: Entry = { key: cmd.key, version: (entry?.version ?? 0) + 1, value: next };
     table.set(id, written);
-    return this.#snap(written) as Snapshot<T>;
+    const snap = this.#snap(written) as Snapshot<T>;
+    return cmd.returnPrevious && current ? { ...snap, previous: { version: current.version, value: current.value } } : snap;
   }
 
   #deleteIn(table: Table, key: Key, expect: Expect): Snapshot<T> {

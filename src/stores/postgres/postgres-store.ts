@@ -100,11 +100,17 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
 
   /** Runs a write CTE `w` and returns the written row, or explains why nothing was written. */
   async #conditional(q: Queryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
-    const sql = `WITH w AS (${write} RETURNING t.*, ${this.#v('t')} AS __nc_v)
+    // PostgreSQL 18 can return the row as it was before the write, from the same statement.
+    const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
+    const sql = `WITH w AS (${write} RETURNING t.*, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
 SELECT true AS __nc_w, * FROM w
-UNION ALL SELECT false, c.*, ${this.#v('c')} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
+UNION ALL SELECT false, c.*, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
     const row = (await this.#query(q, sql, p.values, phase)).rows[0];
-    if (row?.__nc_w === true) return this.#snapshot(cmd.key, row) as Snapshot<T>;
+    if (row?.__nc_w === true) {
+      const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
+      const before = row.__nc_old ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv }) : undefined;
+      return before ? { ...written, previous: { version: before.version, value: before.value } } : written;
+    }
     let error = explainFailure(this.schema, cmd, this.#snapshot(cmd.key, row));
     // At READ COMMITTED the row in the result is the statement's snapshot; if a concurrent
     // commit made the write fail, that copy may explain nothing: read the latest and ask again.

@@ -19,6 +19,8 @@ export interface PgTable {
   readonly columns: ReadonlyMap<string, PgColumn>;
   readonly versionType: string;
   readonly schema: StoreSchema;
+  /** `server_version_num` (PostgreSQL 18 adds `RETURNING old.*`). */
+  readonly serverVersion: number;
 }
 
 function kindOf(typname: string, category: string): PgColumn['kind'] {
@@ -67,6 +69,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
     columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind: kindOf(r.typname as string, r.typcategory as string) });
   }
+  const serverVersion = Number((await pool.query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
@@ -74,6 +77,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     quoted,
     columns,
     versionType: version.type as string,
+    serverVersion,
     schema: {
       keyFields,
       versionField,

@@ -153,7 +153,12 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   }
 
   #writeNow(cmd: WriteCommand): Snapshot<T> {
-    return this.#atomic(() => (cmd.expect.absent ? this.#insert(cmd) : this.#update(cmd)));
+    return this.#atomic(() => {
+      // Inside the immediate transaction no other writer can move the row in between.
+      const before = cmd.returnPrevious && !cmd.expect.absent ? this.#read(cmd.key) : undefined;
+      const written = cmd.expect.absent ? this.#insert(cmd) : this.#update(cmd);
+      return before ? { ...written, previous: { version: before.version, value: before.value } } : written;
+    });
   }
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
