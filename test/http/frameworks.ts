@@ -1,0 +1,136 @@
+import Database from 'better-sqlite3';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import inject from 'light-my-request';
+import { type Collection, collection, type Row } from 'noclobber';
+import { resourceMiddleware } from 'noclobber/express';
+import { noclobberFastify } from 'noclobber/fastify';
+import { resourceRoute } from 'noclobber/hono';
+import { collectionIdempotency, type ForceEvent, type IdempotencyRecord, type ResourceOptions } from 'noclobber/http';
+import { SqliteStore } from 'noclobber/sqlite';
+
+/** What a test sends, and what it reads back. */
+export interface Sent {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+export interface Got {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  json(): Record<string, unknown>;
+}
+
+/** One framework under test: how to send without a port, and a real server. */
+export interface Framework {
+  readonly name: string;
+  send(req: Sent): Promise<Got>;
+  listen(): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+/** The shared fixture: a SQLite table of subscriptions and the audit log of forced writes. */
+export interface Fixture {
+  readonly subs: Collection<Row>;
+  readonly audit: ForceEvent[];
+  options(extra?: Partial<ResourceOptions<Row>>): ResourceOptions<Row>;
+}
+
+export function fixture(): Fixture {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, plan TEXT, status TEXT, notes TEXT, meta TEXT)`);
+  db.exec(`CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)`);
+  const subs = collection(new SqliteStore(db, { table: 'subscriptions', key: 'id', json: ['meta'] }));
+  const keys = collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] }));
+  const audit: ForceEvent[] = [];
+  return {
+    subs,
+    audit,
+    options: (extra = {}) => ({
+      collection: subs,
+      name: 'subscriptions',
+      maxBodyBytes: 4096,
+      exposeCurrent: (req) => req.headers.get('x-role') === 'support',
+      authorizeForce: (req) => req.headers.get('x-role') === 'admin',
+      onForce: (e) => void audit.push(e),
+      idempotency: { store: collectionIdempotency(keys) },
+      ...extra,
+    }),
+  };
+}
+
+const gotFromResponse = async (r: Response): Promise<Got> => {
+  const text = await r.text();
+  return { status: r.status, headers: Object.fromEntries(r.headers.entries()), text, json: () => JSON.parse(text) };
+};
+
+export function frameworks(options: ResourceOptions<Row>): Framework[] {
+  const hono = new Hono();
+  hono.on(['GET', 'PUT', 'PATCH', 'DELETE'], '/subscriptions/:id', resourceRoute(options) as never);
+  // light-my-request re-prototypes the app's req/res, so the real server gets its own app.
+  const makeExpress = () => {
+    const app = express();
+    app.all('/subscriptions/:id', resourceMiddleware(options) as never);
+    return app;
+  };
+  const app = makeExpress();
+  const makeFastify = async () => {
+    const f = Fastify();
+    await f.register(noclobberFastify as never, { prefix: '/subscriptions', resource: options });
+    return f;
+  };
+  const fastifyApp = makeFastify();
+  return [
+    {
+      name: 'hono',
+      send: async (r) =>
+        gotFromResponse(await hono.request(r.path, { method: r.method, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) })),
+      listen: async () => {
+        const { serve } = await import('@hono/node-server');
+        return new Promise((resolve) => {
+          const server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
+            resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((done) => server.close(() => done())) }),
+          );
+        });
+      },
+    },
+    {
+      name: 'express',
+      send: async (r) => {
+        const res = await inject(app as never, {
+          method: r.method as never,
+          url: r.path,
+          headers: r.headers ?? {},
+          ...(r.body === undefined ? {} : { payload: r.body }),
+        });
+        return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
+      },
+      listen: () =>
+        new Promise((resolve) => {
+          const server = makeExpress().listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as { port: number };
+            resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) });
+          });
+        }),
+    },
+    {
+      name: 'fastify',
+      send: async (r) => {
+        const res = await (await fastifyApp).inject({
+          method: r.method as never,
+          url: r.path,
+          headers: r.headers ?? {},
+          ...(r.body === undefined ? {} : { payload: r.body }),
+        });
+        return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
+      },
+      listen: async () => {
+        const f = await makeFastify();
+        const address = await f.listen({ port: 0, host: '127.0.0.1' });
+        return { url: address, close: () => f.close() };
+      },
+    },
+  ];
+}
