@@ -1,0 +1,23 @@
+// Seed 003's billing API on the embedded SQLite default:
+//   npx tsx examples/subscriptions/src/main.ts        (BILLING_DB=path to keep the data)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
+import type { ForceEvent } from 'noclobber/http';
+import { billingApp } from './billing-app.js';
+import { openSqliteBilling } from './open-billing.js';
+
+const file = process.env.BILLING_DB ?? join(mkdtempSync(join(tmpdir(), 'billing-')), 'billing.db');
+const db = new Database(file);
+db.pragma('journal_mode = WAL');
+const collections = openSqliteBilling(db);
+await collections.subscriptions.create('sub_1', { id: 'sub_1', customer: 'acme', plan_id: 'pro', status: 'active', notes: '' }).catch(() => {});
+const audit: ForceEvent[] = [];
+const port = Number(process.env.PORT ?? 8787);
+serve({ fetch: billingApp(collections, audit).fetch, port }, () => {
+  console.log(`billing API on http://localhost:${port} (SQLite at ${file})`);
+  console.log(`  curl -i localhost:${port}/subscriptions/sub_1`);
+  console.log(`  curl -i -X PATCH localhost:${port}/subscriptions/sub_1 -H 'content-type: application/merge-patch+json' -d '{"notes":"hi","version":"1"}'`);
+});
