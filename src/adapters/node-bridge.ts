@@ -39,6 +39,8 @@ export function toWebRequest(req: IncomingMessage, body?: string): Request {
  */
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
+  response.headers.forEach((value, name) => {
+    res.setHeader(name, value);
+  });
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }

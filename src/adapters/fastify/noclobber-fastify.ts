@@ -54,7 +54,9 @@ export async function noclobberFastify<T extends object = Row>(fastify: FastifyL
       const body = typeof request.body === 'string' ? request.body : undefined;
       const response = await handle(toWebRequest(request.raw, body), (request.params as Record<string, string>)[param] ?? '');
       reply.code(response.status);
-      response.headers.forEach((value, name) => reply.header(name, value));
+      response.headers.forEach((value, name) => {
+        reply.header(name, value);
+      });
       return reply.send(response.body ? await response.text() : undefined);
     },
   });

@@ -137,10 +137,10 @@ export function planOps(
     const [name, ...rest] = op.path as [string, ...string[]];
     const column = columns.get(name) as PgColumn;
     current = aliases.get(name) as string;
-    const X = () => ref(current);
-    if (!column.json) planScalar(op, column, X(), p, step);
-    else if (op.op === 'merge') mergeAt(X, rest, op.value, p, step, false);
-    else planJson(op, rest, X(), p, step);
+    const columnValue = () => ref(current);
+    if (!column.json) planScalar(op, column, columnValue(), p, step);
+    else if (op.op === 'merge') mergeAt(columnValue, rest, op.value, p, step, false);
+    else planJson(op, rest, columnValue(), p, step);
   }
   const last = `s${froms.length - 1}`;
   const chain = `FROM ${froms.join(' CROSS JOIN ')}`;
