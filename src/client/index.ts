@@ -1,0 +1,4 @@
+export { type Autosave, type AutosaveOptions, type AutosaveState, autosave } from './autosave.js';
+export { ClientError } from './client-error.js';
+export { type ConflictEntry, ConflictStore, type Resolution } from './conflict-store.js';
+export { type Intent, Resource, type ResourceOptions, type ResourceState, resource } from './resource.js';

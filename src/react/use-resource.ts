@@ -1,0 +1,26 @@
+import { useSyncExternalStore } from 'react';
+import type { ConflictEntry, ConflictStore } from '../client/conflict-store.js';
+import type { Resource, ResourceState } from '../client/resource.js';
+
+/**
+ * The resource's state (value, ETag, status), re-rendering when it changes.
+ * @example
+ * ```tsx
+ * const { value, status } = useResource(draft);
+ * ```
+ */
+export function useResource<T extends object>(res: Resource<T>): ResourceState<T> {
+  return useSyncExternalStore(res.subscribe, res.getSnapshot, res.getSnapshot);
+}
+
+/**
+ * The conflicts waiting for the user.
+ * @example
+ * ```tsx
+ * const conflicts = useConflicts(store);
+ * return conflicts.map((c) => <ConflictDialog key={c.id} entry={c} />);
+ * ```
+ */
+export function useConflicts(store: ConflictStore): readonly ConflictEntry[] {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}
