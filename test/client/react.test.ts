@@ -1,9 +1,15 @@
-import { ConflictStore, resource } from 'noclobber/client';
+import { ConflictStore, type Resource, resource } from 'noclobber/client';
 import { useConflicts, useResource } from 'noclobber/react';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDraftServer } from './draft-server.js';
+
+function View({ draft, conflicts }: { draft: Resource<{ title: string }>; conflicts: ConflictStore }) {
+  const state = useResource(draft);
+  const pending = useConflicts(conflicts);
+  return createElement('p', null, `${state.value?.title} (${state.status}, ${pending.length} conflicts)`);
+}
 
 describe('noclobber/react', () => {
   let server: Awaited<ReturnType<typeof startDraftServer>>;
@@ -17,11 +23,6 @@ describe('noclobber/react', () => {
     const draft = resource<{ title: string }>(`${server.url}/drafts/r1`);
     await draft.get();
     const conflicts = new ConflictStore();
-    function View() {
-      const state = useResource(draft);
-      const pending = useConflicts(conflicts);
-      return createElement('p', null, `${state.value?.title} (${state.status}, ${pending.length} conflicts)`);
-    }
-    expect(renderToString(createElement(View))).toContain('Hello (idle, 0 conflicts)');
+    expect(renderToString(createElement(View, { draft, conflicts }))).toContain('Hello (idle, 0 conflicts)');
   });
 });
