@@ -20,8 +20,8 @@ export function normalizeValue(schema: StoreSchema, key: Key, value: unknown): R
   const out: Row = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
   assertJson(out);
-  if (schema.versionField in out) {
-    throw new InvalidChangeError(`The version field "${schema.versionField}" cannot be written`, { reason: 'protected_field', path: [schema.versionField] });
+  for (const f of [schema.versionField, ...(schema.reservedFields ?? [])]) {
+    if (f in out) throw new InvalidChangeError(`The field "${f}" cannot be written`, { reason: 'protected_field', path: [f] });
   }
   const kf = keyFields(schema, key);
   for (const [f, v] of Object.entries(kf)) {

@@ -20,8 +20,9 @@ function isScalar(v: unknown): boolean {
 function checkTopField(schema: StoreSchema, path: readonly string[]): void {
   const top = path[0];
   if (top === undefined) return;
-  if (top === schema.versionField || schema.keyFields.includes(top)) {
-    throw new InvalidChangeError(`The field "${top}" is the record's ${top === schema.versionField ? 'version' : 'key'} and cannot be changed`, {
+  if (top === schema.versionField || schema.keyFields.includes(top) || schema.reservedFields?.includes(top)) {
+    const what = top === schema.versionField ? 'version' : schema.keyFields.includes(top) ? 'key' : 'store’s own field';
+    throw new InvalidChangeError(`The field "${top}" is the record's ${what} and cannot be changed`, {
       reason: 'protected_field',
       path,
     });

@@ -18,6 +18,8 @@ import type { Key, Row, Snapshot } from './types.js';
 export interface StoreSchema {
   readonly keyFields: readonly string[];
   readonly versionField: string;
+  /** Fields the store keeps for itself (a DynamoDB lease): never readable or writable as data. */
+  readonly reservedFields?: readonly string[];
   /** Known top-level fields (key fields included, version excluded); absent = any. */
   readonly fields?: readonly string[];
   /** Fields holding JSON objects, the only ones nested paths may enter; absent = any. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { collection } from './collection.js';
+import { LockBusyError } from './errors/lock-busy-error.js';
 import { inc } from './ops.js';
 import { backoffDelay, resolveRetry } from './retry-policy.js';
 
@@ -49,6 +50,31 @@ describe('update loop', () => {
     expect(result.value.log).toEqual(['attempt-4']);
     await new Promise((r) => setTimeout(r, 10));
     expect((await c.get('x'))?.value.n).toBe(400);
+  });
+
+  it("counts writes refused by another holder's lock (a lease) as contention and escalates to waiting for the lock", async () => {
+    const store = new MemoryStore({ key: 'id' });
+    let refused = 0;
+    let locked = 0;
+    // Plain writes meet a held lease (as on DynamoDB) until the writer takes the lock itself.
+    const leased: typeof store = Object.assign(Object.create(store) as typeof store, {
+      write: async () => {
+        refused++;
+        throw new LockBusyError('held by another withLock');
+      },
+      lock: (key: Parameters<typeof store.lock>[0], fn: Parameters<typeof store.lock>[1], options: Parameters<typeof store.lock>[2]) => {
+        locked++;
+        return store.lock(key, fn, options);
+      },
+      get: (key: Parameters<typeof store.get>[0]) => store.get(key),
+    });
+    await store.write({ key: 'x', change: { value: { id: 'x', n: 0 } }, expect: { absent: true } });
+    const result = await collection(leased).update('x', (v) => ({ ...v, n: (v.n as number) + 1 }), {
+      retry: { escalateAfter: 3, attempts: 5, baseMs: 1, capMs: 1 },
+    });
+    expect(refused).toBe(3);
+    expect(locked).toBe(1);
+    expect(result.value.n).toBe(1);
   });
 
   it('gives up at the attempt budget with the last conflict, attempts recorded', async () => {

@@ -1,4 +1,5 @@
 import { ConflictError } from './errors/conflict-error.js';
+import { LockBusyError } from './errors/lock-busy-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
 import type { Guard } from './guards.js';
 import { cloneJson, jsonEqual } from './json.js';
@@ -62,6 +63,10 @@ export function runUpdate<T extends object>(store: Store<T>, key: Key, fn: Updat
       conflicts++;
       return true;
     }
+    // A plain write refused because another holder has the record's lock (a DynamoDB lease)
+    // is contention too: count it, so the writer escalates to waiting for the lock instead
+    // of spinning until its attempts run out.
+    if (e instanceof LockBusyError) conflicts++;
     return e.retryable;
   };
   return retrying(

@@ -11,7 +11,9 @@ export type InvalidChangeReason =
   | 'protected_field'
   | 'unknown_field'
   | 'type_mismatch'
-  | 'constraint';
+  | 'constraint'
+  /** More records in one transaction than the database can commit atomically (DynamoDB: 100). */
+  | 'too_many_items';
 
 /** Payload of an {@link InvalidChangeError}. */
 export interface InvalidChangeErrorOptions extends NoclobberErrorOptions {

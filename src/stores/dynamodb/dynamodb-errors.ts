@@ -1,0 +1,60 @@
+import { CommitUnknownError } from '../../core/errors/commit-unknown-error.js';
+import { isNoclobberError } from '../../core/errors/noclobber-error.js';
+import { TooLargeError } from '../../core/errors/too-large-error.js';
+import { TransientError } from '../../core/errors/transient-error.js';
+
+/** DynamoDB's item size limit. */
+export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
+
+/** Whether a failed request may have changed data: a read cannot; a write in flight may have. */
+export type DynamoPhase = 'read' | 'write';
+
+interface AwsError {
+  readonly name?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException']);
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when no answer came back, so the request's outcome is unknown (unless it never left). */
+function noAnswer(e: AwsError): boolean {
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500;
+  return ['TimeoutError', 'RequestTimeout', 'NetworkingError', 'AbortError'].includes(e.name ?? '') || /^E[A-Z]+$/.test(e.code ?? '');
+}
+
+/**
+ * Maps an AWS SDK error to the noclobber family by its `name` (the exception type), never
+ * by message — except `ValidationException`, whose only size signal is its message.
+ * Throttling → `TransientError('throttled')`; a write conflicting with a running
+ * transaction → `TransientError('serialization')`; an item over 400 KB → `TooLargeError`;
+ * no answer (timeout, reset, 5xx) → `TransientError('connection')` for a read but
+ * `CommitUnknownError` for a write, which may have been applied.
+ * @example
+ * ```ts
+ * try { await client.send(cmd); } catch (e) { throw mapDynamoError(e, 'write'); }
+ * ```
+ */
+export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
+  if (isNoclobberError(e) || typeof e !== 'object' || e === null) return e;
+  const err = e as AwsError;
+  if (THROTTLED.has(err.name ?? '')) return new TransientError('DynamoDB throttled the request', { reason: 'throttled', cause: e });
+  if (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')
+    return new TransientError('The item is being changed by a transaction', { reason: 'serialization', cause: e });
+  if (err.name === 'ValidationException' && /item size/i.test(err.message ?? ''))
+    return new TooLargeError('The item would exceed DynamoDB’s 400 KB limit', { what: 'item', limitBytes: DYNAMODB_MAX_ITEM_BYTES, cause: e });
+  if (NEVER_SENT.has(err.code ?? '')) return new TransientError('Could not reach DynamoDB; nothing was sent', { reason: 'connection', cause: e });
+  if (noAnswer(err)) {
+    if (phase === 'write') return new CommitUnknownError('DynamoDB did not answer a write; it may or may not have been applied', { cause: e });
+    return new TransientError('DynamoDB did not answer; nothing was changed', { reason: 'connection', cause: e });
+  }
+  return e;
+}
+
+/** True for the exception DynamoDB raises when a ConditionExpression is false. */
+export function isConditionFailed(e: unknown): e is { Item?: Record<string, unknown> } {
+  return (e as AwsError | null)?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,95 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynExpr } from './dynamodb-expr.js';
+
+/** How the version attribute counts: an integer bumped by one, or an ISO-8601 timestamp string. */
+export type VersionKind = 'integer' | 'timestamp';
+
+let lastMicros = 0;
+
+/** Wall-clock microseconds, strictly increasing within this process. */
+function nowMicros(): number {
+  const t = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
+  lastMicros = Math.max(t, lastMicros + 1);
+  return lastMicros;
+}
+
+/** `2026-11-23T17:23:10.123456Z`: fixed width, so string order is time order. */
+function formatMicros(us: number): string {
+  const iso = new Date(Math.floor(us / 1000)).toISOString();
+  return `${iso.slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
+}
+
+/** Microseconds of an ISO timestamp with up to 6 fractional digits; NaN when unreadable. */
+function parseMicros(s: string): number {
+  const whole = Date.parse(s.replace(/\.\d+/, ''));
+  const frac = (/\.(\d{1,6})/.exec(s)?.[1] ?? '').padEnd(6, '0');
+  return whole * 1000 + Number(frac);
+}
+
+/**
+ * The version attribute's rules, so every write path bumps and compares it the same way.
+ * A record without the attribute (written before noclobber was adopted) is at version
+ * `"0"`; its first noclobber write gives it one.
+ * @example
+ * ```ts
+ * const v = new DynamoVersion('version', 'integer');
+ * v.next('7'); // '8'
+ * ```
+ */
+export class DynamoVersion {
+  constructor(
+    readonly field: string,
+    readonly kind: VersionKind,
+  ) {}
+
+  /** The opaque version string of a stored attribute. */
+  read(av: AttributeValue | undefined): string {
+    if (!av) return '0';
+    if (this.kind === 'integer') return av.N === undefined ? String(av.S ?? '0') : String(Number(av.N));
+    return av.S ?? String(av.N ?? '0');
+  }
+
+  /** The version of a newly created record. */
+  initial(): string {
+    return this.kind === 'integer' ? '1' : formatMicros(nowMicros());
+  }
+
+  /** The version after `current` (timestamps: now, or 1 µs after `current` if the clock is behind). */
+  next(current: string): string {
+    if (this.kind === 'integer') return String(Number(current) + 1);
+    const after = parseMicros(current);
+    return formatMicros(Number.isFinite(after) ? Math.max(nowMicros(), after + 1) : nowMicros());
+  }
+
+  /** The attribute value that stores `version`. */
+  attr(version: string): AttributeValue {
+    return this.kind === 'integer' ? { N: version } : { S: version };
+  }
+
+  /** A condition: the stored version equals `expected` (`"0"`: no version attribute yet). */
+  equals(x: DynExpr, expected: string): string {
+    const v = x.name(this.field);
+    if (expected === '0') return `attribute_not_exists(${v})`;
+    // A string that is not an integer can never equal a numeric attribute: compare as S, which fails cleanly.
+    const wire = this.kind === 'integer' && /^[1-9]\d{0,15}$/.test(expected) ? { N: expected } : { S: expected };
+    return `${v} = ${x.value(wire)}`;
+  }
+
+  /**
+   * The SET clause of a write that does not know the current version (pushdown), and the
+   * condition it needs: integers add one; a timestamp must be later than the stored one
+   * (when the clock is behind, the condition fails and the store rebases with `next`).
+   */
+  bump(x: DynExpr): { set: string; condition?: string; version?: string } {
+    const v = x.name(this.field);
+    if (this.kind === 'integer') return { set: `${v} = if_not_exists(${v}, ${x.constant(0)}) + ${x.constant(1)}` };
+    const version = formatMicros(nowMicros());
+    const ts = x.value({ S: version });
+    return { set: `${v} = ${ts}`, condition: `(attribute_not_exists(${v}) OR ${v} < ${ts})`, version };
+  }
+
+  /** The SET clause writing a known next version. */
+  set(x: DynExpr, version: string): string {
+    return `${x.name(this.field)} = ${x.value(this.attr(version))}`;
+  }
+}

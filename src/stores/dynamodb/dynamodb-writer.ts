@@ -1,0 +1,290 @@
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConflictError } from '../../core/errors/conflict-error.js';
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
+import { TooLargeError } from '../../core/errors/too-large-error.js';
+import { TransientError } from '../../core/errors/transient-error.js';
+import type { Expect } from '../../core/expect.js';
+import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
+import { keyFields } from '../../core/key.js';
+import type { StoreSession, WriteCommand } from '../../core/store.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
+import { diffUpdate } from './dynamodb-diff.js';
+import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, mapDynamoError } from './dynamodb-errors.js';
+import { DynExpr, MAX_EXPRESSION_BYTES } from './dynamodb-expr.js';
+import { guardExpr } from './dynamodb-guards-expr.js';
+import { fromAttr, type Item, itemSize, toAttr } from './dynamodb-item.js';
+import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
+import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
+import type { DynamoClient } from './dynamodb-store-config.js';
+import type { DynamoTable } from './dynamodb-table.js';
+
+/**
+ * The write paths of the DynamoDB store, each ONE conditional request:
+ * - ops: one `UpdateItem` whose condition holds the expectation, the guards, the lease and
+ *   the structural conditions of the pushdown; when it fails, the item as it was
+ *   (`ALL_OLD`) explains why (`explainFailure`) — or, when only a structural condition
+ *   failed, the write is rebased on that item: recomputed with `applyOps` and written
+ *   conditioned on its version (no extra read);
+ * - create: `PutItem` if the key is absent; replace at a known version: `PutItem` on it;
+ * - delete: `DeleteItem` with the expectation.
+ * @example
+ * ```ts
+ * const writer = new DynamoWriter(client, table);
+ * await writer.write({ key: 'p1', change: { ops }, expect: {} });
+ * ```
+ */
+export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
+  readonly #client: DynamoClient;
+  readonly #t: DynamoTable;
+  readonly #capped: ReadonlySet<string>;
+
+  constructor(client: DynamoClient, table: DynamoTable) {
+    this.#client = client;
+    this.#t = table;
+    // A condition cannot measure a map, and an item under a smaller cap than DynamoDB's must be measured whole.
+    this.#capped = new Set(Object.keys(table.schema.maxBytes ?? {}));
+  }
+
+  get client(): DynamoClient {
+    return this.#client;
+  }
+
+  get table(): DynamoTable {
+    return this.#t;
+  }
+
+  /** The key as DynamoDB's `Key`, checked against the key attributes' types. */
+  keyItem(key: Key): Item {
+    const fields = keyFields(this.#t.schema, key);
+    const out: Item = {};
+    for (const k of this.#t.keys) {
+      const v = fields[k.name];
+      if (typeof v !== (k.type === 'S' ? 'string' : 'number'))
+        throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, { reason: 'bad_key' });
+      out[k.name] = toAttr(v);
+    }
+    return out;
+  }
+
+  /** A record from an item; the version and lease attributes travel outside `value`. */
+  snapshot(key: Key, item: Item | undefined): Snapshot<T> | undefined {
+    if (!item) return undefined;
+    const value: Row = {};
+    for (const [k, av] of Object.entries(item)) if (k !== this.#t.version.field && k !== this.#t.lease) value[k] = fromAttr(av);
+    return { key, version: this.#t.version.read(item[this.#t.version.field]), value: value as T };
+  }
+
+  /** A strongly consistent read of the raw item. */
+  async readItem(key: Key): Promise<Item | undefined> {
+    try {
+      const out = await this.#client.send(new GetItemCommand({ TableName: this.#t.name, Key: this.keyItem(key), ConsistentRead: true }));
+      return out.Item;
+    } catch (e) {
+      throw mapDynamoError(e, 'read');
+    }
+  }
+
+  async get(key: Key): Promise<Snapshot<T> | undefined> {
+    return this.snapshot(key, await this.readItem(key));
+  }
+
+  /** The whole item for a value at a version (under `lease`, the lease rides along). */
+  fullItem(key: Key, value: Row, version: string, lease?: Item[string]): Item {
+    const item: Item = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) item[k] = toAttr(v);
+    Object.assign(item, this.keyItem(key));
+    item[this.#t.version.field] = this.#t.version.attr(version);
+    if (lease) item[this.#t.lease] = lease;
+    const size = itemSize(item);
+    if (size > this.#t.maxItemBytes)
+      throw new TooLargeError(`The item would be ${size} bytes, over its cap of ${this.#t.maxItemBytes}`, {
+        what: 'item',
+        limitBytes: this.#t.maxItemBytes,
+        actualBytes: size,
+      });
+    return item;
+  }
+
+  /** The value `cmd` produces from `current` (key fields in, top-level nulls out), caps checked. */
+  nextValue(cmd: WriteCommand, current: Row): Row {
+    const next = { ...nextValue(cmd.change, current, cmd.key), ...keyFields(this.#t.schema, cmd.key) };
+    for (const k of Object.keys(next)) if (next[k] === null || next[k] === undefined) delete next[k];
+    const tooLarge = checkCaps(this.#t.schema, next);
+    if (tooLarge) throw tooLarge;
+    return next;
+  }
+
+  /** Throws why `cmd` failed on `item` (the item as the failed condition saw it), if anything explains it. */
+  explain(cmd: WriteCommand, item: Item | undefined, lease?: Lease): void {
+    // A lease holder learns first that it lost the lease; anyone else first learns what no retry can fix.
+    if (item && lease) {
+      const lost = leaseProblem(this.#t, item, lease);
+      if (lost) throw lost;
+    }
+    const error = explainFailure(this.#t.schema, cmd, this.snapshot(cmd.key, item));
+    if (error) throw error;
+    if (item && !lease) {
+      const busy = leaseProblem(this.#t, item);
+      if (busy) throw busy;
+    }
+  }
+
+  /** The conditions every write to an existing record carries. */
+  #conditions(x: DynExpr, expect: Expect, lease?: Lease): string[] {
+    const out = [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`];
+    if (expect.version !== undefined) out.push(this.#t.version.equals(x, expect.version));
+    for (const g of expect.where ?? []) out.push(guardExpr(g, x));
+    out.push(leaseCondition(x, this.#t, lease));
+    return out;
+  }
+
+  /** Sends one conditional request; a false condition is explained (thrown) or handed back for a rebase. */
+  async #send<R>(cmd: WriteCommand, lease: Lease | undefined, request: () => Promise<R>): Promise<{ ok: R } | { failed: Item | undefined }> {
+    try {
+      return { ok: await request() };
+    } catch (e) {
+      if (!isConditionFailed(e)) throw mapDynamoError(e, 'write');
+      const item = e.Item as Item | undefined;
+      this.explain(cmd, item, lease);
+      return { failed: item };
+    }
+  }
+
+  async write(cmd: WriteCommand, lease?: Lease): Promise<Snapshot<T>> {
+    if (cmd.expect.absent) return this.#create(cmd);
+    if ('value' in cmd.change && cmd.expect.version !== undefined) return this.#put(cmd, cmd.expect.version, lease);
+    if ('ops' in cmd.change && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES) {
+      const x = new DynExpr();
+      const plan = planOps(cmd.change.ops, x, this.#capped);
+      if (plan) {
+        const done = await this.#pushdown(cmd, x, plan, lease);
+        if (done && 'snapshot' in done) return done.snapshot;
+        if (done) return this.#rebase(cmd, done.failed, lease);
+      }
+    }
+    return this.#rebase(cmd, await this.readItem(cmd.key), lease);
+  }
+
+  async #pushdown(cmd: WriteCommand, x: DynExpr, plan: OpsPlan, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
+    const bump = this.#t.version.bump(x);
+    const condition = [...this.#conditions(x, cmd.expect, lease), ...plan.conditions, ...(bump.condition ? [bump.condition] : [])].join(' AND ');
+    const update = `SET ${[...plan.set, bump.set].join(', ')}${plan.remove.length ? ` REMOVE ${plan.remove.join(', ')}` : ''}`;
+    if (update.length > MAX_EXPRESSION_BYTES || condition.length > MAX_EXPRESSION_BYTES) return undefined;
+    const returnOld = cmd.returnPrevious === true;
+    const out = await this.#send(cmd, lease, () =>
+      this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#t.name,
+          Key: this.keyItem(cmd.key),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...x.input(),
+        }),
+      ),
+    );
+    if ('failed' in out) return out;
+    if (!returnOld) return { snapshot: this.snapshot(cmd.key, out.ok.Attributes) as Snapshot<T> };
+    const previous = this.snapshot(cmd.key, out.ok.Attributes) as Snapshot<T>;
+    const value = this.nextValue(cmd, previous.value as Row) as T;
+    const version = bump.version ?? this.#t.version.next(previous.version);
+    return { snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } } };
+  }
+
+  /** Computes the write on `item` and writes it conditioned on the item's version. */
+  async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<Snapshot<T>> {
+    this.explain(cmd, item, lease);
+    const current = this.snapshot(cmd.key, item) as Snapshot<T>;
+    const next = this.nextValue(cmd, current.value as Row);
+    const version = this.#t.version.next(current.version);
+    const full = this.fullItem(cmd.key, next, version, (item as Item)[this.#t.lease]);
+    const condition = (x: DynExpr) =>
+      [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`, this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
+    const common = { TableName: this.#t.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+    let x = new DynExpr();
+    const update = diffUpdate(x, this.#t, current.value as Row, next, version);
+    let request: () => Promise<unknown>;
+    if (update) {
+      const input = { ...common, Key: this.keyItem(cmd.key), UpdateExpression: update, ConditionExpression: condition(x), ...x.input() };
+      request = () => this.#client.send(new UpdateItemCommand(input));
+    } else {
+      x = new DynExpr();
+      const input = { ...common, Item: full, ConditionExpression: condition(x), ...x.input() };
+      request = () => this.#client.send(new PutItemCommand(input));
+    }
+    const out = await this.#send(cmd, lease, request);
+    if ('failed' in out) throw new TransientError('The record changed while the write was being computed; retry', { reason: 'serialization' });
+    const written: Snapshot<T> = { key: cmd.key, version, value: next as T };
+    return cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written;
+  }
+
+  async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
+    const value = this.nextValue(cmd, { ...keyFields(this.#t.schema, cmd.key) });
+    const version = this.#t.version.initial();
+    const x = new DynExpr();
+    const condition = `attribute_not_exists(${x.name(this.#t.keys[0]!.name)})`;
+    const item = this.fullItem(cmd.key, value, version);
+    const out = await this.#send(cmd, undefined, () =>
+      this.#client.send(
+        new PutItemCommand({
+          TableName: this.#t.name,
+          Item: item,
+          ConditionExpression: condition,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...x.input(),
+        }),
+      ),
+    );
+    if ('failed' in out) throw new TransientError('The record appeared and vanished while it was being created; retry', { reason: 'serialization' });
+    return { key: cmd.key, version, value: value as T };
+  }
+
+  async #put(cmd: WriteCommand, expected: string, lease?: Lease): Promise<Snapshot<T>> {
+    const value = this.nextValue(cmd, {});
+    const version = this.#t.version.next(expected);
+    const x = new DynExpr();
+    const condition = this.#conditions(x, cmd.expect, lease).join(' AND ');
+    const item = this.fullItem(cmd.key, value, version, lease?.attr);
+    const out = await this.#send(cmd, lease, () =>
+      this.#client.send(
+        new PutItemCommand({
+          TableName: this.#t.name,
+          Item: item,
+          ConditionExpression: condition,
+          ReturnValues: cmd.returnPrevious ? 'ALL_OLD' : 'NONE',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...x.input(),
+        }),
+      ),
+    );
+    if ('failed' in out) throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
+    const written: Snapshot<T> = { key: cmd.key, version, value: value as T };
+    const previous = cmd.returnPrevious ? this.snapshot(cmd.key, out.ok.Attributes) : undefined;
+    return previous ? { ...written, previous: { version: previous.version, value: previous.value } } : written;
+  }
+
+  async delete(key: Key, expect: Expect, lease?: Lease): Promise<Snapshot<T>> {
+    const cmd: WriteCommand = { key, change: { ops: [] }, expect };
+    if (expect.absent) {
+      const current = await this.get(key);
+      throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
+    }
+    const x = new DynExpr();
+    const condition = this.#conditions(x, expect, lease).join(' AND ');
+    const out = await this.#send(cmd, lease, () =>
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#t.name,
+          Key: this.keyItem(key),
+          ConditionExpression: condition,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...x.input(),
+        }),
+      ),
+    );
+    if ('failed' in out) throw new TransientError('The record changed while it was being deleted; retry', { reason: 'serialization' });
+    return this.snapshot(key, out.ok.Attributes) as Snapshot<T>;
+  }
+}

@@ -1,0 +1,7 @@
+import { describe, it } from 'vitest';
+import { dynamoEndpoint, dynamoHarness } from '../dynamodb/dynamo-harness.js';
+import { describeConformance } from './suite.js';
+
+const endpoint = dynamoEndpoint();
+if (endpoint) describeConformance('dynamodb', async () => dynamoHarness(endpoint));
+else describe.skip('conformance: dynamodb (DynamoDB Local not available; see the warning above)', () => it('runs the suite', () => {}));

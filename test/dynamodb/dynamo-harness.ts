@@ -1,0 +1,59 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
+import { inject } from 'vitest';
+import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import type { StoreHarness, TableSpec } from '../conformance/harness.js';
+
+/**
+ * The DynamoDB Local endpoint the test setup started, or undefined after printing loudly
+ * why the DynamoDB tests are skipped.
+ */
+export function dynamoEndpoint(): string | undefined {
+  const endpoint = inject('DYNAMODB_ENDPOINT');
+  if (!endpoint) console.warn(`\n*** SKIPPING DYNAMODB TESTS *** ${inject('DYNAMODB_UNAVAILABLE') ?? 'the dynamodb service was not started (STORES)'}\n`);
+  return endpoint;
+}
+
+let seq = 0;
+
+/** Creates a table with the given key attributes (string or number) and returns its name. */
+export async function createTable(client: DynamoDBClient, base: string, keys: readonly { name: string; type: 'S' | 'N' }[]): Promise<string> {
+  const name = `${base}_${process.pid}_${++seq}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+      KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return name;
+}
+
+/** The conformance harness on DynamoDB Local: every `connect()` is a new client (its own connections). */
+export function dynamoHarness(endpoint: string): StoreHarness {
+  const main = localClient(endpoint);
+  const clients: DynamoDBClient[] = [main];
+  return {
+    name: 'dynamodb',
+    async table(spec: TableSpec) {
+      const keys = spec.key.map((k) => ({ name: k, type: spec.columns[k] === 'text' ? ('S' as const) : ('N' as const) }));
+      const table = await createTable(main, spec.name, keys);
+      const json = Object.entries(spec.columns)
+        .filter(([, kind]) => kind === 'json')
+        .map(([c]) => c);
+      const config: DynamoStoreConfig = { table, fields: Object.keys(spec.columns), json, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+      return {
+        store: await DynamoStore.open(main, config),
+        async connect() {
+          const client = localClient(endpoint);
+          clients.push(client);
+          return DynamoStore.open(client, config);
+        },
+      };
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+    },
+  };
+}
