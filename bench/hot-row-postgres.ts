@@ -1,0 +1,91 @@
+import { type Collection, collection, type Row } from 'noclobber';
+import { PostgresStore } from 'noclobber/postgres';
+import pg from 'pg';
+import type { BenchProgress } from './bench-progress.js';
+import type { HotRowCell } from './hot-row-cell.js';
+import { HOT_ROW_STRATEGIES, NOCLOBBER_STRATEGIES } from './hot-row-strategies.js';
+import { type PgbenchCell, pgbenchCeiling } from './pgbench-ceiling.js';
+import { HOT_KEY, PG_HOT_DDL, PG_HOT_TABLE, postgresWriter } from './postgres-writer.js';
+import { runHotRowCell } from './run-hot-row-cell.js';
+import { seedMathRandom } from './seeded-random.js';
+import { summarizeRuns } from './summarize-runs.js';
+
+/** Sizes of the hot-row runs. */
+export interface HotRowConfig {
+  readonly writers: readonly number[];
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly reps: number;
+  readonly seed: number;
+}
+
+/** The hot-row section on PostgreSQL: noclobber and hand-written strategies, and pgbench's ceiling. */
+export interface HotRowPostgresResult {
+  readonly cells: HotRowCell[];
+  readonly pgbench: PgbenchCell[];
+}
+
+/** Steps the progress bar counts for this section. */
+export function hotRowPostgresSteps(c: HotRowConfig): number {
+  return HOT_ROW_STRATEGIES.length * (1 + c.writers.length * c.reps) + c.writers.length * c.reps * 4;
+}
+
+/**
+ * 1…64 writers, each on its own connection, adding 1 to ONE row of PostgreSQL for a fixed
+ * time per repetition, strategy by strategy (the order rotates between repetitions so
+ * drift does not favour one). Then pgbench runs the same statements at the same client
+ * counts. Every noclobber cell is checked: nothing lost, nothing applied twice.
+ * @example
+ * ```ts
+ * const { cells, pgbench } = await hotRowPostgres(url, config, progress);
+ * ```
+ */
+export async function hotRowPostgres(url: string, config: HotRowConfig, progress: BenchProgress): Promise<HotRowPostgresResult> {
+  const max = Math.max(...config.writers);
+  const pools = Array.from({ length: max }, () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    return pool;
+  });
+  const admin = pools[0] as pg.Pool;
+  await admin.query(PG_HOT_DDL);
+  await admin.query(`INSERT INTO ${PG_HOT_TABLE} VALUES ($1, 1, 0) ON CONFLICT (id) DO NOTHING`, [HOT_KEY]);
+  const docs: Collection<Row>[] = [];
+  for (const pool of pools) docs.push(collection(await PostgresStore.open(pool, { table: PG_HOT_TABLE, key: 'id' })));
+  const reset = async () => void (await admin.query(`UPDATE ${PG_HOT_TABLE} SET n = 0, version = 1 WHERE id = $1`, [HOT_KEY]));
+  const counter = async () => (await admin.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY])).rows[0].n as number;
+  const writersFor = (strategy: (typeof HOT_ROW_STRATEGIES)[number], n: number) =>
+    pools.slice(0, n).map((pool, i) => postgresWriter(strategy, pool, docs[i] as Collection<Row>));
+
+  const cells: HotRowCell[] = [];
+  try {
+    for (const strategy of HOT_ROW_STRATEGIES) {
+      progress.step(`hot row · postgres · warm-up · ${strategy}`);
+      await runHotRowCell({ writers: writersFor(strategy, max), durationMs: config.warmupMs, reset, counter });
+    }
+    for (const writers of config.writers) {
+      const runs = new Map(HOT_ROW_STRATEGIES.map((s) => [s, [] as Awaited<ReturnType<typeof runHotRowCell>>[]]));
+      for (let rep = 0; rep < config.reps; rep++) {
+        const order = rotate(HOT_ROW_STRATEGIES, rep);
+        for (const strategy of order) {
+          progress.step(`hot row · postgres · ${writers} writers · ${strategy} · rep ${rep + 1}`);
+          seedMathRandom(config.seed + rep);
+          runs.get(strategy)?.push(await runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }));
+        }
+      }
+      for (const strategy of HOT_ROW_STRATEGIES) {
+        const r = runs.get(strategy) ?? [];
+        cells.push({ db: 'postgres', strategy, writers, noclobber: NOCLOBBER_STRATEGIES.has(strategy), ...summarizeRuns(r) });
+      }
+    }
+    const pgbench = await pgbenchCeiling(url, pools[0] as pg.Pool, { ...config, reset, counter }, progress);
+    return { cells, pgbench };
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+  }
+}
+
+function rotate<T>(xs: readonly T[], by: number): T[] {
+  const k = by % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}

@@ -1,0 +1,68 @@
+import { type Collection, inc, type Row, set } from 'noclobber';
+import type pg from 'pg';
+import type { HotRowStrategy } from './hot-row-strategies.js';
+import { optimisticLoop } from './optimistic-loop.js';
+import type { WriteOnce } from './run-hot-row-cell.js';
+
+/** The hot-row table on PostgreSQL. */
+export const PG_HOT_TABLE = 'hot_rows';
+/** Its DDL. */
+export const PG_HOT_DDL = `CREATE TABLE IF NOT EXISTS ${PG_HOT_TABLE} (id text PRIMARY KEY, version integer NOT NULL, n double precision NOT NULL)`;
+/** The one hot row. */
+export const HOT_KEY = 'row-0';
+
+/**
+ * One PostgreSQL writer of the hot-row benchmark: `pool` is its own single connection and
+ * `docs` a noclobber collection over that same pool.
+ * @example
+ * ```ts
+ * const write = postgresWriter('update', pool, docs);
+ * const attempts = await write();
+ * ```
+ */
+export function postgresWriter(strategy: HotRowStrategy, pool: pg.Pool, docs: Collection<Row>): WriteOnce {
+  switch (strategy) {
+    case 'naive':
+      return async () => {
+        const { rows } = await pool.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
+        await pool.query(`UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1`, [HOT_KEY, (rows[0].n as number) + 1]);
+        return 1;
+      };
+    case 'hand-written':
+      return () =>
+        optimisticLoop(async () => {
+          const { rows } = await pool.query(`SELECT n, version FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
+          const r = rows[0] as { n: number; version: number };
+          const res = await pool.query(`UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1 AND version = $3`, [
+            HOT_KEY,
+            r.n + 1,
+            r.version,
+          ]);
+          return res.rowCount === 1;
+        });
+    case 'update':
+      return async () => {
+        let attempts = 0;
+        await docs.update(HOT_KEY, (v) => {
+          attempts++;
+          return { ...v, n: (v.n as number) + 1 };
+        });
+        return attempts;
+      };
+    case 'withLock':
+      return async () => {
+        let attempts = 0;
+        await docs.withLock(HOT_KEY, async (locked) => {
+          attempts++;
+          await locked.apply([set('n', (locked.value?.n as number) + 1)]);
+        });
+        return attempts;
+      };
+    case 'apply':
+      return async () => {
+        let retries = 0;
+        await docs.apply(HOT_KEY, [inc('n', 1)], { retry: { onRetry: () => void retries++ } });
+        return 1 + retries;
+      };
+  }
+}

@@ -1,0 +1,39 @@
+import type { CellRun } from './run-hot-row-cell.js';
+import { type Summary, summarize } from './summarize.js';
+
+/** Several repetitions of one cell, summarised. */
+export interface RunsSummary {
+  readonly reps: number;
+  /** Surviving acknowledged writes per second. */
+  readonly goodput: Summary;
+  readonly attemptsPerSuccess: Summary;
+  readonly p50Ms: Summary;
+  readonly p99Ms: Summary;
+  /** Totals over every repetition. */
+  readonly acknowledged: number;
+  readonly failed: number;
+  readonly lost: number;
+  readonly phantom: number;
+}
+
+/**
+ * Medians and spreads over repetitions; counts (lost, failed…) are summed.
+ * @example
+ * ```ts
+ * summarizeRuns([run1, run2, run3]).goodput.median;
+ * ```
+ */
+export function summarizeRuns(runs: readonly CellRun[]): RunsSummary {
+  const sum = (f: (r: CellRun) => number) => runs.reduce((a, r) => a + f(r), 0);
+  return {
+    reps: runs.length,
+    goodput: summarize(runs.map((r) => r.goodput)),
+    attemptsPerSuccess: summarize(runs.map((r) => r.attempts / Math.max(1, r.acknowledged))),
+    p50Ms: summarize(runs.map((r) => r.p50Ms)),
+    p99Ms: summarize(runs.map((r) => r.p99Ms)),
+    acknowledged: sum((r) => r.acknowledged),
+    failed: sum((r) => r.failed),
+    lost: sum((r) => r.lost),
+    phantom: sum((r) => r.phantom),
+  };
+}
