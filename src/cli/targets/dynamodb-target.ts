@@ -41,7 +41,7 @@ export async function openTarget(options: { url?: string }): Promise<RaceTarget>
   }
   return {
     name: 'dynamodb',
-    connect: async () => DynamoStore.open(newClient(), { table: TABLE, json: ['markers'] }),
+    connect: async () => DynamoStore.open(newClient(), { table: TABLE, fields: ['id', 'n', 'markers'], json: ['markers'] }),
     async reset() {
       for (const c of clients.splice(1)) c.destroy();
       let start: Record<string, never> | undefined;

@@ -6,8 +6,9 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
+import type { NormalOp } from '../../core/ops.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
-import type { Key, Row, Snapshot } from '../../core/types.js';
+import type { JsonValue, Key, Row, Snapshot } from '../../core/types.js';
 import { diffUpdate } from './dynamodb-diff.js';
 import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, mapDynamoError } from './dynamodb-errors.js';
 import { DynExpr, MAX_EXPRESSION_BYTES } from './dynamodb-expr.js';
@@ -17,6 +18,9 @@ import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
 import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoTable } from './dynamodb-table.js';
+
+/** How often a write that names no version is rebased on a newer item before giving up with TransientError. */
+const MAX_REBASE_ROUNDS = 8;
 
 /**
  * The write paths of the DynamoDB store, each ONE conditional request:
@@ -153,16 +157,41 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   async write(cmd: WriteCommand, lease?: Lease): Promise<Snapshot<T>> {
     if (cmd.expect.absent) return this.#create(cmd);
     if ('value' in cmd.change && cmd.expect.version !== undefined) return this.#put(cmd, cmd.expect.version, lease);
-    if ('ops' in cmd.change && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES) {
-      const x = new DynExpr();
-      const plan = planOps(cmd.change.ops, x, this.#capped);
-      if (plan) {
-        const done = await this.#pushdown(cmd, x, plan, lease);
-        if (done && 'snapshot' in done) return done.snapshot;
-        if (done) return this.#rebase(cmd, done.failed, lease);
-      }
+    const ops = 'ops' in cmd.change ? cmd.change.ops : this.#replaceOps(cmd.change.value);
+    let item: Item | undefined;
+    const x = new DynExpr();
+    const plan = ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES ? planOps(ops, x, this.#capped) : undefined;
+    const done = plan && (await this.#pushdown(cmd, x, plan, lease));
+    if (done && 'snapshot' in done) return done.snapshot;
+    item = done ? done.failed : await this.readItem(cmd.key);
+    // Rebase on the item the failed condition returned. A write that names no version applies
+    // to whatever is current, so a lost race is rebased again on the newer item (as PostgreSQL
+    // re-evaluates an UPDATE on the newest row version); each round is one conditional request.
+    for (let round = 1; ; round++) {
+      const out = await this.#rebase(cmd, item, lease);
+      if ('snapshot' in out) return out.snapshot;
+      if (round >= MAX_REBASE_ROUNDS)
+        throw new TransientError('The record kept changing while the write was being computed; retry', { reason: 'serialization' });
+      item = out.raced;
     }
-    return this.#rebase(cmd, await this.readItem(cmd.key), lease);
+  }
+
+  /**
+   * A whole value as ops over the known fields (set what it has, unset the rest), so
+   * `replace` at any version is one conditional UpdateItem. Without a field list the
+   * attributes to remove are unknown, and the replace is rebased on the item instead.
+   */
+  #replaceOps(value: Row): NormalOp[] | undefined {
+    const fields = this.#t.schema.fields;
+    if (!fields) return undefined;
+    const keys = new Set(this.#t.schema.keyFields);
+    const ops: NormalOp[] = [];
+    for (const f of fields) {
+      if (keys.has(f)) continue;
+      const v = value[f];
+      ops.push(v === undefined || v === null ? { op: 'unset', path: [f] } : { op: 'set', path: [f], value: v as JsonValue });
+    }
+    return ops;
   }
 
   async #pushdown(cmd: WriteCommand, x: DynExpr, plan: OpsPlan, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
@@ -192,8 +221,8 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     return { snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } } };
   }
 
-  /** Computes the write on `item` and writes it conditioned on the item's version. */
-  async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<Snapshot<T>> {
+  /** Computes the write on `item` and writes it conditioned on the item's version; `raced` when the item moved first. */
+  async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { raced: Item | undefined }> {
     this.explain(cmd, item, lease);
     const current = this.snapshot(cmd.key, item) as Snapshot<T>;
     const next = this.nextValue(cmd, current.value as Row);
@@ -214,9 +243,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       request = () => this.#client.send(new PutItemCommand(input));
     }
     const out = await this.#send(cmd, lease, request);
-    if ('failed' in out) throw new TransientError('The record changed while the write was being computed; retry', { reason: 'serialization' });
+    if ('failed' in out) return { raced: out.failed };
     const written: Snapshot<T> = { key: cmd.key, version, value: next as T };
-    return cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written;
+    return { snapshot: cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written };
   }
 
   async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
