@@ -38,6 +38,14 @@ export class Locked<T extends object> {
     return this.#snapshot;
   }
 
+  /**
+   * Where the store locks by lease (DynamoDB): the lease's fencing token, larger than every
+   * earlier holder's. Undefined for row and database locks, which cannot outlive their holder.
+   */
+  get fencingToken(): number | undefined {
+    return this.#session.fencingToken;
+  }
+
   /** The record's value, or undefined when it does not exist. */
   get value(): T | undefined {
     return this.#snapshot?.value;

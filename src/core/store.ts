@@ -91,6 +91,12 @@ export interface StoreSession<T extends object = Row> {
 export interface LockSession<T extends object = Row> extends StoreSession<T> {
   /** The record as read under the lock. */
   readonly snapshot: Snapshot<T> | undefined;
+  /**
+   * For leases: a number that strictly increases from one holder of the record's lease to
+   * the next. Pass it to other systems you write to under the lock so they can refuse a
+   * holder that paused past its lease (Kleppmann's fencing token).
+   */
+  readonly fencingToken?: number;
 }
 
 /**

@@ -83,6 +83,7 @@ export class DynamoStore<T extends object = Row> implements Store<T> {
     try {
       return await fn({
         snapshot: this.#w.snapshot(key, item),
+        ...(lease ? { fencingToken: lease.fence } : {}),
         get: (k) => this.#w.get(k),
         write: (cmd) => this.#w.write(cmd, held(cmd.key)),
         delete: (k, expect) => this.#w.delete(k, expect, held(k)),

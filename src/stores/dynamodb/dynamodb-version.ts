@@ -4,26 +4,27 @@ import type { DynExpr } from './dynamodb-expr.js';
 /** How the version attribute counts: an integer bumped by one, or an ISO-8601 timestamp string. */
 export type VersionKind = 'integer' | 'timestamp';
 
-let lastMicros = 0;
+let lastMicros = 0n;
 
-/** Wall-clock microseconds, strictly increasing within this process. */
-function nowMicros(): number {
-  const t = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
-  lastMicros = Math.max(t, lastMicros + 1);
+/** Wall-clock microseconds (BigInt: any year stays exact), strictly increasing within this process. */
+function nowMicros(): bigint {
+  const t = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
+  lastMicros = t > lastMicros ? t : lastMicros + 1n;
   return lastMicros;
 }
 
 /** `2026-11-23T17:23:10.123456Z`: fixed width, so string order is time order. */
-function formatMicros(us: number): string {
-  const iso = new Date(Math.floor(us / 1000)).toISOString();
-  return `${iso.slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`;
+function formatMicros(us: bigint): string {
+  const iso = new Date(Number(us / 1000n)).toISOString();
+  return `${iso.slice(0, -1)}${String(us % 1000n).padStart(3, '0')}Z`;
 }
 
-/** Microseconds of an ISO timestamp with up to 6 fractional digits; NaN when unreadable. */
-function parseMicros(s: string): number {
+/** Microseconds of an ISO timestamp with up to 6 fractional digits; undefined when unreadable. */
+function parseMicros(s: string): bigint | undefined {
   const whole = Date.parse(s.replace(/\.\d+/, ''));
+  if (!Number.isFinite(whole)) return undefined;
   const frac = (/\.(\d{1,6})/.exec(s)?.[1] ?? '').padEnd(6, '0');
-  return whole * 1000 + Number(frac);
+  return BigInt(whole) * 1000n + BigInt(frac);
 }
 
 /**
@@ -57,8 +58,9 @@ export class DynamoVersion {
   /** The version after `current` (timestamps: now, or 1 µs after `current` if the clock is behind). */
   next(current: string): string {
     if (this.kind === 'integer') return String(Number(current) + 1);
+    const now = nowMicros();
     const after = parseMicros(current);
-    return formatMicros(Number.isFinite(after) ? Math.max(nowMicros(), after + 1) : nowMicros());
+    return formatMicros(after !== undefined && after >= now ? after + 1n : now);
   }
 
   /** The attribute value that stores `version`. */
