@@ -3,12 +3,14 @@ import { PostgresStore } from 'noclobber/postgres';
 import pg from 'pg';
 import type { BenchProgress } from './bench-progress.js';
 import type { HotRowCell } from './hot-row-cell.js';
-import { HOT_ROW_STRATEGIES, NOCLOBBER_STRATEGIES } from './hot-row-strategies.js';
+import { NOCLOBBER_STRATEGIES, PG_HOT_ROW_STRATEGIES, type PgHotRowStrategy } from './hot-row-strategies.js';
 import { type PgbenchCell, pgbenchCeiling } from './pgbench-ceiling.js';
 import { HOT_KEY, PG_HOT_DDL, PG_HOT_TABLE, postgresWriter } from './postgres-writer.js';
-import { runHotRowCell } from './run-hot-row-cell.js';
+import { type CellRun, runHotRowCell } from './run-hot-row-cell.js';
 import { seedMathRandom } from './seeded-random.js';
 import { summarizeRuns } from './summarize-runs.js';
+import { traceHotRow } from './trace-hot-row.js';
+import type { TracedQuery } from './trace-pool.js';
 
 /** Sizes of the hot-row runs. */
 export interface HotRowConfig {
@@ -26,8 +28,8 @@ export interface HotRowPostgresResult {
 }
 
 /** Steps the progress bar counts for this section. */
-export function hotRowPostgresSteps(c: HotRowConfig): number {
-  return HOT_ROW_STRATEGIES.length * (1 + c.writers.length * c.reps) + c.writers.length * c.reps * 4;
+export function hotRowPostgresSteps(c: HotRowConfig & { readonly pgbenchScripts: 'all' | 'same' }): number {
+  return PG_HOT_ROW_STRATEGIES.length * (1 + c.writers.length * c.reps) + c.writers.length * c.reps * (c.pgbenchScripts === 'all' ? 4 : 2);
 }
 
 /**
@@ -40,7 +42,11 @@ export function hotRowPostgresSteps(c: HotRowConfig): number {
  * const { cells, pgbench } = await hotRowPostgres(url, config, progress);
  * ```
  */
-export async function hotRowPostgres(url: string, config: HotRowConfig, progress: BenchProgress): Promise<HotRowPostgresResult> {
+export async function hotRowPostgres(
+  url: string,
+  config: HotRowConfig & { readonly pgbenchSeconds: number; readonly pgbenchScripts: 'all' | 'same' },
+  progress: BenchProgress,
+): Promise<HotRowPostgresResult> {
   const max = Math.max(...config.writers);
   const pools = Array.from({ length: max }, () => {
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -54,31 +60,33 @@ export async function hotRowPostgres(url: string, config: HotRowConfig, progress
   for (const pool of pools) docs.push(collection(await PostgresStore.open(pool, { table: PG_HOT_TABLE, key: 'id' })));
   const reset = async () => void (await admin.query(`UPDATE ${PG_HOT_TABLE} SET n = 0, version = 1 WHERE id = $1`, [HOT_KEY]));
   const counter = async () => (await admin.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY])).rows[0].n as number;
-  const writersFor = (strategy: (typeof HOT_ROW_STRATEGIES)[number], n: number) =>
-    pools.slice(0, n).map((pool, i) => postgresWriter(strategy, pool, docs[i] as Collection<Row>));
+  const trace = await traceHotRow(url);
+  const applySql = trace.apply[0] as TracedQuery;
+  const writersFor = (strategy: PgHotRowStrategy, n: number) =>
+    pools.slice(0, n).map((pool, i) => postgresWriter(strategy, pool, docs[i] as Collection<Row>, applySql));
 
   const cells: HotRowCell[] = [];
   try {
-    for (const strategy of HOT_ROW_STRATEGIES) {
+    for (const strategy of PG_HOT_ROW_STRATEGIES) {
       progress.step(`hot row · postgres · warm-up · ${strategy}`);
       await runHotRowCell({ writers: writersFor(strategy, max), durationMs: config.warmupMs, reset, counter });
     }
     for (const writers of config.writers) {
-      const runs = new Map(HOT_ROW_STRATEGIES.map((s) => [s, [] as Awaited<ReturnType<typeof runHotRowCell>>[]]));
+      const runs = new Map<PgHotRowStrategy, CellRun[]>(PG_HOT_ROW_STRATEGIES.map((s) => [s, []]));
       for (let rep = 0; rep < config.reps; rep++) {
-        const order = rotate(HOT_ROW_STRATEGIES, rep);
+        const order = rotate(PG_HOT_ROW_STRATEGIES, rep);
         for (const strategy of order) {
           progress.step(`hot row · postgres · ${writers} writers · ${strategy} · rep ${rep + 1}`);
           seedMathRandom(config.seed + rep);
           runs.get(strategy)?.push(await runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }));
         }
       }
-      for (const strategy of HOT_ROW_STRATEGIES) {
+      for (const strategy of PG_HOT_ROW_STRATEGIES) {
         const r = runs.get(strategy) ?? [];
         cells.push({ db: 'postgres', strategy, writers, noclobber: NOCLOBBER_STRATEGIES.has(strategy), ...summarizeRuns(r) });
       }
     }
-    const pgbench = await pgbenchCeiling(url, pools[0] as pg.Pool, { ...config, reset, counter }, progress);
+    const pgbench = await pgbenchCeiling(url, trace, { ...config, reset, counter }, progress);
     return { cells, pgbench };
   } finally {
     await Promise.all(pools.map((p) => p.end()));

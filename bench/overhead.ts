@@ -6,8 +6,10 @@ import { median, type Summary, summarize } from './summarize.js';
 
 /** Sizes of the overhead runs. */
 export interface OverheadConfig {
-  /** Operations per timed block, one per row (distinct rows). */
+  /** PostgreSQL operations per variant per repetition, one per row (distinct rows). */
   readonly ops: number;
+  /** The same for SQLite, whose operations are ~50× faster (more of them even out WAL checkpoints). */
+  readonly sqliteOps: number;
   readonly reps: number;
 }
 
@@ -62,7 +64,7 @@ async function timeInterleaved(ops: number, variants: OverheadCase['variants'], 
   return { raw: block(us.raw), same: block(us.same), noclobber: block(us.noclobber) };
 }
 
-async function measure(c: OverheadCase, config: OverheadConfig, progress: BenchProgress): Promise<OverheadRow> {
+async function measure(c: OverheadCase, config: { ops: number; reps: number }, progress: BenchProgress): Promise<OverheadRow> {
   progress.step(`overhead · ${c.db} · ${c.call} · warm-up`);
   await timeInterleaved(Math.min(300, config.ops), c.variants, 0);
   const reps: Record<Variant, Block>[] = [];
@@ -99,15 +101,19 @@ export function overheadSteps(c: OverheadConfig): number {
  * after a warm-up.
  * @example
  * ```ts
- * const rows = await overhead(url, { ops: 2000, reps: 5 }, progress);
+ * const rows = await overhead(url, { ops: 1000, sqliteOps: 5000, reps: 5 }, progress);
  * ```
  */
 export async function overhead(url: string, config: OverheadConfig, progress: BenchProgress): Promise<OverheadRow[]> {
   const rows: OverheadRow[] = [];
-  for (const open of [() => postgresOverheadCases(url, config.ops), () => sqliteOverheadCases(config.ops)]) {
-    const { cases, close } = await open();
+  const sides = [
+    { ops: config.ops, open: () => postgresOverheadCases(url, config.ops) },
+    { ops: config.sqliteOps, open: () => sqliteOverheadCases(config.sqliteOps) },
+  ];
+  for (const side of sides) {
+    const { cases, close } = await side.open();
     try {
-      for (const c of cases) rows.push(await measure(c, config, progress));
+      for (const c of cases) rows.push(await measure(c, { ops: side.ops, reps: config.reps }, progress));
     } finally {
       await close();
     }

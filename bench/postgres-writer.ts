@@ -1,8 +1,9 @@
 import { type Collection, inc, type Row, set } from 'noclobber';
 import type pg from 'pg';
-import type { HotRowStrategy } from './hot-row-strategies.js';
+import { type PgHotRowStrategy, RAW_APPLY_SQL } from './hot-row-strategies.js';
 import { optimisticLoop } from './optimistic-loop.js';
 import type { WriteOnce } from './run-hot-row-cell.js';
+import type { TracedQuery } from './trace-pool.js';
 
 /** The hot-row table on PostgreSQL. */
 export const PG_HOT_TABLE = 'hot_rows';
@@ -12,15 +13,16 @@ export const PG_HOT_DDL = `CREATE TABLE IF NOT EXISTS ${PG_HOT_TABLE} (id text P
 export const HOT_KEY = 'row-0';
 
 /**
- * One PostgreSQL writer of the hot-row benchmark: `pool` is its own single connection and
- * `docs` a noclobber collection over that same pool.
+ * One PostgreSQL writer of the hot-row benchmark: `pool` is its own single connection,
+ * `docs` a noclobber collection over that same pool, `applySql` the statement noclobber
+ * sends for `apply` (traced; its parameters are the same for every write).
  * @example
  * ```ts
- * const write = postgresWriter('update', pool, docs);
+ * const write = postgresWriter('update', pool, docs, trace.apply[0]);
  * const attempts = await write();
  * ```
  */
-export function postgresWriter(strategy: HotRowStrategy, pool: pg.Pool, docs: Collection<Row>): WriteOnce {
+export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: Collection<Row>, applySql: TracedQuery): WriteOnce {
   switch (strategy) {
     case 'naive':
       return async () => {
@@ -63,6 +65,12 @@ export function postgresWriter(strategy: HotRowStrategy, pool: pg.Pool, docs: Co
         let retries = 0;
         await docs.apply(HOT_KEY, [inc('n', 1)], { retry: { onRetry: () => void retries++ } });
         return 1 + retries;
+      };
+    case RAW_APPLY_SQL:
+      return async () => {
+        const { rows } = await pool.query<{ __nc_w: boolean }>(applySql.sql, [...applySql.values]);
+        if (rows[0]?.__nc_w !== true) throw new Error('the replayed apply statement wrote nothing');
+        return 1;
       };
   }
 }

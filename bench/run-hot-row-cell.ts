@@ -1,4 +1,5 @@
 import { percentile } from '../src/testing/index.js';
+import { cpuMeter } from './cpu-meter.js';
 
 /** One logical write ("add 1 to the counter"); resolves with the attempts it took, throws when it gave up. */
 export type WriteOnce = () => Promise<number>;
@@ -20,6 +21,9 @@ export interface CellRun {
   readonly goodput: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU of this Node process (% of one core) and of the whole machine (% of all cores). */
+  readonly nodeCpuPct: number;
+  readonly machineCpuPct: number;
 }
 
 /** How to run one cell. */
@@ -49,6 +53,7 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
   let attempts = 0;
   const started = performance.now();
   const deadline = started + spec.durationMs;
+  const cpu = cpuMeter();
   await Promise.all(
     spec.writers.map(async (write) => {
       while (performance.now() < deadline) {
@@ -67,6 +72,7 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
     }),
   );
   const elapsedMs = performance.now() - started;
+  const { nodePct, machinePct } = cpu();
   const delta = await spec.counter();
   const lost = Math.max(0, acknowledged - delta);
   const phantom = Math.max(0, delta - acknowledged - failed);
@@ -80,5 +86,7 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
     goodput: ((acknowledged - lost) / elapsedMs) * 1000,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    nodeCpuPct: nodePct,
+    machineCpuPct: machinePct,
   };
 }

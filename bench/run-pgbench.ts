@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cpuMeter } from './cpu-meter.js';
 
 const exec = promisify(execFile);
 
@@ -12,6 +13,8 @@ export interface PgbenchRun {
   readonly transactions: number;
   readonly failed: number;
   readonly latencyMs: number;
+  /** CPU of the whole machine while pgbench ran, % of all cores. */
+  readonly machineCpuPct: number;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function runPgbench(url: string, script: string, clients: number, s
   try {
     const args = ['-n', '-M', 'extended', '-f', file, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds)];
     const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1) || 'postgres'];
+    const cpu = cpuMeter();
     const { stdout } = await exec('pgbench', [...args, ...conn], { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
     const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? Number.NaN);
     return {
@@ -38,6 +42,7 @@ export async function runPgbench(url: string, script: string, clients: number, s
       transactions: num(/number of transactions actually processed: (\d+)/),
       failed: num(/number of failed transactions: (\d+)/) || 0,
       latencyMs: num(/latency average = ([\d.]+) ms/),
+      machineCpuPct: cpu().machinePct,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,10 @@ export interface RunsSummary {
   readonly attemptsPerSuccess: Summary;
   readonly p50Ms: Summary;
   readonly p99Ms: Summary;
+  /** CPU of the benchmark's Node process, % of one core. */
+  readonly nodeCpuPct: Summary;
+  /** CPU of the whole machine, % of all cores. */
+  readonly machineCpuPct: Summary;
   /** Totals over every repetition. */
   readonly acknowledged: number;
   readonly failed: number;
@@ -31,6 +35,8 @@ export function summarizeRuns(runs: readonly CellRun[]): RunsSummary {
     attemptsPerSuccess: summarize(runs.map((r) => r.attempts / Math.max(1, r.acknowledged))),
     p50Ms: summarize(runs.map((r) => r.p50Ms)),
     p99Ms: summarize(runs.map((r) => r.p99Ms)),
+    nodeCpuPct: summarize(runs.map((r) => r.nodeCpuPct)),
+    machineCpuPct: summarize(runs.map((r) => r.machineCpuPct)),
     acknowledged: sum((r) => r.acknowledged),
     failed: sum((r) => r.failed),
     lost: sum((r) => r.lost),

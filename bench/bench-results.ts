@@ -1,0 +1,31 @@
+import type { DisjointRow } from './disjoint.js';
+import type { HotRowCell } from './hot-row-cell.js';
+import type { MachineInfo } from './machine-info.js';
+import type { OverheadRow } from './overhead.js';
+import type { PeerResult } from './peers.js';
+import type { PgbenchCell } from './pgbench-ceiling.js';
+import type { ProcessesRow } from './processes.js';
+import type { TargetResult } from './targets.js';
+
+/** Everything one run measured: what `--json` prints and bench/results.json holds. */
+export interface BenchResults {
+  readonly meta: {
+    readonly date: string;
+    readonly command: string;
+    readonly quick: boolean;
+    readonly durationSec: number;
+    readonly seed: number;
+    readonly machine: MachineInfo;
+    /** The sizes every section ran with. */
+    readonly config: unknown;
+  };
+  readonly overhead?: OverheadRow[];
+  readonly hotRow?: { readonly postgres: HotRowCell[]; readonly pgbench: PgbenchCell[] };
+  readonly sqliteHotRow?: HotRowCell[];
+  readonly disjoint?: DisjointRow[];
+  readonly processes?: ProcessesRow[];
+  readonly peers?: PeerResult[];
+  readonly targets: TargetResult[];
+  /** Every way a noclobber row lost or duplicated a write (empty when none did). */
+  readonly violations: string[];
+}

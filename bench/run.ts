@@ -1,0 +1,167 @@
+// `npm run bench`: every section of the benchmark in one run, progress on stderr, tables
+// (or --json) on stdout, docs/benchmarks.md and bench/results.json on full runs.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderTable } from '../src/cli/render-table.js';
+import { UsageError } from '../src/cli/usage-error.js';
+import { BENCH_HELP, type BenchOptions, benchOptions } from './bench-options.js';
+import { BenchProgress } from './bench-progress.js';
+import type { BenchResults } from './bench-results.js';
+import { disjoint, disjointSteps } from './disjoint.js';
+import { hotRowPostgres, hotRowPostgresSteps } from './hot-row-postgres.js';
+import { hotRowSqlite, hotRowSqliteSteps } from './hot-row-sqlite.js';
+import { machineInfo } from './machine-info.js';
+import { overhead, overheadSteps } from './overhead.js';
+import { peers, peersSteps } from './peers.js';
+import { processes, processesSteps } from './processes.js';
+import { renderMarkdown } from './render-markdown.js';
+import { reportTables } from './report-tables.js';
+import { restoreMathRandom } from './seeded-random.js';
+import { startPostgres } from './start-postgres.js';
+import { evaluateTargets, findViolations } from './targets.js';
+
+const file = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+function parse(argv: readonly string[]): BenchOptions {
+  try {
+    const options = benchOptions(argv);
+    if (options) return options;
+    process.stdout.write(`${BENCH_HELP}\n`);
+    process.exit(0);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(2);
+  }
+}
+
+function totalSteps(o: BenchOptions): number {
+  const steps: Record<BenchOptions['sections'][number], number> = {
+    overhead: overheadSteps(o.overhead),
+    'hot-row': hotRowPostgresSteps(o.hotRow),
+    'sqlite-hot-row': hotRowSqliteSteps(o.sqliteHotRow),
+    disjoint: disjointSteps(o.disjoint),
+    processes: processesSteps(o.processes),
+    peers: peersSteps(o.peers),
+  };
+  return o.sections.reduce((a, s) => a + steps[s], 0);
+}
+
+const argv = process.argv.slice(2);
+const options = parse(argv);
+const started = Date.now();
+const command =
+  process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `tsx bench/run.ts ${argv.join(' ')}`.trim();
+process.stderr.write(`noclobber bench${options.quick ? ' --quick' : ''}: ${options.sections.join(', ')}\n`);
+const server = await startPostgres(options.postgresUrl);
+const stop = async () => {
+  restoreMathRandom();
+  await server.stop().catch(() => {});
+};
+process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+
+const failures: string[] = [];
+const measured: { -readonly [K in keyof Omit<BenchResults, 'meta' | 'targets' | 'violations'>]: BenchResults[K] } & Record<string, unknown> = {};
+const progress = new BenchProgress(totalSteps(options));
+const timed = async <T>(name: string, run: () => Promise<T>, summary: (r: T) => string): Promise<T | undefined> => {
+  const t0 = Date.now();
+  try {
+    const r = await run();
+    progress.section(name, `${summary(r)}, ${Math.round((Date.now() - t0) / 1000)} s`);
+    return r;
+  } catch (e) {
+    const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    failures.push(`${name}: ${message.split('\n')[0]}`);
+    process.stderr.write(`\n!! section ${name} FAILED: ${message}\n`);
+    return undefined;
+  }
+};
+
+let machine: Awaited<ReturnType<typeof machineInfo>>;
+try {
+  machine = await machineInfo(server.url);
+  const url = server.url;
+  const has = (s: BenchOptions['sections'][number]) => options.sections.includes(s);
+  if (has('overhead'))
+    measured.overhead = await timed(
+      'overhead',
+      () => overhead(url, options.overhead, progress),
+      (r) => `${r.length} calls`,
+    );
+  if (has('hot-row'))
+    measured.hotRow = await timed(
+      'hot row (postgres)',
+      async () => {
+        const r = await hotRowPostgres(url, options.hotRow, progress);
+        return { postgres: r.cells, pgbench: r.pgbench };
+      },
+      (r) => `${r.postgres.length} cells, ${r.pgbench.length} pgbench cells`,
+    );
+  if (has('sqlite-hot-row'))
+    measured.sqliteHotRow = await timed(
+      'hot row (sqlite)',
+      () => hotRowSqlite(options.sqliteHotRow, progress),
+      (r) => `${r.length} cells`,
+    );
+  if (has('disjoint'))
+    measured.disjoint = await timed(
+      'disjoint keys',
+      () => disjoint(url, options.disjoint, progress),
+      (r) => `${r.reduce((a, d) => a + d.missing, 0)} keys missing`,
+    );
+  if (has('processes'))
+    measured.processes = await timed(
+      'processes',
+      () => processes(url, options.processes, progress),
+      (r) => `${r.reduce((a, p) => a + p.lost, 0)} lost`,
+    );
+  if (has('peers'))
+    measured.peers = await timed(
+      'peers',
+      () => peers(url, options.peers, progress),
+      (r) => r.map((p) => (p.error ? `${p.name} COULD NOT RUN` : p.name)).join(', '),
+    );
+} finally {
+  await stop();
+}
+
+for (const key of Object.keys(measured)) if (measured[key] === undefined) delete measured[key];
+const violations = findViolations(measured);
+const results: BenchResults = {
+  meta: {
+    date: new Date(started).toISOString(),
+    command,
+    quick: options.quick,
+    durationSec: (Date.now() - started) / 1000,
+    seed: options.seed,
+    machine,
+    config: {
+      overhead: options.overhead,
+      hotRow: options.hotRow,
+      sqliteHotRow: options.sqliteHotRow,
+      disjoint: options.disjoint,
+      processes: options.processes,
+      peers: options.peers,
+    },
+  },
+  ...measured,
+  targets: evaluateTargets(measured, violations),
+  violations,
+};
+
+if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+else {
+  for (const t of reportTables(results)) process.stdout.write(`\n${t.title}\n\n${renderTable(t.headers, t.rows)}\n`);
+  process.stdout.write(
+    `\n${results.targets.filter((t) => t.met).length} of ${results.targets.length} targets met; run took ${Math.round(results.meta.durationSec)} s.\n`,
+  );
+}
+if (options.write) {
+  const analysis = existsSync(file('./analysis.md')) ? readFileSync(file('./analysis.md'), 'utf8') : '';
+  writeFileSync(file('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file('../docs/benchmarks.md'), renderMarkdown(results, analysis));
+  process.stderr.write('wrote docs/benchmarks.md and bench/results.json\n');
+}
+if (violations.length) process.stderr.write(`\n!! noclobber LOST OR DUPLICATED WRITES:\n${violations.map((v) => `  - ${v}`).join('\n')}\n`);
+if (failures.length) process.stderr.write(`\n!! sections that failed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+process.exit(violations.length || failures.length ? 1 : 0);
