@@ -15,6 +15,8 @@ export interface BenchResults {
     readonly quick: boolean;
     readonly durationSec: number;
     readonly seed: number;
+    /** Machine CPU (% of all cores) in the 2 s before the run: other work that skews it. */
+    readonly backgroundCpuPct: number;
     readonly machine: MachineInfo;
     /** The sizes every section ran with. */
     readonly config: unknown;

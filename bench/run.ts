@@ -1,5 +1,6 @@
 // `npm run bench`: every section of the benchmark in one run, progress on stderr, tables
 // (or --json) on stdout, docs/benchmarks.md and bench/results.json on full runs.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderTable } from '../src/cli/render-table.js';
@@ -7,6 +8,7 @@ import { UsageError } from '../src/cli/usage-error.js';
 import { BENCH_HELP, type BenchOptions, benchOptions } from './bench-options.js';
 import { BenchProgress } from './bench-progress.js';
 import type { BenchResults } from './bench-results.js';
+import { cpuMeter } from './cpu-meter.js';
 import { disjoint, disjointSteps } from './disjoint.js';
 import { hotRowPostgres, hotRowPostgresSteps } from './hot-row-postgres.js';
 import { hotRowSqlite, hotRowSqliteSteps } from './hot-row-sqlite.js';
@@ -53,6 +55,12 @@ const started = Date.now();
 const command =
   process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `tsx bench/run.ts ${argv.join(' ')}`.trim();
 process.stderr.write(`noclobber bench${options.quick ? ' --quick' : ''}: ${options.sections.join(', ')}\n`);
+// Other work on the machine skews every number: measure it before starting, and say so.
+const idle = cpuMeter();
+await new Promise((resolve) => setTimeout(resolve, 2000));
+const backgroundCpuPct = idle().machinePct;
+if (backgroundCpuPct > 15)
+  process.stderr.write(`!! the machine was already ${Math.round(backgroundCpuPct)}% busy before the benchmark started: other work will skew these numbers\n`);
 const server = await startPostgres(options.postgresUrl);
 const stop = async () => {
   restoreMathRandom();
@@ -134,6 +142,7 @@ const results: BenchResults = {
     quick: options.quick,
     durationSec: (Date.now() - started) / 1000,
     seed: options.seed,
+    backgroundCpuPct,
     machine,
     config: {
       overhead: options.overhead,
@@ -159,6 +168,10 @@ else {
 if (options.write) {
   const analysis = existsSync(file('./analysis.md')) ? readFileSync(file('./analysis.md'), 'utf8') : '';
   writeFileSync(file('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // In the project's own JSON style, so \`biome check\` stays clean on the committed file.
+  try {
+    execFileSync(process.execPath, [file('../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', file('./results.json')], { stdio: 'ignore' });
+  } catch {}
   writeFileSync(file('../docs/benchmarks.md'), renderMarkdown(results, analysis));
   process.stderr.write('wrote docs/benchmarks.md and bench/results.json\n');
 }
