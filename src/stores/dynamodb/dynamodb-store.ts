@@ -2,6 +2,7 @@ import type { Expect } from '../../core/expect.js';
 import { keyString } from '../../core/key.js';
 import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
+import { keyItem, toSnapshot } from './dynamodb-codec.js';
 import { acquireLease, releaseLease } from './dynamodb-lease.js';
 import type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';
 import { type DynamoTable, describeTable } from './dynamodb-table.js';
@@ -76,20 +77,20 @@ export class DynamoStore<T extends object = Row> implements Store<T> {
    * not leased (as a row lock on a missing row), and creating it is create-only anyway.
    */
   async lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
-    const keyItem = this.#w.keyItem(key);
-    const { lease, item } = await acquireLease(this.#w.client, this.#w.table, keyItem, options);
+    const itemKey = keyItem(this.#w.table, key);
+    const { lease, item } = await acquireLease(this.#w.client, this.#w.table, itemKey, options);
     const id = keyString(this.schema, key);
     const held = (k: Key) => (lease && keyString(this.schema, k) === id ? lease : undefined);
     try {
       return await fn({
-        snapshot: this.#w.snapshot(key, item),
+        snapshot: toSnapshot<T>(this.#w.table, key, item),
         ...(lease ? { fencingToken: lease.fence } : {}),
         get: (k) => this.#w.get(k),
         write: (cmd) => this.#w.write(cmd, held(cmd.key)),
         delete: (k, expect) => this.#w.delete(k, expect, held(k)),
       });
     } finally {
-      if (lease) await releaseLease(this.#w.client, this.#w.table, keyItem, lease);
+      if (lease) await releaseLease(this.#w.client, this.#w.table, itemKey, lease);
     }
   }
 }

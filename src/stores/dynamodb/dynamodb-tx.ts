@@ -12,6 +12,7 @@ import { keyFields, keyString } from '../../core/key.js';
 import { sleep } from '../../core/retry-policy.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
+import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
 import { diffUpdate } from './dynamodb-diff.js';
 import { DYNAMODB_MAX_ITEM_BYTES, mapDynamoError } from './dynamodb-errors.js';
 import { DynExpr } from './dynamodb-expr.js';
@@ -65,7 +66,7 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     let e = this.#entries.get(id);
     if (!e) {
       const item = await this.#w.readItem(key);
-      const base = this.#w.snapshot(key, item) as Snapshot<Row> | undefined;
+      const base = toSnapshot<Row>(this.#w.table, key, item);
       e = { key, base, baseItem: item, current: base, touched: false };
       this.#entries.set(id, e);
     }
@@ -81,9 +82,9 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     const error = explainFailure(this.#w.table.schema, cmd, e.current);
     if (error) throw error;
     const before = e.current;
-    const value = this.#w.nextValue(cmd, before?.value ?? { ...keyFields(this.#w.table.schema, cmd.key) });
+    const value = recordValue(this.#w.table, cmd, before?.value ?? { ...keyFields(this.#w.table.schema, cmd.key) });
     const version = before ? this.#w.table.version.next(before.version) : this.#w.table.version.initial();
-    this.#w.fullItem(cmd.key, value, version); // size check now, not at commit
+    fullItem(this.#w.table, cmd.key, value, version); // size check now, not at commit
     e.current = { key: cmd.key, version, value };
     e.touched = true;
     const written = e.current as Snapshot<T>;
@@ -106,12 +107,12 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     const x = new DynExpr();
     const pk = x.name(t.keys[0]!.name);
     const read = e.base ? `attribute_exists(${pk}) AND ${t.version.equals(x, e.base.version)}` : `attribute_not_exists(${pk})`;
-    const common = { TableName: t.name, Key: this.#w.keyItem(e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    const common = { TableName: t.name, Key: keyItem(this.#w.table, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
     if (!e.touched || (!e.base && !e.current)) return { ConditionCheck: { ...common, ConditionExpression: read, ...x.input() } };
     if (!e.base) {
       const { Key: _key, ...put } = common;
       const current = e.current as Snapshot<Row>;
-      return { Put: { ...put, Item: this.#w.fullItem(e.key, current.value, current.version), ConditionExpression: read, ...x.input() } };
+      return { Put: { ...put, Item: fullItem(this.#w.table, e.key, current.value, current.version), ConditionExpression: read, ...x.input() } };
     }
     const free = leaseCondition(x, t);
     if (!e.current) return { Delete: { ...common, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
@@ -120,7 +121,7 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     const y = new DynExpr();
     const condition = `attribute_exists(${y.name(t.keys[0]!.name)}) AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t)}`;
     const { Key: _key, ...put } = common;
-    const item = this.#w.fullItem(e.key, e.current.value, e.current.version, e.baseItem?.[t.lease]);
+    const item = fullItem(this.#w.table, e.key, e.current.value, e.current.version, e.baseItem?.[t.lease]);
     return { Put: { ...put, Item: item, ConditionExpression: condition, ...y.input() } };
   }
 

@@ -1,19 +1,18 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../core/errors/conflict-error.js';
-import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
-import { TooLargeError } from '../../core/errors/too-large-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
-import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
+import { explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
 import type { JsonValue, Key, Row, Snapshot } from '../../core/types.js';
+import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
 import { diffUpdate } from './dynamodb-diff.js';
 import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, mapDynamoError } from './dynamodb-errors.js';
 import { DynExpr, MAX_EXPRESSION_BYTES } from './dynamodb-expr.js';
 import { guardExpr } from './dynamodb-guards-expr.js';
-import { fromAttr, type Item, itemSize, toAttr } from './dynamodb-item.js';
+import type { Item } from './dynamodb-item.js';
 import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
 import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
@@ -57,31 +56,10 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     return this.#t;
   }
 
-  /** The key as DynamoDB's `Key`, checked against the key attributes' types. */
-  keyItem(key: Key): Item {
-    const fields = keyFields(this.#t.schema, key);
-    const out: Item = {};
-    for (const k of this.#t.keys) {
-      const v = fields[k.name];
-      if (typeof v !== (k.type === 'S' ? 'string' : 'number'))
-        throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, { reason: 'bad_key' });
-      out[k.name] = toAttr(v);
-    }
-    return out;
-  }
-
-  /** A record from an item; the version and lease attributes travel outside `value`. */
-  snapshot(key: Key, item: Item | undefined): Snapshot<T> | undefined {
-    if (!item) return undefined;
-    const value: Row = {};
-    for (const [k, av] of Object.entries(item)) if (k !== this.#t.version.field && k !== this.#t.lease) value[k] = fromAttr(av);
-    return { key, version: this.#t.version.read(item[this.#t.version.field]), value: value as T };
-  }
-
   /** A strongly consistent read of the raw item. */
   async readItem(key: Key): Promise<Item | undefined> {
     try {
-      const out = await this.#client.send(new GetItemCommand({ TableName: this.#t.name, Key: this.keyItem(key), ConsistentRead: true }));
+      const out = await this.#client.send(new GetItemCommand({ TableName: this.#t.name, Key: keyItem(this.#t, key), ConsistentRead: true }));
       return out.Item;
     } catch (e) {
       throw mapDynamoError(e, 'read');
@@ -89,33 +67,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async get(key: Key): Promise<Snapshot<T> | undefined> {
-    return this.snapshot(key, await this.readItem(key));
-  }
-
-  /** The whole item for a value at a version (under `lease`, the lease rides along). */
-  fullItem(key: Key, value: Row, version: string, lease?: Item[string]): Item {
-    const item: Item = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) item[k] = toAttr(v);
-    Object.assign(item, this.keyItem(key));
-    item[this.#t.version.field] = this.#t.version.attr(version);
-    if (lease) item[this.#t.lease] = lease;
-    const size = itemSize(item);
-    if (size > this.#t.maxItemBytes)
-      throw new TooLargeError(`The item would be ${size} bytes, over its cap of ${this.#t.maxItemBytes}`, {
-        what: 'item',
-        limitBytes: this.#t.maxItemBytes,
-        actualBytes: size,
-      });
-    return item;
-  }
-
-  /** The value `cmd` produces from `current` (key fields in, top-level nulls out), caps checked. */
-  nextValue(cmd: WriteCommand, current: Row): Row {
-    const next = { ...nextValue(cmd.change, current, cmd.key), ...keyFields(this.#t.schema, cmd.key) };
-    for (const k of Object.keys(next)) if (next[k] === null || next[k] === undefined) delete next[k];
-    const tooLarge = checkCaps(this.#t.schema, next);
-    if (tooLarge) throw tooLarge;
-    return next;
+    return toSnapshot<T>(this.#t, key, await this.readItem(key));
   }
 
   /** Throws why `cmd` failed on `item` (the item as the failed condition saw it), if anything explains it. */
@@ -125,7 +77,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       const lost = leaseProblem(this.#t, item, lease);
       if (lost) throw lost;
     }
-    const error = explainFailure(this.#t.schema, cmd, this.snapshot(cmd.key, item));
+    const error = explainFailure(this.#t.schema, cmd, toSnapshot<T>(this.#t, cmd.key, item));
     if (error) throw error;
     if (item && !lease) {
       const busy = leaseProblem(this.#t, item);
@@ -204,7 +156,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       this.#client.send(
         new UpdateItemCommand({
           TableName: this.#t.name,
-          Key: this.keyItem(cmd.key),
+          Key: keyItem(this.#t, cmd.key),
           UpdateExpression: update,
           ConditionExpression: condition,
           ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
@@ -214,9 +166,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       ),
     );
     if ('failed' in out) return out;
-    if (!returnOld) return { snapshot: this.snapshot(cmd.key, out.ok.Attributes) as Snapshot<T> };
-    const previous = this.snapshot(cmd.key, out.ok.Attributes) as Snapshot<T>;
-    const value = this.nextValue(cmd, previous.value as Row) as T;
+    if (!returnOld) return { snapshot: toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T> };
+    const previous = toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T>;
+    const value = recordValue(this.#t, cmd, previous.value as Row) as T;
     const version = bump.version ?? this.#t.version.next(previous.version);
     return { snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } } };
   }
@@ -224,10 +176,10 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   /** Computes the write on `item` and writes it conditioned on the item's version; `raced` when the item moved first. */
   async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { raced: Item | undefined }> {
     this.explain(cmd, item, lease);
-    const current = this.snapshot(cmd.key, item) as Snapshot<T>;
-    const next = this.nextValue(cmd, current.value as Row);
+    const current = toSnapshot<T>(this.#t, cmd.key, item) as Snapshot<T>;
+    const next = recordValue(this.#t, cmd, current.value as Row);
     const version = this.#t.version.next(current.version);
-    const full = this.fullItem(cmd.key, next, version, (item as Item)[this.#t.lease]);
+    const full = fullItem(this.#t, cmd.key, next, version, (item as Item)[this.#t.lease]);
     const condition = (x: DynExpr) =>
       [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`, this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
     const common = { TableName: this.#t.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
@@ -235,7 +187,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const update = diffUpdate(x, this.#t, current.value as Row, next, version);
     let request: () => Promise<unknown>;
     if (update) {
-      const input = { ...common, Key: this.keyItem(cmd.key), UpdateExpression: update, ConditionExpression: condition(x), ...x.input() };
+      const input = { ...common, Key: keyItem(this.#t, cmd.key), UpdateExpression: update, ConditionExpression: condition(x), ...x.input() };
       request = () => this.#client.send(new UpdateItemCommand(input));
     } else {
       x = new DynExpr();
@@ -249,11 +201,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
-    const value = this.nextValue(cmd, { ...keyFields(this.#t.schema, cmd.key) });
+    const value = recordValue(this.#t, cmd, { ...keyFields(this.#t.schema, cmd.key) });
     const version = this.#t.version.initial();
     const x = new DynExpr();
     const condition = `attribute_not_exists(${x.name(this.#t.keys[0]!.name)})`;
-    const item = this.fullItem(cmd.key, value, version);
+    const item = fullItem(this.#t, cmd.key, value, version);
     const out = await this.#send(cmd, undefined, () =>
       this.#client.send(
         new PutItemCommand({
@@ -270,11 +222,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async #put(cmd: WriteCommand, expected: string, lease?: Lease): Promise<Snapshot<T>> {
-    const value = this.nextValue(cmd, {});
+    const value = recordValue(this.#t, cmd, {});
     const version = this.#t.version.next(expected);
     const x = new DynExpr();
     const condition = this.#conditions(x, cmd.expect, lease).join(' AND ');
-    const item = this.fullItem(cmd.key, value, version, lease?.attr);
+    const item = fullItem(this.#t, cmd.key, value, version, lease?.attr);
     const out = await this.#send(cmd, lease, () =>
       this.#client.send(
         new PutItemCommand({
@@ -289,7 +241,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     );
     if ('failed' in out) throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
     const written: Snapshot<T> = { key: cmd.key, version, value: value as T };
-    const previous = cmd.returnPrevious ? this.snapshot(cmd.key, out.ok.Attributes) : undefined;
+    const previous = cmd.returnPrevious ? toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) : undefined;
     return previous ? { ...written, previous: { version: previous.version, value: previous.value } } : written;
   }
 
@@ -305,7 +257,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       this.#client.send(
         new DeleteItemCommand({
           TableName: this.#t.name,
-          Key: this.keyItem(key),
+          Key: keyItem(this.#t, key),
           ConditionExpression: condition,
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -314,6 +266,6 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       ),
     );
     if ('failed' in out) throw new TransientError('The record changed while it was being deleted; retry', { reason: 'serialization' });
-    return this.snapshot(key, out.ok.Attributes) as Snapshot<T>;
+    return toSnapshot<T>(this.#t, key, out.ok.Attributes) as Snapshot<T>;
   }
 }

@@ -1,0 +1,81 @@
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
+import { TooLargeError } from '../../core/errors/too-large-error.js';
+import { checkCaps, nextValue } from '../../core/explain-failure.js';
+import { keyFields } from '../../core/key.js';
+import type { WriteCommand } from '../../core/store.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
+import { fromAttr, type Item, itemSize, toAttr } from './dynamodb-item.js';
+import type { DynamoTable } from './dynamodb-table.js';
+
+/**
+ * The key as DynamoDB's `Key`, checked against the key attributes' types.
+ * @example
+ * ```ts
+ * keyItem(table, { tenant: 't1', id: 7 }); // { tenant: { S: 't1' }, id: { N: '7' } }
+ * ```
+ */
+export function keyItem(t: DynamoTable, key: Key): Item {
+  const fields = keyFields(t.schema, key);
+  const out: Item = {};
+  for (const k of t.keys) {
+    const v = fields[k.name];
+    if (typeof v !== (k.type === 'S' ? 'string' : 'number'))
+      throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, { reason: 'bad_key' });
+    out[k.name] = toAttr(v);
+  }
+  return out;
+}
+
+/**
+ * A record from an item; the version and lease attributes travel outside `value`.
+ * @example
+ * ```ts
+ * toSnapshot(table, 'p1', out.Attributes); // { key: 'p1', version: '4', value: { id: 'p1', ... } }
+ * ```
+ */
+export function toSnapshot<T>(t: DynamoTable, key: Key, item: Item | undefined): Snapshot<T> | undefined {
+  if (!item) return undefined;
+  const value: Row = {};
+  for (const [k, av] of Object.entries(item)) if (k !== t.version.field && k !== t.lease) value[k] = fromAttr(av);
+  return { key, version: t.version.read(item[t.version.field]), value: value as T };
+}
+
+/**
+ * The whole item for a value at a version (a held lease rides along), refused with
+ * `TooLargeError` when it is over the table's item cap — before anything is sent.
+ * @example
+ * ```ts
+ * const item = fullItem(table, 'p1', value, '5');
+ * ```
+ */
+export function fullItem(t: DynamoTable, key: Key, value: Row, version: string, lease?: Item[string]): Item {
+  const item: Item = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) item[k] = toAttr(v);
+  Object.assign(item, keyItem(t, key));
+  item[t.version.field] = t.version.attr(version);
+  if (lease) item[t.lease] = lease;
+  const size = itemSize(item);
+  if (size > t.maxItemBytes)
+    throw new TooLargeError(`The item would be ${size} bytes, over its cap of ${t.maxItemBytes}`, {
+      what: 'item',
+      limitBytes: t.maxItemBytes,
+      actualBytes: size,
+    });
+  return item;
+}
+
+/**
+ * The value `cmd` produces from `current`: key fields in, top-level nulls out (an absent
+ * attribute), field caps checked.
+ * @example
+ * ```ts
+ * recordValue(table, { key: 'p1', change: { ops }, expect: {} }, current.value);
+ * ```
+ */
+export function recordValue(t: DynamoTable, cmd: WriteCommand, current: Row): Row {
+  const next = { ...nextValue(cmd.change, current, cmd.key), ...keyFields(t.schema, cmd.key) };
+  for (const k of Object.keys(next)) if (next[k] === null || next[k] === undefined) delete next[k];
+  const tooLarge = checkCaps(t.schema, next);
+  if (tooLarge) throw tooLarge;
+  return next;
+}
