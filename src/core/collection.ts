@@ -32,8 +32,8 @@ export interface WriteOptions<T> {
   readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
   /**
    * Return the record as it was just before the write (`snapshot.previous`), from the same
-   * atomic step, e.g. to report exactly what a merge changed. Memory, SQLite and
-   * PostgreSQL ≥ 18 provide it; elsewhere `previous` is absent.
+   * atomic step, e.g. to report exactly what a merge changed. Memory, SQLite, PostgreSQL
+   * ≥ 18 and DynamoDB (`ReturnValues: ALL_OLD`) provide it; elsewhere `previous` is absent.
    */
   readonly returnPrevious?: boolean;
 }
