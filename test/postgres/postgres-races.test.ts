@@ -135,7 +135,10 @@ describe('PostgreSQL: the races noclobber exists for', () => {
         await tx.apply('a', [set('balance', 999)]);
         const pid = (await admin.query(`SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND query LIKE $1`, [`%${table}%`])).rows[0]
           ?.pid;
-        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        expect(pid).toBeDefined();
+        // With a timeout, pg_terminate_backend waits until the backend is gone (PostgreSQL 14+);
+        // without one it only signals, and on a loaded machine the next query could still run.
+        await admin.query('SELECT pg_terminate_backend($1, 10000)', [pid]);
         await tx.get('a');
       })
       .catch((e) => e);
