@@ -47,6 +47,10 @@ export function mapPgError(e: unknown, phase: PgPhase, options: { nowait?: boole
   }
   if (state === '57014') return new TransientError('The statement was canceled', { reason: 'canceled', cause: e });
   if (state === '53300' || state === '53400') return new TransientError('The server refused a connection', { reason: 'connection', cause: e });
+  // pg refuses a query on a client whose connection already died (a terminated backend,
+  // idle_in_transaction_session_timeout) before sending anything; its only signal is the message.
+  if (!state && /is not queryable/.test(String((e as Error)?.message ?? '')))
+    return new TransientError('The connection was already lost; nothing was sent', { reason: 'connection', cause: e });
   if (isConnectionLoss(e, state)) {
     if (phase === 'write' || phase === 'commit')
       return new CommitUnknownError('The connection was lost while the write was in flight; it may or may not have been applied', { cause: e });
