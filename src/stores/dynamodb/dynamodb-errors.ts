@@ -3,7 +3,13 @@ import { isNoclobberError } from '../../core/errors/noclobber-error.js';
 import { TooLargeError } from '../../core/errors/too-large-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 
-/** DynamoDB's item size limit. */
+/**
+ * DynamoDB's item size limit (400 KB), the default and the ceiling of `maxItemBytes`.
+ * @example
+ * ```ts
+ * await DynamoStore.open(client, { table: 'docs', maxItemBytes: DYNAMODB_MAX_ITEM_BYTES / 4 });
+ * ```
+ */
 export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
 
 /** Whether a failed request may have changed data: a read cannot; a write in flight may have. */

@@ -12,7 +12,14 @@ import type { Item } from './dynamodb-item.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoTable } from './dynamodb-table.js';
 
-/** How long a lease lasts when `withLock` gives no `leaseMs`. */
+/**
+ * How long a lease lasts when `withLock` gives no `leaseMs` (it is not renewed: work under
+ * the lock must finish within it, or its writes are refused with `LockLostError`).
+ * @example
+ * ```ts
+ * await jobs.withLock(id, run, { leaseMs: DEFAULT_LEASE_MS * 4 }); // a slow job
+ * ```
+ */
 export const DEFAULT_LEASE_MS = 15_000;
 
 /**

@@ -1,7 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynExpr } from './dynamodb-expr.js';
 
-/** How the version attribute counts: an integer bumped by one, or an ISO-8601 timestamp string. */
+/**
+ * How the version attribute counts: an integer bumped by one, or an ISO-8601 timestamp string.
+ * @example
+ * ```ts
+ * const kind: VersionKind = 'timestamp'; // with version: 'updated_at'
+ * ```
+ */
 export type VersionKind = 'integer' | 'timestamp';
 
 let lastMicros = 0n;
