@@ -1,4 +1,4 @@
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startEmbeddedPostgres } from '../../src/cli/targets/embedded-postgres.js';
 import type { StartedService } from './global-setup.js';
 
 declare module 'vitest' {

