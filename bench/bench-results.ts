@@ -7,6 +7,16 @@ import type { PgbenchCell } from './pgbench-ceiling.js';
 import type { ProcessesRow } from './processes.js';
 import type { TargetResult } from './targets.js';
 
+/** How long a section took and whether it shared the machine. */
+export interface SectionTiming {
+  readonly name: string;
+  readonly seconds: number;
+  /** Whole machine, % of all cores. */
+  readonly machineCpuPct: number;
+  /** Processes that are not the benchmark's, % of all cores. */
+  readonly otherCpuPct: number;
+}
+
 /** Everything one run measured: what `--json` prints and bench/results.json holds. */
 export interface BenchResults {
   readonly meta: {
@@ -17,6 +27,9 @@ export interface BenchResults {
     readonly seed: number;
     /** Machine CPU (% of all cores) in the 2 s before the run: other work that skews it. */
     readonly backgroundCpuPct: number;
+    readonly sections: readonly SectionTiming[];
+    /** Repetitions measured again because other work shared the machine (see measure-quietly.ts). */
+    readonly remeasured: { maxOtherPct: number; budgetSec: number; spentSec: number; remeasured: number; keptBusy: number };
     readonly machine: MachineInfo;
     /** The sizes every section ran with. */
     readonly config: unknown;

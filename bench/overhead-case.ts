@@ -13,6 +13,8 @@ export interface OverheadCase {
 /** A set of cases and how to clean up after them. */
 export interface OverheadCases {
   readonly cases: readonly OverheadCase[];
+  /** Untimed housekeeping between repetitions (SQLite: the WAL checkpoint). */
+  between?(): void;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,12 @@ import { type TracedSqliteCall, traceSqlite } from './trace-sqlite.js';
  * The SQLite overhead cases on one WAL file (`synchronous = NORMAL`): `apply(inc)` and
  * `update(fn)` against prepared hand-written statements and against noclobber's own
  * traced calls (`BEGIN IMMEDIATE`, the statement, `COMMIT`) replayed on better-sqlite3.
+ *
+ * Automatic WAL checkpoints are off while timing and run between repetitions instead:
+ * SQLite runs them only when a statement steps to its end, and better-sqlite3's `get()` on
+ * a hand-written `UPDATE … RETURNING` stops at the first row — so the hand-written calls
+ * would never checkpoint (the WAL grows without bound) while noclobber's `COMMIT` would
+ * pay for everyone's checkpoints.
  * @example
  * ```ts
  * const { cases, close } = await sqliteOverheadCases(2000);
@@ -22,6 +28,7 @@ export async function sqliteOverheadCases(rows: number): Promise<OverheadCases> 
   const db = new Database(join(dir, 'overhead.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
   db.exec('CREATE TABLE bench_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL)');
   const insert = db.prepare('INSERT INTO bench_rows VALUES (?, 1, 0)');
   db.transaction(() => {
@@ -98,6 +105,9 @@ export async function sqliteOverheadCases(rows: number): Promise<OverheadCases> 
         },
       },
     ],
+    between() {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     async close() {
       db.close();
       rmSync(dir, { recursive: true, force: true });

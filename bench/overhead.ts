@@ -1,4 +1,6 @@
 import type { BenchProgress } from './bench-progress.js';
+import { cpuMeter } from './cpu-meter.js';
+import { measureQuietly } from './measure-quietly.js';
 import type { OverheadCase, OverheadOp } from './overhead-case.js';
 import { postgresOverheadCases } from './overhead-postgres-cases.js';
 import { sqliteOverheadCases } from './overhead-sqlite-cases.js';
@@ -64,13 +66,22 @@ async function timeInterleaved(ops: number, variants: OverheadCase['variants'], 
   return { raw: block(us.raw), same: block(us.same), noclobber: block(us.noclobber) };
 }
 
-async function measure(c: OverheadCase, config: { ops: number; reps: number }, progress: BenchProgress): Promise<OverheadRow> {
+async function measure(c: OverheadCase, config: { ops: number; reps: number; between?: () => void }, progress: BenchProgress): Promise<OverheadRow> {
   progress.step(`overhead · ${c.db} · ${c.call} · warm-up`);
   await timeInterleaved(Math.min(300, config.ops), c.variants, 0);
   const reps: Record<Variant, Block>[] = [];
   for (let rep = 0; rep < config.reps; rep++) {
+    config.between?.();
     progress.step(`overhead · ${c.db} · ${c.call} · rep ${rep + 1}`);
-    reps.push(await timeInterleaved(config.ops, c.variants, rep));
+    const m = await measureQuietly(
+      async () => {
+        const stop = cpuMeter();
+        const blocks = await timeInterleaved(config.ops, c.variants, rep);
+        return { blocks, otherPct: stop().otherPct };
+      },
+      (r) => r.otherPct,
+    );
+    reps.push(m.kept.blocks);
   }
   const per = (f: (b: Record<Variant, Block>) => number) => summarize(reps.map(f));
   return {
@@ -111,9 +122,9 @@ export async function overhead(url: string, config: OverheadConfig, progress: Be
     { ops: config.sqliteOps, open: () => sqliteOverheadCases(config.sqliteOps) },
   ];
   for (const side of sides) {
-    const { cases, close } = await side.open();
+    const { cases, close, between } = await side.open();
     try {
-      for (const c of cases) rows.push(await measure(c, { ops: side.ops, reps: config.reps }, progress));
+      for (const c of cases) rows.push(await measure(c, { ops: side.ops, reps: config.reps, ...(between ? { between } : {}) }, progress));
     } finally {
       await close();
     }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { BenchProgress } from './bench-progress.js';
 import type { HotRowCell } from './hot-row-cell.js';
 import type { HotRowConfig } from './hot-row-postgres.js';
+import { measureQuietly } from './measure-quietly.js';
 import { mikroOrmPeer } from './peers/mikro-orm-peer.js';
 import { PEER_DDL, PEER_KEY, PEER_TABLE, type Peer, type PeerSession } from './peers/peer.js';
 import { prismaPeer } from './peers/prisma-peer.js';
@@ -59,12 +60,18 @@ export async function peers(url: string, config: HotRowConfig, progress: BenchPr
         const cells: HotRowCell[] = [];
         for (const writers of config.writers) {
           const runs: CellRun[] = [];
+          const discarded: CellRun[] = [];
           for (let rep = 0; rep < config.reps; rep++) {
             progress.step(`peers · ${peer.name} · ${writers} writers · rep ${rep + 1}`);
             seedMathRandom(config.seed + rep);
-            runs.push(await runHotRowCell({ writers: Array.from({ length: writers }, () => s.writer()), durationMs: config.durationMs, reset, counter }));
+            const m = await measureQuietly(
+              () => runHotRowCell({ writers: Array.from({ length: writers }, () => s.writer()), durationMs: config.durationMs, reset, counter }),
+              (r) => r.otherCpuPct,
+            );
+            runs.push(m.kept);
+            discarded.push(...m.discarded);
           }
-          cells.push({ db: 'postgres', strategy: peer.name, writers, noclobber: false, ...summarizeRuns(runs) });
+          cells.push({ db: 'postgres', strategy: peer.name, writers, noclobber: false, ...summarizeRuns(runs, discarded) });
         }
         results.push({ name: peer.name, how: peer.how, cells });
       } catch (e) {

@@ -1,4 +1,5 @@
 import type { BenchProgress } from './bench-progress.js';
+import { measureQuietly } from './measure-quietly.js';
 import { pgbenchScript } from './pgbench-script.js';
 import { HOT_KEY, PG_HOT_TABLE } from './postgres-writer.js';
 import { type PgbenchRun, runPgbench } from './run-pgbench.js';
@@ -18,6 +19,8 @@ export interface PgbenchCell {
   readonly latencyMs: Summary;
   /** CPU of the whole machine, % of all cores (includes connecting pgbench's clients). */
   readonly machineCpuPct: Summary;
+  /** CPU of work that is not the benchmark's, % of all cores. */
+  readonly otherCpuPct: Summary;
   readonly transactions: number;
   /** Transactions pgbench reported that the counter does not show (must be 0). */
   readonly lost: number;
@@ -90,10 +93,16 @@ export async function pgbenchCeiling(
       let lost = 0;
       for (let rep = 0; rep < config.reps; rep++) {
         progress.step(`hot row · pgbench · ${writers} clients · ${script} · rep ${rep + 1}`);
-        await config.reset();
-        const run = await runPgbench(url, sql, writers, seconds);
-        lost += Math.abs(run.transactions - (await config.counter()));
-        runs.push(run);
+        const m = await measureQuietly(
+          async () => {
+            await config.reset();
+            const run = await runPgbench(url, sql, writers, seconds);
+            return { run, lost: Math.abs(run.transactions - (await config.counter())) };
+          },
+          (r) => r.run.otherCpuPct,
+        );
+        lost += m.kept.lost + m.discarded.reduce((a, d) => a + d.lost, 0);
+        runs.push(m.kept.run);
       }
       cells.push({
         script,
@@ -102,6 +111,7 @@ export async function pgbenchCeiling(
         tps: summarize(runs.map((r) => r.tps)),
         latencyMs: summarize(runs.map((r) => r.latencyMs)),
         machineCpuPct: summarize(runs.map((r) => r.machineCpuPct)),
+        otherCpuPct: summarize(runs.map((r) => r.otherCpuPct)),
         transactions: runs.reduce((a, r) => a + r.transactions, 0),
         lost,
         sql,

@@ -67,6 +67,19 @@ export function renderMarkdown(r: BenchResults, analysis: string): string {
     '- Repetitions rotate the order of the strategies, so slow drift (checkpoints, autovacuum) does not favour one.',
     '- **Every run checks that nothing was lost.** Hot row: the counter is read back (`lost` = acknowledged − counter; more than attempted would be a write applied twice). Disjoint merges: every written key is looked up. Processes: the lost-update oracle of `noclobber/testing` checks every acknowledged marker is present exactly once. The benchmark exits non-zero if any noclobber row lost or duplicated a write. Naive read-modify-write and the peers are reported as they are.',
     '- The machine is small (2 cores shared by Node, PostgreSQL and pgbench), so absolute numbers are low and noisy; the ratios between rows measured in the same run are what to read.',
+    '- SQLite overhead: automatic WAL checkpoints are off while timing and run between repetitions. SQLite checkpoints only when a statement steps to its end, and better-sqlite3’s `get()` on a hand-written `UPDATE … RETURNING` stops at the first row — so hand-written calls never checkpoint (their WAL grows without bound) while noclobber’s `COMMIT` would pay for everyone’s.',
+    '',
+    '## This run',
+    '',
+    table(
+      ['section', 'seconds', 'machine CPU %', 'other work %'],
+      r.meta.sections.map((s) => [s.name, s.seconds.toFixed(0), s.machineCpuPct.toFixed(0), s.otherCpuPct.toFixed(1)]),
+    ),
+    '',
+    '`other work` is CPU used by processes that are not the benchmark’s (neither Node nor anything it started), in % of all cores: more than a few percent means the section shared the machine with someone else, and its numbers are less trustworthy. ' +
+      `A repetition measured while other work used more than ${r.meta.remeasured.maxOtherPct}% was measured again (at most twice, within a ${r.meta.remeasured.budgetSec} s budget): ` +
+      `${r.meta.remeasured.remeasured} re-measurements took ${r.meta.remeasured.spentSec.toFixed(0)} s, and ${r.meta.remeasured.keptBusy} repetitions were still measured on a busy machine and kept. ` +
+      'Lost writes found in a discarded measurement still count.',
     '',
   ];
   for (const t of reportTables(r)) {

@@ -32,11 +32,26 @@ function hotRowRows(cells: readonly HotRowCell[]): string[][] {
     String(c.failed),
     f(c.nodeCpuPct),
     f(c.machineCpuPct),
+    f(c.otherCpuPct),
   ]);
 }
 
-const HOT_HEADERS = ['writers', 'strategy', 'goodput/s', 'attempts/success', 'p50 ms', 'p99 ms', 'lost', 'failed', 'Node CPU %', 'machine CPU %'];
-const CPU_NOTE = 'Node CPU is the benchmark process in % of one core; machine CPU is every process (Node, PostgreSQL) in % of all cores.';
+const HOT_HEADERS = [
+  'writers',
+  'strategy',
+  'goodput/s',
+  'attempts/success',
+  'p50 ms',
+  'p99 ms',
+  'lost',
+  'failed',
+  'Node CPU %',
+  'machine CPU %',
+  'other work %',
+];
+const CPU_NOTE =
+  'Node CPU is the benchmark process in % of one core; machine CPU is every process (Node, PostgreSQL, pgbench) in % of all cores; ' +
+  '**other work** is CPU used by processes that are not the benchmark’s, in % of all cores — a cell with more than a few percent shared the machine with someone else and is less trustworthy.';
 
 /**
  * The report's tables, built once from the results for both renderers.
@@ -109,16 +124,7 @@ export function reportTables(r: BenchResults): ReportTable[] {
         'Debian’s pgbench runs, against the same server and table at the same client count, the statements noclobber sends (traced from a real call; ' +
         'the lock’s `SELECT … FOR UPDATE` stores the row with `\\gset` so the write is conditioned on the version really read) and, for reference, the minimal hand-written SQL. ' +
         'Extended protocol like node-postgres, `-j 2`.',
-      headers: [
-        'clients',
-        'script',
-        'pgbench tps',
-        'pgbench latency ms',
-        'machine CPU % (pgbench)',
-        'noclobber goodput/s',
-        'machine CPU % (noclobber)',
-        'noclobber ÷ pgbench',
-      ],
+      headers: ['clients', 'script', 'pgbench tps', 'pgbench latency ms', 'machine CPU %', 'other work %', 'noclobber goodput/s', 'noclobber ÷ pgbench'],
       rows: r.hotRow.pgbench.map((p) => {
         const ours = r.hotRow?.postgres.find((c) => c.strategy === p.strategy && c.writers === p.writers);
         return [
@@ -127,13 +133,14 @@ export function reportTables(r: BenchResults): ReportTable[] {
           f(p.tps),
           f(p.latencyMs, 2),
           f(p.machineCpuPct),
+          f(p.otherCpuPct),
           ours ? f(ours.goodput) : '–',
-          ours ? f(ours.machineCpuPct) : '–',
           ours ? `${(ours.goodput.median / p.tps.median).toFixed(2)}×` : '–',
         ];
       }),
       notes: [
         spreadNote,
+        CPU_NOTE,
         `Counter check after every pgbench run: ${r.hotRow.pgbench.every((p) => p.lost === 0) ? 'every reported transaction is in the row' : 'MISMATCH — see results.json'}.`,
       ],
     });
@@ -192,7 +199,7 @@ export function reportTables(r: BenchResults): ReportTable[] {
   if (r.peers) {
     const rows: string[][] = [];
     for (const p of r.peers) {
-      if (p.error) rows.push(['–', p.name, `COULD NOT RUN: ${p.error}`, '', '', '', '', '', '', '']);
+      if (p.error) rows.push(['–', p.name, `COULD NOT RUN: ${p.error}`, ...HOT_HEADERS.slice(3).map(() => '')]);
       else rows.push(...hotRowRows(p.cells));
     }
     for (const w of [...new Set((r.hotRow?.postgres ?? []).map((c) => c.writers))]) {

@@ -24,6 +24,8 @@ export interface CellRun {
   /** CPU of this Node process (% of one core) and of the whole machine (% of all cores). */
   readonly nodeCpuPct: number;
   readonly machineCpuPct: number;
+  /** CPU of work that is not the benchmark's, % of all cores (someone else sharing the machine). */
+  readonly otherCpuPct: number;
 }
 
 /** How to run one cell. */
@@ -47,13 +49,13 @@ export interface CellSpec {
  */
 export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
   await spec.reset();
+  const cpu = cpuMeter();
   const latencies: number[] = [];
   let acknowledged = 0;
   let failed = 0;
   let attempts = 0;
   const started = performance.now();
   const deadline = started + spec.durationMs;
-  const cpu = cpuMeter();
   await Promise.all(
     spec.writers.map(async (write) => {
       while (performance.now() < deadline) {
@@ -72,7 +74,7 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
     }),
   );
   const elapsedMs = performance.now() - started;
-  const { nodePct, machinePct } = cpu();
+  const { nodePct, machinePct, otherPct } = cpu();
   const delta = await spec.counter();
   const lost = Math.max(0, acknowledged - delta);
   const phantom = Math.max(0, delta - acknowledged - failed);
@@ -88,5 +90,6 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
     p99Ms: percentile(latencies, 99),
     nodeCpuPct: nodePct,
     machineCpuPct: machinePct,
+    otherCpuPct: otherPct,
   };
 }

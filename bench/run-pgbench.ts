@@ -15,6 +15,8 @@ export interface PgbenchRun {
   readonly latencyMs: number;
   /** CPU of the whole machine while pgbench ran, % of all cores. */
   readonly machineCpuPct: number;
+  /** CPU of work that is not the benchmark's, % of all cores. */
+  readonly otherCpuPct: number;
 }
 
 /**
@@ -34,15 +36,17 @@ export async function runPgbench(url: string, script: string, clients: number, s
   try {
     const args = ['-n', '-M', 'extended', '-f', file, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds)];
     const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1) || 'postgres'];
-    const cpu = cpuMeter();
+    const stop = cpuMeter();
     const { stdout } = await exec('pgbench', [...args, ...conn], { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
+    const cpu = stop();
     const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? Number.NaN);
     return {
       tps: num(/tps = ([\d.]+)/),
       transactions: num(/number of transactions actually processed: (\d+)/),
       failed: num(/number of failed transactions: (\d+)/) || 0,
       latencyMs: num(/latency average = ([\d.]+) ms/),
-      machineCpuPct: cpu().machinePct,
+      machineCpuPct: cpu.machinePct,
+      otherCpuPct: cpu.otherPct,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,12 +7,13 @@ import { renderTable } from '../src/cli/render-table.js';
 import { UsageError } from '../src/cli/usage-error.js';
 import { BENCH_HELP, type BenchOptions, benchOptions } from './bench-options.js';
 import { BenchProgress } from './bench-progress.js';
-import type { BenchResults } from './bench-results.js';
+import type { BenchResults, SectionTiming } from './bench-results.js';
 import { cpuMeter } from './cpu-meter.js';
 import { disjoint, disjointSteps } from './disjoint.js';
 import { hotRowPostgres, hotRowPostgresSteps } from './hot-row-postgres.js';
 import { hotRowSqlite, hotRowSqliteSteps } from './hot-row-sqlite.js';
 import { machineInfo } from './machine-info.js';
+import { configureQuietRetry, quietRetryReport } from './measure-quietly.js';
 import { overhead, overheadSteps } from './overhead.js';
 import { peers, peersSteps } from './peers.js';
 import { processes, processesSteps } from './processes.js';
@@ -68,14 +69,20 @@ const stop = async () => {
 };
 process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
+configureQuietRetry({ maxOtherPct: 10, budgetMs: options.quick ? 10_000 : 90_000 });
 const failures: string[] = [];
 const measured: { -readonly [K in keyof Omit<BenchResults, 'meta' | 'targets' | 'violations'>]: BenchResults[K] } & Record<string, unknown> = {};
 const progress = new BenchProgress(totalSteps(options));
+const sections: SectionTiming[] = [];
 const timed = async <T>(name: string, run: () => Promise<T>, summary: (r: T) => string): Promise<T | undefined> => {
   const t0 = Date.now();
+  const cpu = cpuMeter();
   try {
     const r = await run();
-    progress.section(name, `${summary(r)}, ${Math.round((Date.now() - t0) / 1000)} s`);
+    const { machinePct, otherPct } = cpu();
+    sections.push({ name, seconds: (Date.now() - t0) / 1000, machineCpuPct: machinePct, otherCpuPct: otherPct });
+    const busy = otherPct > 5 ? `; other work used ${Math.round(otherPct)}% of the machine meanwhile` : '';
+    progress.section(name, `${summary(r)}, ${Math.round((Date.now() - t0) / 1000)} s${busy}`);
     return r;
   } catch (e) {
     const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -143,6 +150,8 @@ const results: BenchResults = {
     durationSec: (Date.now() - started) / 1000,
     seed: options.seed,
     backgroundCpuPct,
+    sections,
+    remeasured: quietRetryReport(),
     machine,
     config: {
       overhead: options.overhead,
@@ -161,6 +170,12 @@ const results: BenchResults = {
 if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else {
   for (const t of reportTables(results)) process.stdout.write(`\n${t.title}\n\n${renderTable(t.headers, t.rows)}\n`);
+  const timing = sections.map((t) => [t.name, t.seconds.toFixed(0), t.machineCpuPct.toFixed(0), t.otherCpuPct.toFixed(1)]);
+  process.stdout.write(`\nThis run\n\n${renderTable(['section', 'seconds', 'machine CPU %', 'other work %'], timing)}\n`);
+  const q = results.meta.remeasured;
+  process.stdout.write(
+    `${q.remeasured} repetitions re-measured because other work used > ${q.maxOtherPct}% of the machine (${q.spentSec.toFixed(0)} s); ${q.keptBusy} kept although busy.\n`,
+  );
   process.stdout.write(
     `\n${results.targets.filter((t) => t.met).length} of ${results.targets.length} targets met; run took ${Math.round(results.meta.durationSec)} s.\n`,
   );

@@ -13,6 +13,8 @@ export interface RunsSummary {
   readonly nodeCpuPct: Summary;
   /** CPU of the whole machine, % of all cores. */
   readonly machineCpuPct: Summary;
+  /** CPU of other work sharing the machine, % of all cores. */
+  readonly otherCpuPct: Summary;
   /** Totals over every repetition. */
   readonly acknowledged: number;
   readonly failed: number;
@@ -21,14 +23,17 @@ export interface RunsSummary {
 }
 
 /**
- * Medians and spreads over repetitions; counts (lost, failed…) are summed.
+ * Medians and spreads over repetitions; counts (lost, failed…) are summed — including
+ * those of `discarded` runs (re-measured because the machine was busy), whose timings are
+ * dropped but whose lost writes still count.
  * @example
  * ```ts
  * summarizeRuns([run1, run2, run3]).goodput.median;
  * ```
  */
-export function summarizeRuns(runs: readonly CellRun[]): RunsSummary {
-  const sum = (f: (r: CellRun) => number) => runs.reduce((a, r) => a + f(r), 0);
+export function summarizeRuns(runs: readonly CellRun[], discarded: readonly CellRun[] = []): RunsSummary {
+  const all = [...runs, ...discarded];
+  const sum = (f: (r: CellRun) => number) => all.reduce((a, r) => a + f(r), 0);
   return {
     reps: runs.length,
     goodput: summarize(runs.map((r) => r.goodput)),
@@ -37,6 +42,7 @@ export function summarizeRuns(runs: readonly CellRun[]): RunsSummary {
     p99Ms: summarize(runs.map((r) => r.p99Ms)),
     nodeCpuPct: summarize(runs.map((r) => r.nodeCpuPct)),
     machineCpuPct: summarize(runs.map((r) => r.machineCpuPct)),
+    otherCpuPct: summarize(runs.map((r) => r.otherCpuPct)),
     acknowledged: sum((r) => r.acknowledged),
     failed: sum((r) => r.failed),
     lost: sum((r) => r.lost),
