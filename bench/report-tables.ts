@@ -51,7 +51,8 @@ const HOT_HEADERS = [
 ];
 const CPU_NOTE =
   'Node CPU is the benchmark process in % of one core; machine CPU is every process (Node, PostgreSQL, pgbench) in % of all cores; ' +
-  '**other work** is CPU used by processes that are not the benchmark’s, in % of all cores — a cell with more than a few percent shared the machine with someone else and is less trustworthy.';
+  '**other work** is CPU used by processes that are not the benchmark’s, in % of all cores — a cell with more than a few percent shared the machine with someone else and is less trustworthy. ' +
+  '(Kernel threads flushing files on the benchmark’s behalf also count as other work: a few percent is normal.)';
 
 /**
  * The report's tables, built once from the results for both renderers.
