@@ -1,4 +1,4 @@
 export { mapPgError, type PgPhase } from './postgres-errors.js';
 export { pgJsonTextBytes } from './postgres-measure.js';
 export { PostgresStore } from './postgres-store.js';
-export type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
+export type { PgPool, PgPoolClient, PgQueryConfig, PgResult, PostgresStoreConfig } from './postgres-store-config.js';

@@ -4,9 +4,17 @@ export interface PgResult {
   readonly rowCount: number | null;
 }
 
+/** A statement with a name, which node-postgres prepares once per connection. */
+export interface PgQueryConfig {
+  readonly name?: string;
+  readonly text: string;
+  readonly values?: unknown[];
+}
+
 /** The `pg` client members noclobber uses (a pooled client). */
 export interface PgPoolClient {
   query(text: string, values?: unknown[]): Promise<PgResult>;
+  query(config: PgQueryConfig): Promise<PgResult>;
   /** `release(err)` destroys the connection instead of returning it to the pool. */
   release(err?: Error | boolean): void;
   /** A checked-out `pg` client emits connection errors as events; the store listens while it holds one. */
@@ -26,6 +34,7 @@ export interface PgPoolClient {
  */
 export interface PgPool {
   query(text: string, values?: unknown[]): Promise<PgResult>;
+  query(config: PgQueryConfig): Promise<PgResult>;
   connect(): Promise<PgPoolClient>;
 }
 
@@ -50,6 +59,12 @@ export interface PostgresStoreConfig {
    * for two writes in the same microsecond.
    */
   readonly versionKind?: 'integer' | 'timestamp';
+  /**
+   * Prepare each statement shape once per connection (named statements; default true), so
+   * PostgreSQL does not re-plan noclobber's large statements on every write. Set false
+   * behind a transaction-mode PgBouncer older than 1.21, which cannot keep them.
+   */
+  readonly prepare?: boolean;
   /** Byte cap on a jsonb column after the write (measured on jsonb's text form), checked in the write's statement. */
   readonly maxBytes?: Readonly<Record<string, number>>;
 }

@@ -7,6 +7,7 @@ import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
 import { checkScalar, planOps } from './postgres-ops-sql.js';
+import { preparedName } from './postgres-prepared.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { inspectTable, type PgTable } from './postgres-table.js';
@@ -37,6 +38,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   readonly #pool: PgPool;
   readonly #table: PgTable;
   readonly #timestamp: boolean;
+  readonly #prepare: boolean;
 
   /** Use {@link PostgresStore.open}: the table is read from the catalog first. */
   constructor(pool: PgPool, table: PgTable, config: PostgresStoreConfig) {
@@ -44,6 +46,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     this.#table = table;
     this.schema = table.schema;
     this.#timestamp = config.versionKind === 'timestamp';
+    this.#prepare = config.prepare ?? true;
   }
 
   /**
@@ -90,9 +93,15 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return parts;
   }
 
+  /** The table's columns under `alias`, listed: a column added later must not change a prepared statement's result. */
+  #cols(alias: string): string {
+    return [...this.#table.columns.keys()].map((c) => `${alias}.${ident(c)}`).join(', ');
+  }
+
   async #query(q: Queryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
+    const name = this.#prepare && values.length > 0 ? preparedName(sql) : undefined;
     try {
-      return await q.query(sql, values);
+      return await (name ? q.query({ name, text: sql, values }) : q.query(sql, values));
     } catch (e) {
       throw mapPgError(e, phase);
     }
@@ -102,9 +111,9 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   async #conditional(q: Queryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
     const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
-    const sql = `WITH w AS (${write} RETURNING t.*, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
+    const sql = `WITH w AS (${write} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
 SELECT true AS __nc_w, * FROM w
-UNION ALL SELECT false, c.*, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
+UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
     const row = (await this.#query(q, sql, p.values, phase)).rows[0];
     if (row?.__nc_w === true) {
       const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
@@ -161,7 +170,7 @@ UNION ALL SELECT false, c.*, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' 
 
   async #read(q: Queryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
     const p = new PgParams();
-    const sql = `SELECT t.*, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
+    const sql = `SELECT ${this.#cols('t')}, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
     return this.#snapshot(key, (await this.#query(q, sql, p.values, phase)).rows[0]);
   }
 
