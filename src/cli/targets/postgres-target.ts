@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
  * ```
  */
 export async function openTarget(options: { url?: string }): Promise<RaceTarget> {
-  const embedded = options.url ? undefined : await startEmbeddedPostgres('postgres');
+  const embedded = options.url ? undefined : await startEmbeddedPostgres({ database: 'postgres' });
   const url = options.url ?? (embedded?.url as string);
   const pools: pg.Pool[] = [];
   const newPool = () => {
