@@ -3,6 +3,7 @@ import { PostgresStore } from 'noclobber/postgres';
 import pg from 'pg';
 import { percentile } from '../src/testing/index.js';
 import type { BenchProgress } from './bench-progress.js';
+import { preparedQuery } from './prepared-query.js';
 import { seededRandom } from './seeded-random.js';
 import { type Summary, summarize } from './summarize.js';
 import { zipfSampler } from './zipf.js';
@@ -87,7 +88,7 @@ export async function disjoint(url: string, config: DisjointConfig, progress: Be
                 const key = `k${w}_${i}`;
                 const s = performance.now();
                 if (variant === 'raw jsonb ||') {
-                  const r = await pool.query('UPDATE bench_env SET env = env || $1::jsonb, version = version + 1 WHERE id = $2', [
+                  const r = await preparedQuery(pool, 'UPDATE bench_env SET env = env || $1::jsonb, version = version + 1 WHERE id = $2', [
                     JSON.stringify({ [key]: w }),
                     id,
                   ]);

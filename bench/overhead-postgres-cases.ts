@@ -2,6 +2,7 @@ import { collection, inc } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import pg from 'pg';
 import { CAPTURE_KEY, mustHaveWritten, type OverheadCases } from './overhead-case.js';
+import { preparedQuery } from './prepared-query.js';
 import { substitute } from './substitute.js';
 import { type TracedQuery, tracePool } from './trace-pool.js';
 
@@ -31,7 +32,7 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
   const [readSql, writeSql] = trace.splice(0) as [TracedQuery, TracedQuery];
   const docs = collection(await PostgresStore.open(pool, { table: 'bench_rows', key: 'id' }));
   const id = (i: number) => `r${i}`;
-  const bind = (q: TracedQuery, map: ReadonlyMap<unknown, unknown>) => pool.query(q.sql, substitute(q.values, map) as unknown[]);
+  const bind = (q: TracedQuery, map: ReadonlyMap<unknown, unknown>) => preparedQuery(pool, q.sql, substitute(q.values, map) as unknown[]);
   return {
     cases: [
       {
@@ -41,7 +42,7 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
         variants: {
           raw: async (i) =>
             mustHaveWritten(
-              (await pool.query('UPDATE bench_rows SET n = n + 1, version = version + 1 WHERE id = $1 RETURNING *', [id(i)])).rowCount,
+              (await preparedQuery(pool, 'UPDATE bench_rows SET n = n + 1, version = version + 1 WHERE id = $1 RETURNING *', [id(i)])).rowCount,
               'raw apply',
             ),
           same: async (i) => mustHaveWritten((await bind(applySql, new Map([[CAPTURE_KEY, id(i)]]))).rows[0]?.__nc_w, 'replayed apply'),
@@ -54,8 +55,8 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
         raw: '`SELECT *`, then `UPDATE … SET n = $2, version = version + 1 WHERE id = $1 AND version = $3 RETURNING *`',
         variants: {
           raw: async (i) => {
-            const r = (await pool.query('SELECT * FROM bench_rows WHERE id = $1', [id(i)])).rows[0];
-            const w = await pool.query('UPDATE bench_rows SET n = $2, version = version + 1 WHERE id = $1 AND version = $3 RETURNING *', [
+            const r = (await preparedQuery(pool, 'SELECT * FROM bench_rows WHERE id = $1', [id(i)])).rows[0];
+            const w = await preparedQuery(pool, 'UPDATE bench_rows SET n = $2, version = version + 1 WHERE id = $1 AND version = $3 RETURNING *', [
               id(i),
               r.n + 1,
               r.version,

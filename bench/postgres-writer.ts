@@ -2,6 +2,7 @@ import { type Collection, inc, type Row, set } from 'noclobber';
 import type pg from 'pg';
 import { type PgHotRowStrategy, RAW_APPLY_SQL } from './hot-row-strategies.js';
 import { optimisticLoop } from './optimistic-loop.js';
+import { preparedQuery } from './prepared-query.js';
 import type { WriteOnce } from './run-hot-row-cell.js';
 import type { TracedQuery } from './trace-pool.js';
 
@@ -26,16 +27,16 @@ export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: 
   switch (strategy) {
     case 'naive':
       return async () => {
-        const { rows } = await pool.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
-        await pool.query(`UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1`, [HOT_KEY, (rows[0].n as number) + 1]);
+        const { rows } = await preparedQuery(pool, `SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
+        await preparedQuery(pool, `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1`, [HOT_KEY, (rows[0].n as number) + 1]);
         return 1;
       };
     case 'hand-written':
       return () =>
         optimisticLoop(async () => {
-          const { rows } = await pool.query(`SELECT n, version FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
+          const { rows } = await preparedQuery(pool, `SELECT n, version FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
           const r = rows[0] as { n: number; version: number };
-          const res = await pool.query(`UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1 AND version = $3`, [
+          const res = await preparedQuery(pool, `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1 AND version = $3`, [
             HOT_KEY,
             r.n + 1,
             r.version,
@@ -68,7 +69,7 @@ export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: 
       };
     case RAW_APPLY_SQL:
       return async () => {
-        const { rows } = await pool.query<{ __nc_w: boolean }>(applySql.sql, [...applySql.values]);
+        const { rows } = await preparedQuery(pool, applySql.sql, [...applySql.values]);
         if (rows[0]?.__nc_w !== true) throw new Error('the replayed apply statement wrote nothing');
         return 1;
       };

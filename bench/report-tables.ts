@@ -124,7 +124,7 @@ export function reportTables(r: BenchResults): ReportTable[] {
       intro:
         'Debian’s pgbench runs, against the same server and table at the same client count, the statements noclobber sends (traced from a real call; ' +
         'the lock’s `SELECT … FOR UPDATE` stores the row with `\\gset` so the write is conditioned on the version really read) and, for reference, the minimal hand-written SQL. ' +
-        'Extended protocol like node-postgres, `-j 2`.',
+        'Prepared statements (`-M prepared`: planned once per connection, as noclobber and every hand-written variant here send theirs), `-j 2`.',
       headers: ['clients', 'script', 'pgbench tps', 'pgbench latency ms', 'machine CPU %', 'other work %', 'noclobber goodput/s', 'noclobber ÷ pgbench'],
       rows: r.hotRow.pgbench.map((p) => {
         const ours = r.hotRow?.postgres.find((c) => c.strategy === p.strategy && c.writers === p.writers);
