@@ -97,7 +97,20 @@ export function assertJson(v: unknown, at: readonly string[] = []): asserts v is
  * ```
  */
 export function jsonBytes(v: unknown): number {
-  return encoder.encode(JSON.stringify(v) ?? '').length;
+  return utf8Length(JSON.stringify(v) ?? '');
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 length of a string, counted without encoding it (this runs on every write). */
+function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 UTF-16 units
+      i++;
+    } else bytes += 2; // 3 bytes (a lone surrogate encodes as U+FFFD, also 3)
+  }
+  return bytes;
+}

@@ -17,13 +17,16 @@ export class UserCodeError {
  */
 export async function retrying<R>(policy: ResolvedRetry, attempt: (n: number) => Promise<R>, shouldRetry: (e: NoclobberError) => boolean): Promise<R> {
   const startedAt = Date.now();
+  let last: NoclobberError | undefined;
   for (let n = 1; ; n++) {
-    checkAbort(policy, startedAt);
+    // The last failure stays the cause, also when a late timer lets the deadline pass in the sleep.
+    checkAbort(policy, startedAt, last);
     try {
       return await attempt(n);
     } catch (e) {
       if (e instanceof UserCodeError) throw e.error;
       if (!isNoclobberError(e)) throw e;
+      last = e;
       if (!shouldRetry(e) || n >= policy.attempts) {
         e.attempts = n;
         throw e;

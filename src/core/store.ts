@@ -113,6 +113,12 @@ export interface LockSession<T extends object = Row> extends StoreSession<T> {
 export interface Store<T extends object = Row> extends StoreSession<T> {
   /** Short name of the database ('memory', 'sqlite', 'postgres', ...). */
   readonly kind: string;
+  /**
+   * Names the data the store binds (`postgres:"public"."stacks"`), so several store
+   * instances over it — one per connection or pool — share this process's turn-taking on
+   * hot records (see `update`). Absent: the instance is its own data.
+   */
+  readonly id?: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities;
   /** Runs `fn` in one transaction attempt: commit when it resolves, roll back when it throws. */

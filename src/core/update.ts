@@ -2,7 +2,9 @@ import { ConflictError } from './errors/conflict-error.js';
 import { LockBusyError } from './errors/lock-busy-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
 import type { Guard } from './guards.js';
+import { markHot, takeTurn } from './hot-keys.js';
 import { cloneJson, jsonEqual } from './json.js';
+import { keyString } from './key.js';
 import { normalizeExpect } from './normalize.js';
 import { prepareValue } from './prepare.js';
 import type { ResolvedRetry } from './retry-policy.js';
@@ -48,35 +50,55 @@ async function attemptOnce<T extends object>(
 /**
  * The optimistic update loop, written once for every store (see `Collection.update`).
  * Retries stale conflicts and transient errors with full-jitter backoff; after
- * `escalateAfter` stale conflicts, runs the remaining attempts under the store's lock.
+ * `escalateAfter` stale conflicts, runs the remaining attempts under the store's lock. On
+ * a record this process has recently seen contended, updates first take turns in process
+ * (`takeTurn`), so they contend only with other processes.
  * @example
  * ```ts
  * await runUpdate(store, key, (v) => ({ ...v, n: v.n + 1 }), { policy: resolveRetry(), where: undefined, maxPatchBytes: 1e6, lockTimeoutMs: 5000 });
  * ```
  */
-export function runUpdate<T extends object>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
+export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
   let conflicts = 0;
+  const id = keyString(store.schema, key);
   const lockOptions = { lockTimeoutMs: run.lockTimeoutMs, nowait: false, ...(run.policy.signal ? { signal: run.policy.signal } : {}) };
   const shouldRetry = (e: NoclobberError) => {
     if (e instanceof ConflictError) {
       if (e.reason !== 'stale') return false;
       conflicts++;
+      markHot(store, id);
       return true;
     }
     // A plain write refused because another holder has the record's lock (a DynamoDB lease)
     // is contention too: count it, so the writer escalates to waiting for the lock instead
     // of spinning until its attempts run out.
-    if (e instanceof LockBusyError) conflicts++;
+    if (e instanceof LockBusyError) {
+      conflicts++;
+      markHot(store, id);
+    }
     return e.retryable;
   };
-  return retrying(
-    run.policy,
-    async () => {
-      if (conflicts >= run.policy.escalateAfter) {
-        return store.lock(key, (session) => attemptOnce(session, store, key, session.snapshot, fn, run), lockOptions);
-      }
-      return attemptOnce(store, store, key, await store.get(key), fn, run);
-    },
-    shouldRetry,
-  );
+  // On a record this process has seen contended, its own updates take turns: at once when
+  // it is already hot, and after their first conflict otherwise.
+  const maxWaitMs = Math.min(run.lockTimeoutMs, run.policy.deadlineMs ?? Number.POSITIVE_INFINITY);
+  let done: (() => void) | undefined;
+  const turn = async () => {
+    done ??= await takeTurn(store, id, maxWaitMs);
+  };
+  try {
+    await turn();
+    return await retrying(
+      run.policy,
+      async () => {
+        if (conflicts > 0) await turn();
+        if (conflicts >= run.policy.escalateAfter) {
+          return store.lock(key, (session) => attemptOnce(session, store, key, session.snapshot, fn, run), lockOptions);
+        }
+        return attemptOnce(store, store, key, await store.get(key), fn, run);
+      },
+      shouldRetry,
+    );
+  } finally {
+    done?.();
+  }
 }

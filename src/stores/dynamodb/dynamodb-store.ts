@@ -29,6 +29,7 @@ import { DynamoWriter } from './dynamodb-writer.js';
  */
 export class DynamoStore<T extends object = Row> implements Store<T> {
   readonly kind = 'dynamodb';
+  readonly id: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'lease' };
   readonly #w: DynamoWriter<T>;
@@ -37,6 +38,7 @@ export class DynamoStore<T extends object = Row> implements Store<T> {
   constructor(client: DynamoClient, table: DynamoTable) {
     this.#w = new DynamoWriter<T>(client, table);
     this.schema = table.schema;
+    this.id = `dynamodb:${table.name}`;
   }
 
   /**

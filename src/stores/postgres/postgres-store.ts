@@ -33,6 +33,7 @@ const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPE
  */
 export class PostgresStore<T extends object = Row> implements Store<T> {
   readonly kind = 'postgres';
+  readonly id: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'row' };
   readonly #pool: PgPool;
@@ -45,6 +46,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     this.#pool = pool;
     this.#table = table;
     this.schema = table.schema;
+    this.id = `postgres:${table.quoted}`;
     this.#timestamp = config.versionKind === 'timestamp';
     this.#prepare = config.prepare ?? true;
   }

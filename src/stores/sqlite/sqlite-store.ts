@@ -34,6 +34,7 @@ import { inspectTable, type SqliteTable } from './sqlite-table.js';
  */
 export class SqliteStore<T extends object = Row> implements Store<T> {
   readonly kind = 'sqlite';
+  readonly id?: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'database' };
   readonly #db: SqliteDatabase;
@@ -46,6 +47,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     this.#db = db;
     this.#table = inspectTable(db, config);
     this.schema = this.#table.schema;
+    // Connections to one file share data; every ':memory:' database is its own.
+    if (db.name && db.name !== ':memory:') this.id = `sqlite:${db.name}:${this.#table.quoted}`;
     this.#gate = gateFor(db);
     this.#busyMs = config.busyTimeoutMs ?? 5000;
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);

@@ -1,0 +1,80 @@
+import { LockTimeoutError } from './errors/lock-timeout-error.js';
+import { Mutex } from './mutex.js';
+
+/** How long a record counts as hot after this process saw a conflict on it. */
+export const HOT_FOR_MS = 1000;
+
+interface Entry {
+  readonly mutex: Mutex;
+  hotUntil: number;
+  users: number;
+}
+
+/** The part of a store this file needs: its identity. */
+type Holder = { readonly id?: string };
+
+const byInstance = new WeakMap<object, Map<string, Entry>>();
+const byId = new Map<string, Map<string, Entry>>();
+
+/** Records are shared by every store instance with the same `id` (one per connection or pool). */
+function entries(store: Holder): Map<string, Entry> {
+  let map = store.id === undefined ? byInstance.get(store) : byId.get(store.id);
+  if (!map) {
+    map = new Map();
+    if (store.id === undefined) byInstance.set(store, map);
+    else byId.set(store.id, map);
+  }
+  return map;
+}
+
+/**
+ * Marks a record of `store` hot: for {@link HOT_FOR_MS}, this process's `update` calls on
+ * it take turns (see {@link takeTurn}).
+ * @example
+ * ```ts
+ * if (e instanceof ConflictError) markHot(store, keyString(store.schema, key));
+ * ```
+ */
+export function markHot(store: Holder, id: string): void {
+  const map = entries(store);
+  const entry = map.get(id) ?? { mutex: new Mutex(), hotUntil: 0, users: 0 };
+  entry.hotUntil = Date.now() + HOT_FOR_MS;
+  map.set(id, entry);
+}
+
+/**
+ * In-process single flight for hot records. Once `update` has met a conflict on a record,
+ * for the next second this process's `update` calls on that record take turns (FIFO)
+ * instead of racing each other: within one process they then never conflict, and only
+ * other processes' writes can make them retry — where, on a hot row, they used to
+ * conflict, escalate to the database lock and queue there. A cold record costs a map
+ * lookup and no turn (`undefined`). A turn is waited for at most `maxWaitMs`, then the call
+ * proceeds without it, so an `update` nested inside another on the same record cannot
+ * deadlock. Writes stay conditional either way: this changes who waits where, never what is
+ * written.
+ * @example
+ * ```ts
+ * const done = await takeTurn(store, id, 5000);
+ * try { return await attempt(); } finally { done?.(); }
+ * ```
+ */
+export async function takeTurn(store: Holder, id: string, maxWaitMs: number): Promise<(() => void) | undefined> {
+  const map = entries(store);
+  const entry = map.get(id);
+  if (!entry || entry.hotUntil < Date.now()) {
+    if (entry && entry.users === 0) map.delete(id);
+    return undefined;
+  }
+  entry.users++;
+  let release: (() => void) | undefined;
+  try {
+    release = await entry.mutex.acquire({ timeoutMs: maxWaitMs });
+  } catch (e) {
+    if (!(e instanceof LockTimeoutError)) throw e;
+  }
+  return () => {
+    release?.();
+    entry.users--;
+    if (entry.users === 0 && entry.hotUntil < Date.now() && map.get(id) === entry) map.delete(id);
+  };
+}
