@@ -1,6 +1,7 @@
-import { type Collection, inc, type Row, set } from 'noclobber';
+import type { Collection, Row } from 'noclobber';
 import type pg from 'pg';
 import { type PgHotRowStrategy, RAW_APPLY_SQL } from './hot-row-strategies.js';
+import { noclobberWriter } from './noclobber-writer.js';
 import { optimisticLoop } from './optimistic-loop.js';
 import { preparedQuery } from './prepared-query.js';
 import type { WriteOnce } from './run-hot-row-cell.js';
@@ -44,29 +45,9 @@ export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: 
           return res.rowCount === 1;
         });
     case 'update':
-      return async () => {
-        let attempts = 0;
-        await docs.update(HOT_KEY, (v) => {
-          attempts++;
-          return { ...v, n: (v.n as number) + 1 };
-        });
-        return attempts;
-      };
     case 'withLock':
-      return async () => {
-        let attempts = 0;
-        await docs.withLock(HOT_KEY, async (locked) => {
-          attempts++;
-          await locked.apply([set('n', (locked.value?.n as number) + 1)]);
-        });
-        return attempts;
-      };
     case 'apply':
-      return async () => {
-        let retries = 0;
-        await docs.apply(HOT_KEY, [inc('n', 1)], { retry: { onRetry: () => void retries++ } });
-        return 1 + retries;
-      };
+      return noclobberWriter(strategy, docs, HOT_KEY);
     case RAW_APPLY_SQL:
       return async () => {
         const { rows } = await preparedQuery(pool, applySql.sql, [...applySql.values]);

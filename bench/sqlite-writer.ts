@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type Collection, inc, type Row, set } from 'noclobber';
+import type { Collection, Row } from 'noclobber';
 import type { HotRowStrategy } from './hot-row-strategies.js';
+import { noclobberWriter } from './noclobber-writer.js';
 import { optimisticLoop } from './optimistic-loop.js';
 import type { WriteOnce } from './run-hot-row-cell.js';
 
@@ -41,28 +42,8 @@ export function sqliteWriter(strategy: HotRowStrategy, db: Database.Database, do
           return cas.run(r.n + 1, key, r.version).changes === 1;
         });
     case 'update':
-      return async () => {
-        let attempts = 0;
-        await docs.update(key, (v) => {
-          attempts++;
-          return { ...v, n: (v.n as number) + 1 };
-        });
-        return attempts;
-      };
     case 'withLock':
-      return async () => {
-        let attempts = 0;
-        await docs.withLock(key, async (locked) => {
-          attempts++;
-          await locked.apply([set('n', (locked.value?.n as number) + 1)]);
-        });
-        return attempts;
-      };
     case 'apply':
-      return async () => {
-        let retries = 0;
-        await docs.apply(key, [inc('n', 1)], { retry: { onRetry: () => void retries++ } });
-        return 1 + retries;
-      };
+      return noclobberWriter(strategy, docs, key);
   }
 }
