@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../stores/memory/memory-store.js';
 import { collection } from './collection.js';
-import { markHot, takeTurn } from './hot-keys.js';
+import { markHot, rememberedCount, takeTurn } from './hot-keys.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,6 +38,25 @@ describe('update on a hot record: this process’s updates take turns', () => {
     first?.();
     second?.();
     expect(await third).toBeTypeOf('function'); // handed over in order once released
+  });
+
+  it('forgets records that cooled down, so many keys contended once do not grow memory', async () => {
+    const store = {};
+    const now = Date.now();
+    const realNow = Date.now;
+    try {
+      for (let i = 0; i < 3000; i++) markHot(store, `k${i}`);
+      expect(rememberedCount(store)).toBe(3000);
+      Date.now = () => now + 10_000; // every one of them cold now
+      markHot(store, 'fresh');
+      expect(rememberedCount(store)).toBe(1); // the sweep dropped the cold ones
+      expect(await takeTurn(store, 'k1', 10)).toBeUndefined();
+      const turn = await takeTurn(store, 'fresh', 10);
+      expect(turn).toBeTypeOf('function');
+      turn?.();
+    } finally {
+      Date.now = realNow;
+    }
   });
 
   it('store instances with the same id share turns (one store per connection, one table)', async () => {

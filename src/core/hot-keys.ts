@@ -4,6 +4,9 @@ import { Mutex } from './mutex.js';
 /** How long a record counts as hot after this process saw a conflict on it. */
 export const HOT_FOR_MS = 1000;
 
+/** Past this many remembered records of one store, cold ones are swept on the next mark. */
+const SWEEP_AT = 1024;
+
 interface Entry {
   readonly mutex: Mutex;
   hotUntil: number;
@@ -37,8 +40,11 @@ function entries(store: Holder): Map<string, Entry> {
  */
 export function markHot(store: Holder, id: string): void {
   const map = entries(store);
+  const now = Date.now();
+  // Records that cooled down unvisited are forgotten, so many keys contended once cannot grow the map.
+  if (map.size >= SWEEP_AT) for (const [k, e] of map) if (e.users === 0 && e.hotUntil < now) map.delete(k);
   const entry = map.get(id) ?? { mutex: new Mutex(), hotUntil: 0, users: 0 };
-  entry.hotUntil = Date.now() + HOT_FOR_MS;
+  entry.hotUntil = now + HOT_FOR_MS;
   map.set(id, entry);
 }
 
@@ -77,4 +83,15 @@ export async function takeTurn(store: Holder, id: string, maxWaitMs: number): Pr
     entry.users--;
     if (entry.users === 0 && entry.hotUntil < Date.now() && map.get(id) === entry) map.delete(id);
   };
+}
+
+/**
+ * How many records of `store` this process remembers as contended (for diagnostics and tests).
+ * @example
+ * ```ts
+ * rememberedCount(store); // 0 once every hot record has cooled down and been swept
+ * ```
+ */
+export function rememberedCount(store: Holder): number {
+  return entries(store).size;
 }
