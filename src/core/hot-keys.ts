@@ -18,6 +18,7 @@ type Holder = { readonly id?: string };
 
 const byInstance = new WeakMap<object, Map<string, Entry>>();
 const byId = new Map<string, Map<string, Entry>>();
+const swept = new WeakMap<Map<string, Entry>, number>();
 
 /** Records are shared by every store instance with the same `id` (one per connection or pool). */
 function entries(store: Holder): Map<string, Entry> {
@@ -41,8 +42,12 @@ function entries(store: Holder): Map<string, Entry> {
 export function markHot(store: Holder, id: string): void {
   const map = entries(store);
   const now = Date.now();
-  // Records that cooled down unvisited are forgotten, so many keys contended once cannot grow the map.
-  if (map.size >= SWEEP_AT) for (const [k, e] of map) if (e.users === 0 && e.hotUntil < now) map.delete(k);
+  // Records that cooled down unvisited are forgotten, so many keys contended once cannot grow
+  // the map; at most one sweep per HOT_FOR_MS, so a storm of hot keys stays linear.
+  if (map.size >= SWEEP_AT && now - (swept.get(map) ?? 0) >= HOT_FOR_MS) {
+    swept.set(map, now);
+    for (const [k, e] of map) if (e.users === 0 && e.hotUntil < now) map.delete(k);
+  }
   const entry = map.get(id) ?? { mutex: new Mutex(), hotUntil: 0, users: 0 };
   entry.hotUntil = now + HOT_FOR_MS;
   map.set(id, entry);
