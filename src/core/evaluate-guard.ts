@@ -17,9 +17,26 @@ export function readPath(value: unknown, path: readonly string[]): unknown {
   return node;
 }
 
+/** Compares by Unicode code point — the order of UTF-8 bytes, which the databases use (C / BINARY collation). */
+function byCodePoint(a: string, b: string): -1 | 0 | 1 {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (astral code points) sort above every other BMP unit in code point order;
+    // JavaScript's `<` compares UTF-16 units and would put them below U+E000–U+FFFF.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
 function ordered(a: unknown, b: unknown): -1 | 0 | 1 | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return byCodePoint(a, b);
   return undefined;
 }
 

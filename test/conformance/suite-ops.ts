@@ -27,7 +27,13 @@ export function opCaseTests(docs: () => Collection<Row>): void {
     });
   }
 
-  const record = { title: 'Plan', status: 'active', owner: 'ann', n: 5, data: { level: 3, name: 'x', flag: true, nested: { k: 'v' }, num: '1' } };
+  const record = {
+    title: 'Plan',
+    status: 'active',
+    owner: 'ann',
+    n: 5,
+    data: { level: 3, name: 'x', flag: true, nested: { k: 'v' }, num: '1', cjk: '\uff61' },
+  };
   const guards: [string, Guard][] = [
     ['eq on a column (true)', field('status').eq('active')],
     ['eq on a column (false)', field('status').eq('deleting')],
@@ -46,6 +52,9 @@ export function opCaseTests(docs: () => Collection<Row>): void {
     ['gt JSON number', field('data.level').gt(2)],
     ['gte JSON number (false)', field('data.level').gte(4)],
     ['lt string by code point', field('owner').lt('bob')],
+    // U+FF61 < U+1F600 by code point (UTF-8 bytes); JavaScript's UTF-16 `<` says the opposite.
+    ['lt string by code point beyond the BMP', field('data.cjk').lt('\u{1F600}')],
+    ['gt string by code point beyond the BMP (false)', field('data.cjk').gt('\u{1F600}')],
     ['gt string vs number is false', field('data.num').gt(0)],
     ['lt on a missing field is false', field('data.nope').lt(100)],
     ['in (true)', field('status').in(['active', 'paused'])],
