@@ -1,4 +1,5 @@
 import { ConflictError } from './errors/conflict-error.js';
+import { LockBusyError } from './errors/lock-busy-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
 import { TransientError } from './errors/transient-error.js';
 import type { Expect } from './expect.js';
@@ -9,7 +10,7 @@ import type { Op } from './ops.js';
 import { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js';
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from './retry-policy.js';
 import { retrying } from './retrying.js';
-import type { Store, TransactOptions } from './store.js';
+import type { Store, StoreSession, TransactOptions } from './store.js';
 import { Tx, txUpdateConflicts } from './tx.js';
 import type { Key, Row, Snapshot } from './types.js';
 import { runUpdate, type UpdateFn } from './update.js';
@@ -97,6 +98,27 @@ export class Collection<T extends object = Row> {
     return snap;
   }
 
+  /**
+   * Runs a plain write; when the store refuses it because another holder has the record's
+   * lock (a DynamoDB lease: `LockBusyError`), makes it again under the lock — waiting for the
+   * holder up to the lock timeout, as a PostgreSQL `UPDATE` waits on a row lock — instead of
+   * spending retry attempts bouncing off the lease. The write keeps its own expectation.
+   */
+  async #waitingForLock(
+    key: Key,
+    policy: ResolvedRetry,
+    plain: () => Promise<Snapshot<T>>,
+    locked: (s: StoreSession<T>) => Promise<Snapshot<T>>,
+  ): Promise<Snapshot<T>> {
+    try {
+      return await plain();
+    } catch (e) {
+      if (!(e instanceof LockBusyError)) throw e;
+      const options = { lockTimeoutMs: this.#lockTimeoutMs, nowait: false, ...(policy.signal ? { signal: policy.signal } : {}) };
+      return this.store.lock(key, locked, options);
+    }
+  }
+
   /** Reads a record; undefined when it does not exist. */
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.store.get(key);
@@ -114,7 +136,18 @@ export class Collection<T extends object = Row> {
     const change = prepareOps(this.store.schema, key, ops, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
     const cmd = { key, change, expect, ...(options.returnPrevious ? { returnPrevious: true } : {}) };
-    const snap = await retrying(this.#policy(options.retry), () => this.store.write(cmd), retryTransient);
+    const policy = this.#policy(options.retry);
+    const snap = await retrying(
+      policy,
+      () =>
+        this.#waitingForLock(
+          key,
+          policy,
+          () => this.store.write(cmd),
+          (s) => s.write(cmd),
+        ),
+      retryTransient,
+    );
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -129,7 +162,19 @@ export class Collection<T extends object = Row> {
   async replace(key: Key, value: T, options: WriteOptions<T> & { expect: Expect }): Promise<Snapshot<T>> {
     const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
-    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect }), retryTransient);
+    const cmd = { key, change, expect };
+    const policy = this.#policy(options.retry);
+    const snap = await retrying(
+      policy,
+      () =>
+        this.#waitingForLock(
+          key,
+          policy,
+          () => this.store.write(cmd),
+          (s) => s.write(cmd),
+        ),
+      retryTransient,
+    );
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -156,7 +201,18 @@ export class Collection<T extends object = Row> {
    */
   async delete(key: Key, options: WriteOptions<T> = {}): Promise<Snapshot<T>> {
     const expect = normalizeExpect(options.expect ?? { exists: true });
-    const snap = await retrying(this.#policy(options.retry), () => this.store.delete(key, expect), retryTransient);
+    const policy = this.#policy(options.retry);
+    const snap = await retrying(
+      policy,
+      () =>
+        this.#waitingForLock(
+          key,
+          policy,
+          () => this.store.delete(key, expect),
+          (s) => s.delete(key, expect),
+        ),
+      retryTransient,
+    );
     return this.#committed(snap, options.afterCommit);
   }
 

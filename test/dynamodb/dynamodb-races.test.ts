@@ -55,10 +55,12 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     expect(written.value).toMatchObject({ n: 2, data: { K1: 'v1', deep: { er: 1 } }, tags: ['x'] });
   });
 
-  it('plain writes refuse a leased record with a retryable LockBusyError; the holder writes; after release others write', async () => {
+  it('a leased record: the store refuses plain writes (LockBusyError); collections wait for the lease like a row lock and write after its holder', async () => {
     const { config } = await table();
     const holder = collection(await DynamoStore.open(clients[1]!, config));
-    const other = collection(await DynamoStore.open(clients[2]!, config));
+    const otherStore = await DynamoStore.open(clients[2]!, config);
+    const other = collection(otherStore);
+    const impatient = collection(otherStore, { lockTimeoutMs: 150 });
     await holder.create('a', { id: 'a', n: 0 });
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -70,14 +72,25 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
       return locked.apply([inc('n', 10)]);
     });
     await inside;
-    const busy = await rejects(() => other.apply('a', [inc('n', 1)], { retry: { attempts: 1 } }));
+    // The store contract: one attempt, refused with a retryable LockBusyError, nothing written.
+    const busy = await rejects(() => otherStore.write({ key: 'a', change: { ops: [{ op: 'inc', path: ['n'], by: 1 }] }, expect: {} }));
     expect(busy).toMatchObject({ code: 'lock_busy', retryable: true, httpStatus: 503 });
-    const replaced = await rejects(() => other.replace('a', { id: 'a', n: 99 }, { expect: { exists: true }, retry: { attempts: 1 } }));
-    expect(replaced).toMatchObject({ code: 'lock_busy' });
+    // A collection's plain write waits for the lease (up to its lock timeout), like UPDATE on a locked row.
+    expect(await rejects(() => impatient.replace('a', { id: 'a', n: 99 }, { expect: { exists: true }, retry: { attempts: 1 } }))).toMatchObject({
+      code: 'lock_timeout',
+      retryable: true,
+    });
+    let landed = false;
+    const waiting = other.apply('a', [inc('n', 1)]).then((s) => {
+      landed = true;
+      return s;
+    });
+    await sleep(150);
+    expect(landed).toBe(false);
     expect((await other.get('a'))?.value.n).toBe(0);
     release();
     expect((await holding).value.n).toBe(10);
-    expect((await other.apply('a', [inc('n', 1)])).value.n).toBe(11);
+    expect((await waiting).value.n).toBe(11); // after the holder, never instead of it
   });
 
   it('stale lease: a holder paused past its lease is refused (LockLostError), the next holder’s write stands, fencing tokens increase', async () => {
