@@ -99,24 +99,24 @@ export class Collection<T extends object = Row> {
   }
 
   /**
-   * Runs a plain write; when the store refuses it because another holder has the record's
-   * lock (a DynamoDB lease: `LockBusyError`), makes it again under the lock — waiting for the
-   * holder up to the lock timeout, as a PostgreSQL `UPDATE` waits on a row lock — instead of
-   * spending retry attempts bouncing off the lease. The write keeps its own expectation.
+   * Runs one write (`op` on the store) under the transient-retry policy. When the store
+   * refuses it because another holder has the record's lock (a DynamoDB lease:
+   * `LockBusyError`), makes it again under the lock — waiting for the holder up to the lock
+   * timeout, as a PostgreSQL `UPDATE` waits on a row lock — instead of spending attempts
+   * bouncing off the lease. The write keeps its own expectation either way.
    */
-  async #waitingForLock(
-    key: Key,
-    policy: ResolvedRetry,
-    plain: () => Promise<Snapshot<T>>,
-    locked: (s: StoreSession<T>) => Promise<Snapshot<T>>,
-  ): Promise<Snapshot<T>> {
-    try {
-      return await plain();
-    } catch (e) {
-      if (!(e instanceof LockBusyError)) throw e;
-      const options = { lockTimeoutMs: this.#lockTimeoutMs, nowait: false, ...(policy.signal ? { signal: policy.signal } : {}) };
-      return this.store.lock(key, locked, options);
-    }
+  #retried(key: Key, retry: RetryOptions | undefined, op: (s: StoreSession<T>) => Promise<Snapshot<T>>): Promise<Snapshot<T>> {
+    const policy = this.#policy(retry);
+    const lockOptions = { lockTimeoutMs: this.#lockTimeoutMs, nowait: false, ...(policy.signal ? { signal: policy.signal } : {}) };
+    const attempt = async () => {
+      try {
+        return await op(this.store);
+      } catch (e) {
+        if (!(e instanceof LockBusyError)) throw e;
+        return this.store.lock(key, op, lockOptions);
+      }
+    };
+    return retrying(policy, attempt, retryTransient);
   }
 
   /** Reads a record; undefined when it does not exist. */
@@ -136,18 +136,7 @@ export class Collection<T extends object = Row> {
     const change = prepareOps(this.store.schema, key, ops, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
     const cmd = { key, change, expect, ...(options.returnPrevious ? { returnPrevious: true } : {}) };
-    const policy = this.#policy(options.retry);
-    const snap = await retrying(
-      policy,
-      () =>
-        this.#waitingForLock(
-          key,
-          policy,
-          () => this.store.write(cmd),
-          (s) => s.write(cmd),
-        ),
-      retryTransient,
-    );
+    const snap = await this.#retried(key, options.retry, (s) => s.write(cmd));
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -163,18 +152,7 @@ export class Collection<T extends object = Row> {
     const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
     const cmd = { key, change, expect };
-    const policy = this.#policy(options.retry);
-    const snap = await retrying(
-      policy,
-      () =>
-        this.#waitingForLock(
-          key,
-          policy,
-          () => this.store.write(cmd),
-          (s) => s.write(cmd),
-        ),
-      retryTransient,
-    );
+    const snap = await this.#retried(key, options.retry, (s) => s.write(cmd));
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -201,18 +179,7 @@ export class Collection<T extends object = Row> {
    */
   async delete(key: Key, options: WriteOptions<T> = {}): Promise<Snapshot<T>> {
     const expect = normalizeExpect(options.expect ?? { exists: true });
-    const policy = this.#policy(options.retry);
-    const snap = await retrying(
-      policy,
-      () =>
-        this.#waitingForLock(
-          key,
-          policy,
-          () => this.store.delete(key, expect),
-          (s) => s.delete(key, expect),
-        ),
-      retryTransient,
-    );
+    const snap = await this.#retried(key, options.retry, (s) => s.delete(key, expect));
     return this.#committed(snap, options.afterCommit);
   }
 
