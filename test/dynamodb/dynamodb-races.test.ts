@@ -226,6 +226,21 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     expect(stale).toMatchObject({ reason: 'stale', actual: after.version });
   });
 
+  it('bad input is a typed error with the item untouched: the lease attribute, a key of the wrong type', async () => {
+    const { config } = await table();
+    const docs = collection(await DynamoStore.open(main, config));
+    const created = await docs.create('a', { id: 'a', n: 1 });
+    expect(await rejects(() => docs.apply('a', [set('_nc_lease', { token: 'forged', until: 9e15 })]))).toMatchObject({ reason: 'protected_field' });
+    expect(await rejects(() => docs.apply('a', [merge('', { _nc_lease: { token: 'x' } })]))).toMatchObject({ reason: 'protected_field' });
+    expect(await rejects(() => docs.replace('a', { id: 'a', _nc_lease: { token: 'x' } }, { expect: { exists: true } }))).toMatchObject({
+      reason: 'protected_field',
+    });
+    expect(await rejects(() => docs.apply(7, [inc('n', 1)]))).toMatchObject({ code: 'invalid_change', reason: 'bad_key' });
+    const after = await docs.get('a');
+    expect(after?.version).toBe(created.version);
+    expect(after?.value).toEqual({ id: 'a', n: 1 });
+  });
+
   it('maps throttling and transaction conflicts to a retryable TransientError, by exception name', () => {
     expect(mapDynamoError({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }, 'write')).toMatchObject({
       code: 'transient',

@@ -40,6 +40,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   readonly #table: PgTable;
   readonly #timestamp: boolean;
   readonly #prepare: boolean;
+  readonly #colLists = new Map<string, string>();
 
   /** Use {@link PostgresStore.open}: the table is read from the catalog first. */
   constructor(pool: PgPool, table: PgTable, config: PostgresStoreConfig) {
@@ -97,7 +98,12 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
 
   /** The table's columns under `alias`, listed: a column added later must not change a prepared statement's result. */
   #cols(alias: string): string {
-    return [...this.#table.columns.keys()].map((c) => `${alias}.${ident(c)}`).join(', ');
+    let list = this.#colLists.get(alias);
+    if (!list) {
+      list = [...this.#table.columns.keys()].map((c) => `${alias}.${ident(c)}`).join(', ');
+      this.#colLists.set(alias, list);
+    }
+    return list;
   }
 
   async #query(q: Queryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
