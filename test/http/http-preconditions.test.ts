@@ -131,7 +131,12 @@ for (const fw of frameworks(fx.options())) {
       });
       expect(ops.status).toBe(200);
       expect(ops.json().meta).toEqual({ seats: 3 });
-      const again = await fw.send({ method: 'PUT', path: `/subscriptions/${id}`, headers: { 'if-none-match': '*' }, body: '{"plan":"x"}' });
+      const again = await fw.send({
+        method: 'PUT',
+        path: `/subscriptions/${id}`,
+        headers: { 'if-none-match': '*', 'content-type': 'application/json' },
+        body: '{"plan":"x"}',
+      });
       expect(again.status).toBe(412);
       expect(again.json()).toMatchObject({ reason: 'exists' });
       expect((await fw.send({ method: 'DELETE', path: `/subscriptions/${id}`, headers: { 'if-match': etag } })).status).toBe(412);
@@ -152,7 +157,7 @@ for (const fw of frameworks(fx.options())) {
 
     it('Idempotency-Key: a completed key replays, a different payload is 422, and nothing applies twice', async () => {
       const { id, etag } = await create();
-      const h = { 'if-match': etag, 'idempotency-key': `k-${fw.name}-${id}` };
+      const h = { 'if-match': etag, 'idempotency-key': `"k-${fw.name}-${id}"` };
       const first = await patch(id, { notes: 'once' }, h);
       expect(first.status).toBe(200);
       const replay = await patch(id, { notes: 'once' }, h);
