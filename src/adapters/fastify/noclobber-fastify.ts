@@ -55,7 +55,8 @@ async function reply(to: FastifyReplyLike, response: Response): Promise<FastifyR
   response.headers.forEach((value, name) => {
     to.header(name, value);
   });
-  return to.send(response.body ? await response.text() : undefined);
+  // Bytes, not a string: Fastify would append a charset to a string's content-type, and HEAD would then differ from GET.
+  return to.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
 /**
