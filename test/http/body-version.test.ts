@@ -17,7 +17,12 @@ for (const [i, fw] of seed003.entries()) {
       return id;
     };
     const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-      fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { 'content-type': 'application/merge-patch+json', ...headers }, body: JSON.stringify(body) });
+      fw.send({
+        method: 'PATCH',
+        path: `/subscriptions/${id}`,
+        headers: { 'content-type': 'application/merge-patch+json', ...headers },
+        body: JSON.stringify(body),
+      });
 
     it('GET carries the version in the body and the ETag; a write takes it back and answers the next one', async () => {
       const id = await create();
