@@ -158,3 +158,32 @@ for (const [i, fw] of main.entries()) {
     });
   });
 }
+
+describe('problemJson() for an app’s own Hono routes', () => {
+  it('a noclobber error is its problem, any other error a generic 500, an HTTPException keeps its answer', async () => {
+    const { Hono } = await import('hono');
+    const { HTTPException } = await import('hono/http-exception');
+    const { problemJson } = await import('noclobber/hono');
+    const app = new Hono();
+    app.onError((e) => (e instanceof HTTPException ? e.getResponse() : new Response(String(e), { status: 500 })));
+    app.use(problemJson() as never);
+    app.get('/gone', async () => {
+      await fx.subs.apply('never-created', [{ op: 'set', path: 'plan', value: 'x' }]);
+      return new Response('unreachable');
+    });
+    app.get('/boom', () => {
+      throw new Error('ECONNREFUSED 10.0.0.5:5432 at /srv/app/db.js:12');
+    });
+    app.get('/auth', () => {
+      throw new HTTPException(401, { message: 'log in' });
+    });
+    const gone = await app.request('/gone');
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ code: 'conflict', reason: 'gone' });
+    const boom = await app.request('/boom');
+    expectGeneric500({ status: boom.status, headers: Object.fromEntries(boom.headers.entries()), text: await boom.text() });
+    const auth = await app.request('/auth');
+    expect(auth.status).toBe(401);
+    expect(await auth.text()).toBe('log in');
+  });
+});
