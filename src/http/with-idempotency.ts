@@ -110,7 +110,8 @@ export async function withIdempotency(
     throw e;
   }
   if (response.status < 200 || response.status >= 300) {
-    await options.store.abandon(id);
+    // Nothing was written; if releasing fails the key just stays in flight until it expires.
+    await options.store.abandon(id).catch(() => {});
     return response;
   }
   const text = await response.text();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { collection, set } from 'noclobber';
-import { serveResource } from 'noclobber/http';
+import { isWellFormedVersion, serveResource } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
 import { frameworks } from './frameworks.js';
@@ -98,6 +99,23 @@ describe('a sub-document validated by its content (`etag: content`) on a table w
     expect(late.status).toBe(412);
     expect(late.headers.get('etag')).toBe(saved.headers.get('etag'));
     expect((await t.byRowVersion.get('c1'))?.value.landingPageConfigDraft).toEqual({ headline: 'mine', sections: [] });
+  });
+
+  it('every content ETag is a well-formed tag that matches its own content (generated drafts)', async () => {
+    let k = 0;
+    const drafts_ = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null)), { maxKeys: 6 });
+    await fc.assert(
+      fc.asyncProperty(drafts_, drafts_, async (before, after) => {
+        const id = `gen-${++k}`;
+        await t.byRowVersion.create(id, { id, plan: 'pro', landingPageConfigDraft: before });
+        const etag = (await drafts(new Request(at(id)), id)).headers.get('etag') as string;
+        expect(isWellFormedVersion(etag.slice(1, -1).split('.')[1] as string)).toBe(true);
+        const saved = await put(id, etag, JSON.stringify({ landingPageConfigDraft: after }));
+        expect(saved.status).toBe(200);
+        expect((await t.byRowVersion.get(id))?.value.plan).toBe('pro');
+      }),
+      { seed: 2, numRuns: 100 },
+    );
   });
 
   it('the write is pinned to the row version read: a draft change slipping in between is judged again (412)', async () => {
