@@ -50,6 +50,8 @@ export class Refusal {
 /** How often a write pinned to a version it read is tried again when the record moved under it. */
 const PINNED_ATTEMPTS = 8;
 
+const busy = () =>
+  new Refusal(new TransientError('The record kept changing while the preconditions were judged; send the request again', { reason: 'busy' }), 503);
 const gone = (key: Key) => new Refusal(new ConflictError('The record does not exist', { reason: 'gone', key }), 404);
 
 /**
@@ -121,9 +123,11 @@ function expressible<T extends object>(w: WriteRequest<T>): boolean {
 
 /**
  * The preconditions as the write's own expectation: `version ∈ {…}` is tried as
- * `{ version: v }` for a named v, and again for the version the store reports when that
- * one is also named (at most once per named version), so the write happens only while
- * the record is at a version the request accepts — atomic without any read.
+ * `{ version: v }` for a named v, and again for the version the store reports whenever
+ * that one is also named, so the write happens only while the record is at a version the
+ * request accepts — atomic without any read. A retry happens only because the record
+ * moved to a named version; versions never come back, so there are at most as many
+ * retries as named versions (the cap only guards against a store that reuses them).
  */
 async function expectedWrite<T extends object>(w: WriteRequest<T>): Promise<Written<T>> {
   const c = w.conditions;
@@ -135,10 +139,8 @@ async function expectedWrite<T extends object>(w: WriteRequest<T>): Promise<Writ
   const named = c.ifMatch && !c.ifMatch.any ? c.ifMatch.versions : undefined;
   const candidates = w.bodyVersion !== undefined ? [w.bodyVersion] : named;
   const fromBody = w.bodyVersion !== undefined && !named;
-  const tried = new Set<string>();
   let next = candidates?.at(-1);
-  for (;;) {
-    if (next !== undefined) tried.add(next);
+  for (let attempt = 0; ; attempt++) {
     try {
       return { snapshot: await perform(w, next === undefined ? { exists: true } : { version: next }), created: false };
     } catch (e) {
@@ -149,7 +151,8 @@ async function expectedWrite<T extends object>(w: WriteRequest<T>): Promise<Writ
       }
       if (e.reason !== 'stale') throw e;
       const actual = e.actual;
-      if (candidates && actual !== undefined && candidates.includes(actual) && !tried.has(actual)) {
+      if (candidates && actual !== undefined && actual !== next && candidates.includes(actual)) {
+        if (attempt > candidates.length + 1) throw busy();
         next = actual;
         continue;
       }
@@ -194,8 +197,7 @@ async function pinnedWrite<T extends object>(w: WriteRequest<T>): Promise<Writte
       if (!isConflictError(e) || (e.reason !== 'stale' && e.reason !== 'gone')) throw e;
     }
   }
-  const busy = new TransientError('The record kept changing while the preconditions were judged; send the request again', { reason: 'busy' });
-  throw new Refusal(busy, 503);
+  throw busy();
 }
 
 /** An authorized forced write: no precondition judged; create-only still creates only. */

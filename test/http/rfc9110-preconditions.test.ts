@@ -182,6 +182,28 @@ for (const fw of frameworks(options)) {
 }
 
 describe('version ∈ {…} stays atomic with the write', () => {
+  it('12 concurrent increments under If-Match naming versions 1, 2 and 3: exactly three land, the rest are 412 (every adapter)', async () => {
+    const docs = collection(new MemoryStore<Row>({ key: 'id' }));
+    for (const [i, fw] of frameworks({ collection: docs, name: 'docs' }, { base: '/docs' }).entries()) {
+      const id = `c${i}`;
+      await docs.create(id, { id, n: 0 });
+      const tags = ['1', '2', '3'].map((v) => formatETag(`docs/${id}`, v)).join(', ');
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fw.send({
+            method: 'PATCH',
+            path: `/docs/${id}`,
+            headers: { 'content-type': 'application/vnd.noclobber.ops+json', 'if-match': tags },
+            body: '[{"op":"inc","path":"n","by":1}]',
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+      expect(results.filter((r) => r.status === 412)).toHaveLength(9);
+      expect(await docs.get(id)).toMatchObject({ version: '4', value: { n: 3 } });
+    }
+  });
+
   it('a write judged on a read is pinned to the version read: a writer slipping in between is judged again', async () => {
     const store = new MemoryStore<Row>({ key: 'id' });
     const docs = collection(store);
