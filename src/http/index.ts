@@ -1,5 +1,4 @@
-export { conditionalWrite, failedRefusal, Refusal, type WriteIntent, type WriteRequest, type Written } from './conditional-write.js';
-export { type EntityTag, formatETag, isWellFormedVersion, parseEntityTags, taggedVersion, versionOf } from './etag.js';
+export { type EntityTag, formatETag, parseEntityTags, versionOf } from './etag.js';
 export { evaluatePreconditions, type FailedStep, type PreconditionOutcome, type RepresentationState } from './evaluate-preconditions.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
@@ -11,14 +10,7 @@ export {
 } from './idempotency.js';
 export { parseIdempotencyKey } from './idempotency-key.js';
 export { PreconditionError, type PreconditionReason } from './precondition-error.js';
-export {
-  expectFromHeaders,
-  hasWritePrecondition,
-  parseConditions,
-  type RequestConditions,
-  type RequestExpectation,
-  type TagCondition,
-} from './preconditions.js';
+export { expectFromHeaders, parseConditions, type RequestConditions, type RequestExpectation, type TagCondition } from './preconditions.js';
 export { internalErrorResponse, problemResponse } from './problem-response.js';
 export { parseJson, readBody } from './read-body.js';
 export type { ForceEvent, ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';

@@ -204,6 +204,27 @@ describe('version ∈ {…} stays atomic with the write', () => {
     }
   });
 
+  it('12 concurrent increments under If-None-Match naming version 3 (judged on a read, pinned): exactly two land', async () => {
+    const docs = collection(new MemoryStore<Row>({ key: 'id' }));
+    for (const [i, fw] of frameworks({ collection: docs, name: 'docs' }, { base: '/docs' }).entries()) {
+      const id = `p${i}`;
+      await docs.create(id, { id, n: 0 });
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fw.send({
+            method: 'PATCH',
+            path: `/docs/${id}`,
+            headers: { 'content-type': 'application/vnd.noclobber.ops+json', 'if-none-match': formatETag(`docs/${id}`, '3') },
+            body: '[{"op":"inc","path":"n","by":1}]',
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+      expect(results.filter((r) => r.status === 412)).toHaveLength(10);
+      expect(await docs.get(id)).toMatchObject({ version: '3', value: { n: 2 } });
+    }
+  });
+
   it('a write judged on a read is pinned to the version read: a writer slipping in between is judged again', async () => {
     const store = new MemoryStore<Row>({ key: 'id' });
     const docs = collection(store);

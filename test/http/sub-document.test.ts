@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { collection, set } from 'noclobber';
-import { isWellFormedVersion, serveResource } from 'noclobber/http';
+import { serveResource } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
 import { frameworks } from './frameworks.js';
@@ -109,7 +109,7 @@ describe('a sub-document validated by its content (`etag: content`) on a table w
         const id = `gen-${++k}`;
         await t.byRowVersion.create(id, { id, plan: 'pro', landingPageConfigDraft: before });
         const etag = (await drafts(new Request(at(id)), id)).headers.get('etag') as string;
-        expect(isWellFormedVersion(etag.slice(1, -1).split('.')[1] as string)).toBe(true);
+        expect(etag).toMatch(/^"[0-9a-z]+\.c[0-9a-f]{24}"$/);
         const saved = await put(id, etag, JSON.stringify({ landingPageConfigDraft: after }));
         expect(saved.status).toBe(200);
         expect((await t.byRowVersion.get(id))?.value.plan).toBe('pro');
