@@ -107,7 +107,9 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
       const snap = written.snapshot;
       if (prepared.force) {
         const event = { request: req, context, resourceId, key, method: req.method, at: new Date().toISOString() };
-        await options.onForce?.({ ...event, previousVersion: snap.previous?.version, version: req.method === 'DELETE' ? undefined : snap.version });
+        // A delete returns the record it deleted: its version is the previous one.
+        const deleted = req.method === 'DELETE';
+        await options.onForce?.({ ...event, previousVersion: deleted ? snap.version : snap.previous?.version, version: deleted ? undefined : snap.version });
       }
       if (req.method === 'DELETE') return new Response(null, { status: 204 });
       return represent(written.created ? 201 : 200, snap, await view.state(snap), resourceId);

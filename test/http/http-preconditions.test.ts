@@ -153,6 +153,10 @@ for (const fw of frameworks(fx.options())) {
       expect(forced.status).toBe(200);
       expect(fx.audit.length).toBe(before + 1);
       expect(fx.audit.at(-1)).toMatchObject({ method: 'PATCH', previousVersion: '1', version: '2', resourceId: `subscriptions/${id}` });
+      const deleted = await fw.send({ method: 'DELETE', path: `/subscriptions/${id}?force=true`, headers: { 'x-role': 'admin' } });
+      expect(deleted.status).toBe(204);
+      expect(fx.audit.at(-1)).toMatchObject({ method: 'DELETE', previousVersion: '2', version: undefined });
+      expect(await fx.subs.get(id)).toBeUndefined();
     });
 
     it('Idempotency-Key: a completed key replays, a different payload is 422, and nothing applies twice', async () => {
