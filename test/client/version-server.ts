@@ -38,7 +38,9 @@ export function startVersionServer(options: { hostileRead?: boolean } = {}) {
     const { version, ...patch } = body as Record<string, unknown>;
     if (typeof version !== 'number') return json(428, { code: 'VERSION_REQUIRED' });
     try {
-      const snap = await subscriptions.apply(id, [merge('', patch as JsonObject)], { expect: { version: String(version), where: [field('status').ne('locked')] } });
+      const snap = await subscriptions.apply(id, [merge('', patch as JsonObject)], {
+        expect: { version: String(version), where: [field('status').ne('locked')] },
+      });
       return json(200, withVersion(snap.value, snap.version));
     } catch (e) {
       if (e instanceof ConflictError && e.reason === 'stale')
