@@ -42,8 +42,9 @@ interface Broadcast<T> {
  * saves through `resource.save(mine, base)` — so only the fields the user changed are sent
  * (a merge patch conditioned on the version), a concurrent save elsewhere is merged field
  * by field and element by element, and only real conflicts reach the ConflictStore. Every
- * version this tab writes (a resolved conflict too) is told to the other tabs over a
- * BroadcastChannel; they adopt it at once, rebasing unsaved edits on it. A value that
+ * version this tab learns from the server — its own saves, a resolved conflict, a re-read
+ * after a 412 — is told to the other tabs over a BroadcastChannel; they adopt it at once,
+ * rebasing unsaved edits on it. A value that
  * arrives from elsewhere — another tab, a resolution — replaces what is shown, so an input
  * never keeps a value the user discarded. Flushes when the page is hidden.
  * @example
@@ -97,7 +98,7 @@ export function autosave<T extends object>(res: Resource<T>, options: AutosaveOp
 
   const channel =
     options.channel === false || typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(options.channel ?? `noclobber:${res.url}`);
-  const unwrite = res.onWrite((s: ResourceState<T>) =>
+  const unconfirmed = res.onConfirmed((s: ResourceState<T>) =>
     channel?.postMessage({ value: s.value, etag: s.etag, version: s.version } satisfies Broadcast<T | undefined>),
   );
   if (channel) {
@@ -158,7 +159,7 @@ export function autosave<T extends object>(res: Resource<T>, options: AutosaveOp
     dispose() {
       if (timer) clearTimeout(timer);
       unsubscribe();
-      unwrite();
+      unconfirmed();
       channel?.close();
       globalThis.removeEventListener?.('visibilitychange', onHide);
       globalThis.removeEventListener?.('pagehide', onHide);

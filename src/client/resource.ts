@@ -62,7 +62,7 @@ export class Resource<T extends object> {
   readonly #options: ResourceOptions;
   #state: ResourceState<T> = { value: undefined, etag: undefined, status: 'idle' };
   readonly #listeners = new Set<() => void>();
-  readonly #writeListeners = new Set<(state: ResourceState<T>) => void>();
+  readonly #confirmedListeners = new Set<(state: ResourceState<T>) => void>();
 
   constructor(url: string, options: ResourceOptions = {}) {
     this.url = url;
@@ -81,10 +81,13 @@ export class Resource<T extends object> {
     return this.#options.identity ? { identity: this.#options.identity } : {};
   }
 
-  /** Called after every write this resource made (a save, a mutation, a resolved conflict), with the new state. */
-  onWrite(listener: (state: ResourceState<T>) => void): () => void {
-    this.#writeListeners.add(listener);
-    return () => this.#writeListeners.delete(listener);
+  /**
+   * Called whenever the server confirmed a value and version to this resource — a read, or
+   * a write it made (a save, a mutation, a resolved conflict). Not for `adopt`.
+   */
+  onConfirmed(listener: (state: ResourceState<T>) => void): () => void {
+    this.#confirmedListeners.add(listener);
+    return () => this.#confirmedListeners.delete(listener);
   }
 
   #set(next: Partial<ResourceState<T>>): void {
@@ -113,9 +116,9 @@ export class Resource<T extends object> {
     return new Promise((r) => setTimeout(r, Math.random() * ceiling));
   }
 
-  #confirmed(r: WireResponse, wrote: boolean): T {
+  #confirmed(r: WireResponse): T {
     this.#set({ value: r.value as T, etag: r.etag, version: r.version, status: this.#rest(), error: undefined });
-    if (wrote) for (const l of this.#writeListeners) l(this.#state);
+    for (const l of this.#confirmedListeners) l(this.#state);
     return r.value as T;
   }
 
@@ -124,7 +127,7 @@ export class Resource<T extends object> {
     this.#set({ status: 'loading' });
     const r = await this.#send({ method: 'GET' });
     if (r.status !== 200) this.#fail(r);
-    return this.#confirmed(r, false);
+    return this.#confirmed(r);
   }
 
   /** Takes a value and ETag (and body version) learned elsewhere (another tab's save). */
@@ -160,7 +163,7 @@ export class Resource<T extends object> {
       const change: Change | undefined = next === undefined ? { kind: 'ops', ops: intent as readonly Op[] } : diffChange(base, next, this.#options.patch);
       if (!change) return base;
       const r = await this.#write(change);
-      if (r.status >= 200 && r.status < 300) return this.#confirmed(r, true);
+      if (r.status >= 200 && r.status < 300) return this.#confirmed(r);
       if (!isVersionConflict(r, this.#options)) this.#fail(r);
       if (attempt >= attempts) {
         const mine = next ?? (applyOps(base as Record<string, unknown>, intent as readonly Op[]) as T);
@@ -199,7 +202,7 @@ export class Resource<T extends object> {
       }
       const r = await this.#write(change);
       if (r.status >= 200 && r.status < 300) {
-        this.#confirmed(r, true);
+        this.#confirmed(r);
         return 'saved';
       }
       if (!isVersionConflict(r, this.#options)) this.#fail(r);
