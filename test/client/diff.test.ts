@@ -24,7 +24,8 @@ describe('diffChange: what the client sends', () => {
       fc.property(record, record, fc.constantFrom('merge' as const, 'ops' as const), (base, next, format) => {
         const change = diffChange(base, next, format);
         expect(withoutNulls(apply(base, change))).toEqual(withoutNulls(next));
-        const named = change === undefined ? [] : change.kind === 'merge' ? Object.keys(change.patch) : change.ops.map((o) => (o.path as string[])[0] as string);
+        const named =
+          change === undefined ? [] : change.kind === 'merge' ? Object.keys(change.patch) : change.ops.map((o) => (o.path as string[])[0] as string);
         for (const k of named) expect(JSON.stringify(base[k] ?? null)).not.toBe(JSON.stringify(next[k] ?? null));
       }),
       { seed: 16016, numRuns: 500 },
