@@ -16,7 +16,7 @@ export { type FieldGuards, field, type Guard, type GuardOp } from './guards.js';
 export { assertJson, cloneJson, isPlainObject, jsonBytes, jsonEqual } from './json.js';
 export { keyFields, keyString } from './key.js';
 export { Locked } from './locked.js';
-export { type Merge3Result, type MergeConflict, merge3 } from './merge3.js';
+export { elementSegment, type Merge3Options, type Merge3Result, type MergeConflict, merge3, parseElementSegment } from './merge3.js';
 export { Mutex } from './mutex.js';
 export { normalizeExpect, normalizeOps } from './normalize.js';
 export { normalizeValue } from './normalize-value.js';

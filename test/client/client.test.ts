@@ -110,10 +110,15 @@ describe('noclobber/client against a real server', () => {
     await d.get();
     let inFlight = 0;
     let maxInFlight = 0;
-    let puts = 0;
+    let writes = 0;
+    const bodies: unknown[] = [];
     const counting = resource<Draft>(url, {
       fetch: async (input, init) => {
-        if (init?.method === 'PUT') puts++;
+        if (init?.method === 'PUT') throw new Error('autosave must never send the whole record');
+        if (init?.method === 'PATCH') {
+          writes++;
+          bodies.push(JSON.parse(String(init.body)));
+        }
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
@@ -127,7 +132,8 @@ describe('noclobber/client against a real server', () => {
     const saver = autosave(counting, { debounceMs: 30, channel: false });
     for (const ch of 'hello') saver.edit((v) => ({ ...v, title: `${v.title}${ch}` }));
     await new Promise((r) => setTimeout(r, 120));
-    expect(puts).toBe(1);
+    expect(writes).toBe(1);
+    expect(bodies).toEqual([{ title: 'Titlehello' }]); // only the changed field, as a merge patch
     saver.edit((v) => ({ ...v, body: 'one' }));
     const during = saver.flush();
     saver.edit((v) => ({ ...v, body: 'two' }));
