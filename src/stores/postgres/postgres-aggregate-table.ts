@@ -55,7 +55,14 @@ export interface PgAggregateTable {
 
 const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
 
-async function primaryKey(pool: PgPool, table: string): Promise<string[]> {
+/**
+ * The primary key columns of a table, in key order (empty when it has none).
+ * @example
+ * ```ts
+ * await primaryKey(pool, 'product_images'); // ['id']
+ * ```
+ */
+export async function primaryKey(pool: Pick<PgPool, 'query'>, table: string): Promise<string[]> {
   const { rows } = await pool.query(
     `SELECT a.attname::text AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
