@@ -63,6 +63,11 @@ export interface NoclobberModelMethods {
     ops: readonly Op[],
     options?: NoclobberCallOptions<I>,
   ): Promise<NoclobberRow<T, I>>;
+  /**
+   * Checked delete: deletes the row (and its `include`d relations) when it exists and
+   * `where` holds — a `version` in it must be current — and returns what was deleted.
+   */
+  $delete<T, I extends NoclobberInclude<T> = {}>(this: T, where: NoclobberWhere<T>, options?: NoclobberCallOptions<I>): Promise<NoclobberRow<T, I>>;
   /** Pessimistic: runs `fn` holding the row's lock (`SELECT … FOR UPDATE`). */
   $withLock<T, R, I extends NoclobberInclude<T> = {}>(
     this: T,

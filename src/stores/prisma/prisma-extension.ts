@@ -56,7 +56,8 @@ function prismaError(e: unknown, codec: PrismaCodec): unknown {
 /**
  * A Prisma Client extension giving every model noclobber's three ways to write, in
  * Prisma's style: `$update(where, fn)` (optimistic; `fn` re-runs on a conflict),
- * `$apply(where, ops)` (one conditional statement) and `$withLock(where, fn)` (row lock).
+ * `$apply(where, ops)` (one conditional statement) and `$withLock(where, fn)` (row lock),
+ * plus a checked `$delete(where)`.
  * `where` is the model's unique where; naming the version in it conditions the write on
  * it, and a moved row is a typed `ConflictError` with the current row — not Prisma's
  * P2025 "record not found". `include: { images: true }` makes the row and those relations
@@ -145,6 +146,17 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         try {
           const snap = await records(store).apply(key, opsIn(codec, ops), { expect, ...(opts.retry ? { retry: opts.retry } : {}) });
+          return codec.toPrisma(snap.value, snap.version);
+        } catch (e) {
+          throw prismaError(e, codec);
+        }
+      },
+
+      async $delete(this: ModelContext, where: Record<string, unknown>, opts: Options = {}) {
+        const { store, codec } = await bind(this, opts.include);
+        const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
+        try {
+          const snap = await records(store).delete(key, { expect: { exists: true, ...expect }, ...(opts.retry ? { retry: opts.retry } : {}) });
           return codec.toPrisma(snap.value, snap.version);
         } catch (e) {
           throw prismaError(e, codec);
