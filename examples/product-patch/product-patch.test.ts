@@ -11,6 +11,7 @@ import { naivePatch } from './src/naive-patch.js';
 import { PatchError } from './src/patch-error.js';
 import { type CatalogContext, deleteProduct, patchProduct } from './src/patch-product.js';
 import type { ProductRow, Shop } from './src/shop.js';
+import { startShop } from './src/start-shop.js';
 import { UploadLedger } from './src/upload-ledger.js';
 import type { ProductPatch } from './src/validate.js';
 
@@ -131,6 +132,8 @@ describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Var
     timeout: 300_000,
   }, async () => {
     await seedProduct('p1', 6);
+    // The service as started in production: its sweeper runs all along, deleting garbage while patches commit.
+    const service = startShop(connect(2), blobs, { sweepEveryMs: 5, retryBaseMs: 5, log: (m, d) => void logs.push({ m, ...d }) });
     const ctxs = Array.from({ length: 8 }, () => context(connect(4)));
     const acked = new Set<number>();
     const refusals: Record<string, number> = {};
@@ -155,6 +158,7 @@ describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Var
         }
       }),
     );
+    await service.stop();
     const final = await read('p1');
     const ackedOf = (k: number) => [...acked].filter((i) => i % 4 === k);
     // Every acknowledged change is there, and nothing that was refused.
@@ -170,6 +174,7 @@ describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Var
     expect(acked.size + Object.values(refusals).reduce((a, b) => a + b, 0)).toBe(100);
     expect(acked.size).toBeGreaterThan(50);
     expect(final.version).toBe(1 + acked.size);
+    expect(logs.filter((l) => l.m === 'kept a file an image references')).toEqual([]);
     await expectStorageMatches();
   });
 

@@ -56,10 +56,8 @@ export interface ShopTx {
   product: ProductModel;
   image: {
     count(args: { where: Where }): Promise<number>;
-    deleteMany(args: { where: Where }): Promise<{ count: number }>;
     createMany(args: { data: Where[] }): Promise<{ count: number }>;
   };
-  variant: { upsert(args: { where: { sku: string }; create: Where; update: Where }): Promise<unknown> };
   stagedUpload: {
     createMany(args: { data: Where[]; skipDuplicates?: boolean }): Promise<{ count: number }>;
     deleteMany(args: { where: Where }): Promise<{ count: number }>;
