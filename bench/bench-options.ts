@@ -6,7 +6,7 @@ import type { OverheadConfig } from './overhead.js';
 import type { ProcessesConfig } from './processes.js';
 
 /** The sections `--only` can pick. */
-export const SECTIONS = ['overhead', 'hot-row', 'sqlite-hot-row', 'disjoint', 'processes', 'peers'] as const;
+export const SECTIONS = ['overhead', 'hot-row', 'sqlite-hot-row', 'disjoint', 'processes', 'peers', 'prisma'] as const;
 /** One section of the benchmark. */
 export type Section = (typeof SECTIONS)[number];
 
@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly disjoint: DisjointConfig;
   readonly processes: ProcessesConfig;
   readonly peers: HotRowConfig;
+  /** noclobber/prisma against Prisma's own update and version loop on the hot row. */
+  readonly prisma: HotRowConfig;
 }
 
 /** `npm run bench -- --help`. */
@@ -95,5 +97,6 @@ export function benchOptions(argv: readonly string[]): BenchOptions | undefined 
     disjoint: { writers: 64, opsPerWriter: quick ? 5 : 20, reps, seed },
     processes: { processes: 4, pgConnections: 4, pgOps: quick ? 10 : 25, sqliteOps: quick ? 50 : 150, reps },
     peers: hot,
+    prisma: hot,
   };
 }

@@ -40,6 +40,8 @@ export interface BenchResults {
   readonly disjoint?: DisjointRow[];
   readonly processes?: ProcessesRow[];
   readonly peers?: PeerResult[];
+  /** The hot row through Prisma: noclobber/prisma and Prisma's own ways. */
+  readonly prisma?: HotRowCell[];
   readonly targets: TargetResult[];
   /** Every way a noclobber row lost or duplicated a write (empty when none did). */
   readonly violations: string[];

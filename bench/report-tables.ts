@@ -1,6 +1,7 @@
 import type { BenchResults } from './bench-results.js';
 import type { HotRowCell } from './hot-row-cell.js';
 import { STRATEGY_NOTES } from './hot-row-strategies.js';
+import { PRISMA_NOTES } from './prisma-hot-row.js';
 import { formatSummary as f } from './summarize.js';
 
 /** One table of the report, rendered both on the terminal and in docs/benchmarks.md. */
@@ -219,6 +220,19 @@ export function reportTables(r: BenchResults): ReportTable[] {
       headers: ['writers', 'library', ...HOT_HEADERS.slice(2)],
       rows,
       notes: [spreadNote, '`noclobber best` repeats, for comparison, the best noclobber strategy at that writer count from the hot-row table.', CPU_NOTE],
+    });
+  }
+  if (r.prisma) {
+    out.push({
+      title: 'Prisma on the same hot row',
+      intro:
+        'The PostgreSQL hot row through Prisma 7 with `@prisma/adapter-pg`: 1…64 writers share one `PrismaClient` whose pool has that many connections. ' +
+        Object.entries(PRISMA_NOTES)
+          .map(([s, note]) => `**${s}**: ${note}.`)
+          .join(' '),
+      headers: HOT_HEADERS,
+      rows: hotRowRows(r.prisma),
+      notes: [spreadNote, '`failed` counts writes that gave up. noclobber’s rows must lose nothing; Prisma’s are reported as they are.', CPU_NOTE],
     });
   }
   return out;

@@ -16,6 +16,7 @@ import { machineInfo } from './machine-info.js';
 import { configureQuietRetry, quietRetryReport } from './measure-quietly.js';
 import { overhead, overheadSteps } from './overhead.js';
 import { peers, peersSteps } from './peers.js';
+import { prismaHotRow, prismaHotRowSteps } from './prisma-hot-row.js';
 import { processes, processesSteps } from './processes.js';
 import { renderMarkdown } from './render-markdown.js';
 import { reportTables } from './report-tables.js';
@@ -46,6 +47,7 @@ function totalSteps(o: BenchOptions): number {
     disjoint: disjointSteps(o.disjoint),
     processes: processesSteps(o.processes),
     peers: peersSteps(o.peers),
+    prisma: prismaHotRowSteps(o.prisma),
   };
   return o.sections.reduce((a, s) => a + steps[s], 0);
 }
@@ -136,6 +138,12 @@ try {
       () => peers(url, options.peers, progress),
       (r) => r.map((p) => (p.error ? `${p.name} COULD NOT RUN` : p.name)).join(', '),
     );
+  if (has('prisma'))
+    measured.prisma = await timed(
+      'prisma',
+      () => prismaHotRow(url, options.prisma, progress),
+      (r) => `${r.length} cells`,
+    );
 } finally {
   await stop();
 }
@@ -160,6 +168,7 @@ const results: BenchResults = {
       disjoint: options.disjoint,
       processes: options.processes,
       peers: options.peers,
+      prisma: options.prisma,
     },
   },
   ...measured,

@@ -147,7 +147,7 @@ function peerTargets(m: Measured): TargetResult[] {
  */
 export function evaluateTargets(m: Measured, violations: readonly string[]): TargetResult[] {
   const rows =
-    [...(m.hotRow?.postgres ?? []), ...(m.sqliteHotRow ?? [])].filter((c) => c.noclobber).length +
+    [...(m.hotRow?.postgres ?? []), ...(m.sqliteHotRow ?? []), ...(m.prisma ?? [])].filter((c) => c.noclobber).length +
     (m.disjoint ?? []).filter((d) => d.variant === 'apply(merge)').length +
     (m.processes ?? []).length;
   return [
@@ -162,7 +162,7 @@ export function evaluateTargets(m: Measured, violations: readonly string[]): Tar
       value: violations.length === 0 ? `0 lost in ${rows} rows` : `${violations.length} violation(s)`,
       detail:
         violations.length === 0
-          ? 'hot row (PostgreSQL, SQLite), disjoint merges, 4 processes: every acknowledged write present exactly once'
+          ? 'hot row (PostgreSQL, SQLite, Prisma), disjoint merges, 4 processes: every acknowledged write present exactly once'
           : violations.join('; '),
     },
     ...peerTargets(m),
@@ -178,7 +178,7 @@ export function evaluateTargets(m: Measured, violations: readonly string[]): Tar
  */
 export function findViolations(m: Measured): string[] {
   const out: string[] = [];
-  for (const c of [...(m.hotRow?.postgres ?? []), ...(m.sqliteHotRow ?? [])]) {
+  for (const c of [...(m.hotRow?.postgres ?? []), ...(m.sqliteHotRow ?? []), ...(m.prisma ?? [])]) {
     if (!c.noclobber) continue;
     if (c.lost) out.push(`hot row ${c.db} ${c.strategy} ${c.writers} writers: ${c.lost} lost`);
     if (c.phantom) out.push(`hot row ${c.db} ${c.strategy} ${c.writers} writers: ${c.phantom} applied twice`);

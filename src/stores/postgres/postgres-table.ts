@@ -23,6 +23,14 @@ export interface PgTable {
   readonly serverVersion: number;
 }
 
+/** A column as the catalog describes it. */
+export interface CatalogColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly typname: string;
+  readonly typcategory: string;
+}
+
 function kindOf(typname: string, category: string): PgColumn['kind'] {
   if (['int2', 'int4', 'int8'].includes(typname)) return 'integer';
   if (category === 'N') return 'number';
@@ -41,17 +49,7 @@ function kindOf(typname: string, category: string): PgColumn['kind'] {
  */
 export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): Promise<PgTable> {
   const quoted = ident(config.table);
-  const { rows } = await pool
-    .query(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname, t.typcategory
-         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-      [quoted],
-    )
-    .catch((e: unknown) => {
-      throw new TypeError(`noclobber/postgres: cannot read table "${config.table}": ${(e as Error).message}`, { cause: e });
-    });
-  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${config.table}" does not exist`);
+  const rows = await readColumns(pool, config.table);
   const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
   const versionField = config.version ?? 'version';
   const byName = new Map(rows.map((r) => [r.name as string, r]));
@@ -67,7 +65,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     const name = r.name as string;
     if (name === versionField) continue;
     if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
-    columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind: kindOf(r.typname as string, r.typcategory as string) });
+    columns.set(name, toPgColumn(r));
   }
   const serverVersion = Number((await pool.query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
@@ -86,4 +84,38 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes }, measure: pgJsonTextBytes } : {}),
     },
   };
+}
+
+/**
+ * The columns of a table (names as text, so every driver reads them as strings), in
+ * order; a TypeError when the table cannot be read or does not exist.
+ * @example
+ * ```ts
+ * const columns = await readColumns(pool, 'app.stacks');
+ * ```
+ */
+export async function readColumns(pool: Pick<PgPool, 'query'>, table: string): Promise<CatalogColumn[]> {
+  const { rows } = await pool
+    .query(
+      `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname::text AS typname, t.typcategory::text AS typcategory
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [ident(table)],
+    )
+    .catch((e: unknown) => {
+      throw new TypeError(`noclobber/postgres: cannot read table "${table}": ${(e as Error).message}`, { cause: e });
+    });
+  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${table}" does not exist`);
+  return rows as unknown as CatalogColumn[];
+}
+
+/**
+ * What the store knows of a catalog column: jsonb is JSON, and its scalar kind.
+ * @example
+ * ```ts
+ * toPgColumn({ name: 'n', type: 'integer', typname: 'int4', typcategory: 'N' }); // kind 'integer'
+ * ```
+ */
+export function toPgColumn(r: CatalogColumn): PgColumn {
+  return { name: r.name, type: r.type, json: r.typname === 'jsonb', kind: kindOf(r.typname, r.typcategory) };
 }

@@ -1,0 +1,45 @@
+import { PostgresAggregateStore } from 'noclobber/postgres';
+import type pg from 'pg';
+import { inject } from 'vitest';
+import type { AggregateHarness, ShopProduct } from '../aggregate/aggregate-harness.js';
+import { describeAggregate } from '../aggregate/aggregate-suite.js';
+import { newPool, uniqueTable } from './pg-harness.js';
+
+function postgresAggregateHarness(url: string): AggregateHarness {
+  const admin = newPool(url, 2);
+  const pools: pg.Pool[] = [admin];
+  let t = { products: '', images: '', variants: '' };
+  return {
+    async tables() {
+      t = { products: uniqueTable('products'), images: uniqueTable('images'), variants: uniqueTable('variants') };
+      await admin.query(
+        `CREATE TABLE ${t.products} (id text PRIMARY KEY, name text NOT NULL, category text NOT NULL, hits integer NOT NULL DEFAULT 0, tags jsonb, version integer NOT NULL)`,
+      );
+      await admin.query(
+        `CREATE TABLE ${t.images} (id text PRIMARY KEY, "productId" text NOT NULL REFERENCES ${t.products} (id), key text NOT NULL, position integer NOT NULL)`,
+      );
+      await admin.query(
+        `CREATE TABLE ${t.variants} (id text PRIMARY KEY, "productId" text NOT NULL REFERENCES ${t.products} (id), sku text NOT NULL UNIQUE, price double precision NOT NULL, stock integer NOT NULL CHECK (stock >= 0))`,
+      );
+    },
+    async connect() {
+      const pool = newPool(url, 2);
+      pools.push(pool);
+      return PostgresAggregateStore.open<ShopProduct>(pool, {
+        table: t.products,
+        key: 'id',
+        children: { images: { table: t.images, orderBy: ['id'] }, variants: { table: t.variants } },
+      });
+    },
+    async stored(productId) {
+      const rows = async (table: string) => (await admin.query(`SELECT * FROM ${table} WHERE "productId" = $1 ORDER BY id`, [productId])).rows;
+      const version = (await admin.query(`SELECT version::text AS v FROM ${t.products} WHERE id = $1`, [productId])).rows[0]?.v;
+      return { images: await rows(t.images), variants: await rows(t.variants), version };
+    },
+    async close() {
+      await Promise.all(pools.map((p) => p.end()));
+    },
+  };
+}
+
+describeAggregate('postgres', async () => postgresAggregateHarness(inject('POSTGRES_URL')));
