@@ -1,0 +1,86 @@
+import { AfterCommitError } from './errors/after-commit-error.js';
+import { ConflictError } from './errors/conflict-error.js';
+import type { NoclobberError } from './errors/noclobber-error.js';
+import { type ResolvedRetry, retryCause } from './retry-policy.js';
+import { retrying } from './retrying.js';
+import type { Store, TransactOptions } from './store.js';
+import { type LockPlan, Tx, TxAttempt, txUpdateConflicts, txUserErrors } from './tx.js';
+import type { Row, Snapshot } from './types.js';
+
+/** How `runTransaction` runs: the retry policy, the store's transaction options, the patch cap. */
+export interface TransactionRun {
+  readonly policy: ResolvedRetry;
+  readonly options: TransactOptions;
+  readonly maxPatchBytes: number;
+}
+
+/**
+ * Runs callbacks registered for after a commit, each exactly once and in order, after the
+ * commit and outside every retry. Failures do not stop the others; they are reported
+ * together as one `AfterCommitError` carrying what committed.
+ * @example
+ * ```ts
+ * await runAfterCommit([() => mailer.send(s)], { snapshot: s });
+ * ```
+ */
+export async function runAfterCommit(callbacks: readonly (() => unknown)[], committed: { snapshot?: Snapshot<unknown>; result?: unknown }): Promise<void> {
+  const failures: unknown[] = [];
+  for (const cb of callbacks) {
+    try {
+      await cb();
+    } catch (e) {
+      failures.push(e);
+    }
+  }
+  if (failures.length > 0) {
+    throw new AfterCommitError(`The write committed, but ${failures.length} afterCommit callback(s) failed`, { ...committed, failures });
+  }
+}
+
+/**
+ * The `transact` loop, written once for every store. Each attempt is one store transaction;
+ * it is re-run on transient failures and on `tx.update` conflicts, with full-jitter backoff
+ * whose budget is counted by cause. Contention (serialization failures, deadlocks, moved
+ * records, held leases) escalates: after `escalateAfter` of them, the next attempts first
+ * lock every record the earlier attempts used, stores and keys in one fixed order — so
+ * writers that keep colliding queue instead of livelocking. `tx.afterCommit` callbacks run
+ * once, after the commit, outside the loop; an explicit `expect` the caller gave is never
+ * retried.
+ * @example
+ * ```ts
+ * await runTransaction(store, (tx) => tx.apply('a', ops), { policy: resolveRetry(), options: {}, maxPatchBytes: 65536 });
+ * ```
+ */
+export async function runTransaction<T extends object, R>(store: Store<T>, fn: (tx: Tx<T>) => Promise<R>, run: TransactionRun): Promise<R> {
+  const root = store as unknown as Store<Row>;
+  let contention = 0;
+  let plan: LockPlan = [];
+  let last: TxAttempt | undefined;
+  const shouldRetry = (e: NoclobberError) => {
+    if (txUserErrors.has(e)) return false;
+    const retry = (e.retryable && !(e instanceof ConflictError)) || txUpdateConflicts.has(e);
+    if (retry && retryCause(e) === 'conflict') {
+      contention++;
+      if (last) plan = last.plan(plan);
+    }
+    return retry;
+  };
+  const out = await retrying(
+    run.policy,
+    async () => {
+      const escalate = contention >= run.policy.escalateAfter && plan.length > 0 ? plan : undefined;
+      last = undefined;
+      let attempt: TxAttempt | undefined;
+      const result = await store.transact(async (session) => {
+        attempt = new TxAttempt(root, session as never);
+        last = attempt;
+        if (escalate) await attempt.lock(escalate);
+        return fn(new Tx<T>(attempt, store, run.maxPatchBytes));
+      }, run.options);
+      return { result, callbacks: attempt?.callbacks ?? [] };
+    },
+    shouldRetry,
+  );
+  await runAfterCommit(out.callbacks, { result: out.result });
+  return out.result;
+}
