@@ -91,6 +91,18 @@ export async function takeTurn(store: Holder, id: string, maxWaitMs: number): Pr
 }
 
 /**
+ * Whether this process saw a conflict on the record within the last {@link HOT_FOR_MS}.
+ * @example
+ * ```ts
+ * if (isHot(store, keyString(store.schema, key))) lockFirst();
+ * ```
+ */
+export function isHot(store: Holder, id: string): boolean {
+  const entry = entries(store).get(id);
+  return entry !== undefined && entry.hotUntil >= Date.now();
+}
+
+/**
  * How many records of `store` this process remembers as contended (for diagnostics and tests).
  * @example
  * ```ts

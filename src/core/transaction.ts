@@ -1,6 +1,8 @@
 import { AfterCommitError } from './errors/after-commit-error.js';
 import { ConflictError } from './errors/conflict-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
+import { isHot, markHot } from './hot-keys.js';
+import { keyString } from './key.js';
 import { type ResolvedRetry, retryCause } from './retry-policy.js';
 import { retrying } from './retrying.js';
 import type { Store, TransactOptions } from './store.js';
@@ -41,9 +43,10 @@ export async function runAfterCommit(callbacks: readonly (() => unknown)[], comm
  * The `transact` loop, written once for every store. Each attempt is one store transaction;
  * it is re-run on transient failures and on `tx.update` conflicts, with full-jitter backoff
  * whose budget is counted by cause. Contention (serialization failures, deadlocks, moved
- * records, held leases) escalates: after `escalateAfter` of them, the next attempts first
- * lock every record the earlier attempts used, stores and keys in one fixed order — so
- * writers that keep colliding queue instead of livelocking. `tx.afterCommit` callbacks run
+ * records, held leases) escalates: after `escalateAfter` of them — or after one, when all
+ * those records are known hot in this process — the next attempts first lock every record
+ * the earlier attempts used, stores and keys in one fixed order, so writers that keep
+ * colliding queue instead of livelocking. `tx.afterCommit` callbacks run
  * once, after the commit, outside the loop; an explicit `expect` the caller gave is never
  * retried.
  * @example
@@ -62,13 +65,18 @@ export async function runTransaction<T extends object, R>(store: Store<T>, fn: (
     if (retry && retryCause(e) === 'conflict') {
       contention++;
       if (last) plan = last.plan(plan);
+      for (const [s, keys] of plan) for (const k of keys) markHot(s, keyString(s.schema, k));
     }
     return retry;
   };
+  // Escalate after `escalateAfter` collisions, or after one when every record of the plan is
+  // already known contended in this process (it collided within the last second): on a hot
+  // set of records, optimism only burns attempts.
+  const hot = () => plan.every(([s, keys]) => keys.every((k) => isHot(s, keyString(s.schema, k))));
   const out = await retrying(
     run.policy,
     async () => {
-      const escalate = contention >= run.policy.escalateAfter && plan.length > 0 ? plan : undefined;
+      const escalate = plan.length > 0 && (contention >= run.policy.escalateAfter || (contention > 0 && hot())) ? plan : undefined;
       last = undefined;
       let attempt: TxAttempt | undefined;
       const result = await store.transact(async (session) => {

@@ -52,8 +52,8 @@ await Promise.all(
           },
           {
             retry: {
-              onRetry: ({ error }) => {
-                const why = `${error.code}${'reason' in error ? `:${String(error.reason)}` : ''}`;
+              onRetry: ({ error, attempt }) => {
+                const why = `${error.code}${'reason' in error ? `:${String(error.reason)}` : ''}${process.env.BANK_DEBUG ? `#${attempt}` : ''}`;
                 retries[why] = (retries[why] ?? 0) + 1;
               },
             },

@@ -215,15 +215,16 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
    * Locks the rows of `keys` with ONE `SELECT … ORDER BY key FOR UPDATE`: PostgreSQL sorts
    * before it locks, so every transaction takes the rows in the same order and two of them
    * cannot deadlock on them. Sent first, it begins the transaction at READ COMMITTED (unless
-   * an isolation was asked): the rows are then read as committed, and held.
+   * an isolation was asked): the rows are then read as committed, and held. Rows it did not
+   * lock stay optimistic (see `PgTransaction.locking`).
    */
   async #lockAll(txn: PgTransaction, keys: readonly Key[]): Promise<void> {
     if (keys.length === 0) return;
-    await txn.begin(true);
     const p = new PgParams();
     const which = keys.map((k) => `(${this.#keyWhere(k, p)('t')})`).join(' OR ');
     const order = this.schema.keyFields.map((f) => `t.${ident(f)}`).join(', ');
-    await this.#query(txn.queryable, `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`, p.values, 'in-transaction');
+    const sql = `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`;
+    await txn.locking(() => this.#query(txn.queryable, sql, p.values, 'in-transaction'));
   }
 
   get(key: Key): Promise<Snapshot<T> | undefined> {
@@ -253,7 +254,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
 
   transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
     const level = options.isolation ? ISOLATION[options.isolation] : undefined;
-    return runPgTransaction(this.#pool, level, (txn) => fn(this.#txSession(txn)));
+    return runPgTransaction(this.#pool, level, (txn) => fn(this.#txSession(txn)), options.lockTimeoutMs);
   }
 
   /** A session of this store inside a transaction another store on the same pool opened (`tx.with`). */

@@ -1,4 +1,5 @@
 import { DatabaseError } from '../../core/errors/database-error.js';
+import { TransientError } from '../../core/errors/transient-error.js';
 import { breaksConnection, mapPgError } from './postgres-errors.js';
 import type { PgPool, PgPoolClient, PgQueryConfig, PgResult } from './postgres-store-config.js';
 
@@ -52,6 +53,15 @@ export async function checkout(pool: PgPool): Promise<Held> {
 export type PgIsolation = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
 /**
+ * How long an optimistic (REPEATABLE READ) attempt waits for a row lock before it gives the
+ * attempt up as contention. At REPEATABLE READ such a wait rarely ends well: if the holder
+ * commits a change to the row, the waiter fails to serialize (40001) anyway, and two writers
+ * waiting on each other only learn it after `deadlock_timeout` (1 s by default). Failing fast
+ * lets the core back off and, after a few, retry with the rows locked in key order.
+ */
+export const OPTIMISTIC_LOCK_WAIT_MS = 50;
+
+/**
  * One PostgreSQL transaction on one pooled client. BEGIN is sent lazily, with the first
  * statement, so a closure that starts by locking its rows (`lockAll`) can begin at READ
  * COMMITTED — at REPEATABLE READ the snapshot would be taken before the lock wait, and a row
@@ -62,36 +72,84 @@ export class PgTransaction {
   readonly pool: PgPool;
   readonly #client: PgPoolClient;
   readonly #isolation: PgIsolation | undefined;
+  readonly #lockWaitMs: number | undefined;
   #begun: Promise<void> | undefined;
+  #optimistic = false;
+  #waitingLong = false;
 
-  constructor(pool: PgPool, client: PgPoolClient, isolation: PgIsolation | undefined) {
+  /** `lockWaitMs`: how long a transaction that locks first waits for its locks (absent: as the server says). */
+  constructor(pool: PgPool, client: PgPoolClient, isolation: PgIsolation | undefined, lockWaitMs?: number) {
     this.pool = pool;
     this.#client = client;
     this.#isolation = isolation;
+    this.#lockWaitMs = lockWaitMs;
   }
 
   get begun(): boolean {
     return this.#begun !== undefined;
   }
 
-  /** Sends BEGIN once: at the asked isolation, else READ COMMITTED for a closure that locks first, else REPEATABLE READ. */
+  /**
+   * Sends BEGIN once: at the asked isolation, else READ COMMITTED for a closure that locks
+   * first, else REPEATABLE READ. An attempt that does not lock first is optimistic: at
+   * REPEATABLE READ or SERIALIZABLE its row-lock waits are short ({@link OPTIMISTIC_LOCK_WAIT_MS}).
+   */
   begin(forLocking = false): Promise<void> {
     this.#begun ??= (async () => {
       const level = this.#isolation ?? (forLocking ? 'READ COMMITTED' : 'REPEATABLE READ');
-      try {
-        await this.#client.query(`BEGIN ISOLATION LEVEL ${level}`);
-      } catch (e) {
-        throw mapPgError(e, 'in-transaction');
-      }
+      this.#optimistic = !forLocking && level !== 'READ COMMITTED';
+      const wait = this.#optimistic ? `'${OPTIMISTIC_LOCK_WAIT_MS}ms'` : forLocking ? this.#longWait() : undefined;
+      // One round trip: BEGIN and the transaction's lock wait, as one simple query.
+      await this.#send(`BEGIN ISOLATION LEVEL ${level}${wait === undefined ? '' : `; SET LOCAL lock_timeout = ${wait}`}`);
+      this.#waitingLong = forLocking;
     })();
     return this.#begun;
+  }
+
+  #longWait(): string {
+    return this.#lockWaitMs === undefined ? 'DEFAULT' : `'${Math.max(1, Math.floor(this.#lockWaitMs))}ms'`;
+  }
+
+  async #send(sql: string): Promise<void> {
+    try {
+      await this.#client.query(sql);
+    } catch (e) {
+      throw mapPgError(e, 'in-transaction');
+    }
+  }
+
+  /**
+   * Runs a statement that takes row locks in key order, waiting for them as long as the
+   * transaction allows (`lockTimeoutMs`; a timeout is `LockTimeoutError`). Afterwards the
+   * transaction is optimistic for every row it did not lock: a wait on one of those is given up
+   * fast as contention — the core then retries with that row in its lock plan — instead of
+   * deadlocking with a writer that locked it first.
+   */
+  async locking<R>(take: () => Promise<R>): Promise<R> {
+    await this.begin(true);
+    if (!this.#waitingLong) await this.#send(`SET LOCAL lock_timeout = ${this.#longWait()}`);
+    this.#waitingLong = true;
+    this.#optimistic = false;
+    const result = await take();
+    await this.#send(`SET LOCAL lock_timeout = '${OPTIMISTIC_LOCK_WAIT_MS}ms'`);
+    this.#waitingLong = false;
+    this.#optimistic = true;
+    return result;
   }
 
   /** Runs statements inside the transaction (beginning it first). */
   readonly queryable: Queryable = {
     query: (async (q: string | PgQueryConfig, values?: unknown[]) => {
       await this.begin();
-      return typeof q === 'string' ? this.#client.query(q, values) : this.#client.query(q);
+      try {
+        return await (typeof q === 'string' ? this.#client.query(q, values) : this.#client.query(q));
+      } catch (e) {
+        // An optimistic statement that met another writer's row lock: contention, retried like a
+        // serialization failure (which that wait would most likely have ended in, or a deadlock).
+        if (this.#optimistic && (e as { code?: unknown })?.code === '55P03')
+          throw new TransientError('A row is held by another writer; the optimistic attempt gave way', { reason: 'serialization', cause: e });
+        throw e;
+      }
     }) as Queryable['query'],
   };
 
@@ -135,9 +193,14 @@ export class PgTransaction {
  * await runPgTransaction(pool, undefined, (txn) => txn.queryable.query('UPDATE …'));
  * ```
  */
-export async function runPgTransaction<R>(pool: PgPool, isolation: PgIsolation | undefined, fn: (txn: PgTransaction) => Promise<R>): Promise<R> {
+export async function runPgTransaction<R>(
+  pool: PgPool,
+  isolation: PgIsolation | undefined,
+  fn: (txn: PgTransaction) => Promise<R>,
+  lockWaitMs?: number,
+): Promise<R> {
   const held = await checkout(pool);
-  const txn = new PgTransaction(pool, held.client, isolation);
+  const txn = new PgTransaction(pool, held.client, isolation, lockWaitMs);
   try {
     const result = await fn(txn);
     await txn.commit();
