@@ -6,7 +6,7 @@ import { keyString } from './key.js';
 import { type ResolvedRetry, retryCause } from './retry-policy.js';
 import { retrying } from './retrying.js';
 import type { Store, TransactOptions } from './store.js';
-import { type LockPlan, Tx, TxAttempt, txUpdateConflicts, txUserErrors } from './tx.js';
+import { type LockPlan, Turns, Tx, TxAttempt, txUpdateConflicts, txUserErrors } from './tx.js';
 import type { Row, Snapshot } from './types.js';
 
 /** How `runTransaction` runs: the retry policy, the store's transaction options, the patch cap. */
@@ -46,7 +46,8 @@ export async function runAfterCommit(callbacks: readonly (() => unknown)[], comm
  * records, held leases) escalates: after `escalateAfter` of them — or after one, when all
  * those records are known hot in this process — the next attempts first lock every record
  * the earlier attempts used, stores and keys in one fixed order, so writers that keep
- * colliding queue instead of livelocking. `tx.afterCommit` callbacks run
+ * colliding queue instead of livelocking; they first take this process's turns on those
+ * records, so only other processes compete for them. `tx.afterCommit` callbacks run
  * once, after the commit, outside the loop; an explicit `expect` the caller gave is never
  * retried.
  * @example
@@ -73,19 +74,35 @@ export async function runTransaction<T extends object, R>(store: Store<T>, fn: (
   // already known contended in this process (it collided within the last second): on a hot
   // set of records, optimism only burns attempts.
   const hot = () => plan.every(([s, keys]) => keys.every((k) => isHot(s, keyString(s.schema, k))));
+  const maxTurnWaitMs = Math.min(run.options.lockTimeoutMs ?? 5000, run.policy.deadlineMs ?? Number.POSITIVE_INFINITY);
   const out = await retrying(
     run.policy,
     async () => {
       const escalate = plan.length > 0 && (contention >= run.policy.escalateAfter || (contention > 0 && hot())) ? plan : undefined;
       last = undefined;
       let attempt: TxAttempt | undefined;
-      const result = await store.transact(async (session) => {
-        attempt = new TxAttempt(root, session as never);
-        last = attempt;
-        if (escalate) await attempt.lock(escalate);
-        return fn(new Tx<T>(attempt, store, run.maxPatchBytes));
-      }, run.options);
-      return { result, callbacks: attempt?.callbacks ?? [] };
+      // An escalated attempt first takes this process's turns on its records (in the plan's
+      // order, so two cannot wait on each other): in-process writers then never collide, and
+      // only other processes compete for the database's locks. Turns end with the attempt,
+      // never held across the backoff sleep.
+      const turns = new Turns(maxTurnWaitMs);
+      try {
+        for (const [s, keys] of escalate ?? [])
+          await turns.take(
+            s,
+            keys.map((k) => keyString(s.schema, k)),
+            false,
+          );
+        const result = await store.transact(async (session) => {
+          attempt = new TxAttempt(root, session as never, turns);
+          last = attempt;
+          if (escalate) await attempt.lock(escalate);
+          return fn(new Tx<T>(attempt, store, run.maxPatchBytes));
+        }, run.options);
+        return { result, callbacks: attempt?.callbacks ?? [] };
+      } finally {
+        turns.releaseAll();
+      }
     },
     shouldRetry,
   );

@@ -1,6 +1,7 @@
 import { CannotJoinError } from './errors/cannot-join-error.js';
 import { ConflictError } from './errors/conflict-error.js';
 import type { Expect } from './expect.js';
+import { takeTurn } from './hot-keys.js';
 import { keyString } from './key.js';
 import { normalizeExpect } from './normalize.js';
 import type { Op } from './ops.js';
@@ -30,19 +31,50 @@ function storeName(store: Store<Row>): string {
 }
 
 /**
+ * This process's turns on records (see `takeTurn`) held by one transaction attempt: each
+ * taken once, all given back when the attempt ends — never held across a backoff sleep.
+ */
+export class Turns {
+  readonly #held = new Map<string, () => void>();
+  readonly #waitMs: number;
+
+  constructor(waitMs: number) {
+    this.#waitMs = waitMs;
+  }
+
+  /** Takes the turn on each record, in the order given; `always` also for records not known hot. */
+  async take(store: Store<Row>, ids: readonly string[], always: boolean): Promise<void> {
+    for (const id of ids) {
+      const name = `${storeName(store)}\u0000${id}`;
+      if (this.#held.has(name)) continue;
+      const done = await takeTurn(store, id, this.#waitMs, always);
+      if (done) this.#held.set(name, done);
+    }
+  }
+
+  releaseAll(): void {
+    for (const done of [...this.#held.values()].reverse()) done();
+    this.#held.clear();
+  }
+}
+
+/**
  * One attempt of a transaction: the sessions of every store taking part (the first store's,
  * and those that joined it), the records each touched (so a retry can lock them up front),
  * and the callbacks to run once it committed.
  */
 export class TxAttempt {
   readonly callbacks: (() => unknown)[] = [];
+  /** This process's turns on records the attempt locks (released when the attempt ends). */
+  readonly turns: Turns;
   readonly #root: Store<Row>;
   readonly #sessions = new Map<Store<Row>, TxSession<Row>>();
   readonly #touched = new Map<Store<Row>, Map<string, Key>>();
 
-  constructor(root: Store<Row>, session: TxSession<Row>) {
+  constructor(root: Store<Row>, session: TxSession<Row>, turns: Turns) {
     this.#root = root;
     this.#sessions.set(root, session);
+    this.turns = turns;
   }
 
   /** The session of `store` in this transaction, joining it on first use; a store of another domain is refused before anything is sent. */
@@ -195,9 +227,17 @@ export class Tx<T extends object> {
    */
   async lockAll(keys: readonly Key[]): Promise<void> {
     const ids = new Map(keys.map((k) => [this.#attempt.touch(this.#store as unknown as Store<Row>, k), k]));
-    const ordered = [...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+    const sorted = [...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const session = this.#session;
-    if (session.lockAll && ordered.length > 0) await session.lockAll(ordered);
+    if (!session.lockAll || sorted.length === 0) return;
+    // This process's writers of these records take turns first (in the same order), so only
+    // other processes compete for the database's locks (leases poll; row locks queue).
+    await this.#attempt.turns.take(
+      this.#store as unknown as Store<Row>,
+      sorted.map(([id]) => id),
+      true,
+    );
+    await session.lockAll(sorted.map(([, k]) => k));
   }
 
   /**

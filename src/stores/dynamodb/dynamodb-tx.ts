@@ -67,6 +67,8 @@ const DEFAULT_LOCK_WAIT_MS = 5000;
 export class DynamoTx {
   readonly client: DynamoClient;
   readonly #entries = new Map<string, Entry>();
+  /** Set once the commit went through: its own actions ended every lease, nothing left to release. */
+  #committed = false;
   readonly #lockWaitMs: number;
   readonly #signal: AbortSignal | undefined;
 
@@ -129,15 +131,26 @@ export class DynamoTx {
     }
   }
 
-  /** Ends every lease this transaction took (after its commit or rollback). */
+  /** Ends the leases this transaction took, after a rollback (a commit ends them in its own request). */
   async release(): Promise<void> {
-    for (const e of this.#entries.values()) if (e.lease) await releaseLease(this.client, e.w.table, keyItem(e.w.table, e.key), e.lease);
+    if (this.#committed) return;
+    await Promise.all(
+      [...this.#entries.values()].filter((e) => e.lease).map((e) => releaseLease(this.client, e.w.table, keyItem(e.w.table, e.key), e.lease as Lease)),
+    );
+  }
+
+  /** A write to a record another holder has leased would only be refused at the commit: say so now. */
+  #refuseForeignLease(e: Entry): void {
+    if (e.lease || !e.baseItem) return;
+    const busy = leaseProblem(e.w.table, e.baseItem);
+    if (busy) throw busy;
   }
 
   async #write(w: DynamoWriter<Row>, cmd: WriteCommand): Promise<Snapshot<Row>> {
     const e = await this.#entry(w, cmd.key);
     const error = explainFailure(w.table.schema, cmd, e.current);
     if (error) throw error;
+    this.#refuseForeignLease(e);
     const before = e.current;
     const value = recordValue(w.table, cmd, before?.value ?? { ...keyFields(w.table.schema, cmd.key) });
     const version = before ? w.table.version.next(before.version) : w.table.version.initial();
@@ -153,6 +166,7 @@ export class DynamoTx {
     if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: e.current ? 'exists' : 'gone', key });
     const error = explainFailure(w.table.schema, { key, change: { ops: [] }, expect }, e.current);
     if (error) throw error;
+    this.#refuseForeignLease(e);
     const deleted = e.current as Snapshot<Row>;
     e.current = undefined;
     e.touched = true;
@@ -165,6 +179,12 @@ export class DynamoTx {
     const pk = x.name(t.keys[0]!.name);
     const read = e.base ? `attribute_exists(${pk}) AND ${t.version.equals(x, e.base.version)}` : `attribute_not_exists(${pk})`;
     const common = { TableName: t.name, Key: keyItem(t, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    // A leased record the transaction only read: the commit ends the lease (its expiry set to 0,
+    // the fencing token kept) under the same condition a ConditionCheck would have had.
+    const l = e.lease ? x.name(t.lease) : '';
+    const end = e.lease ? `${l}.${x.name('until')} = ${x.constant(0)}` : '';
+    if (e.lease && !e.touched)
+      return { Update: { ...common, UpdateExpression: `SET ${end}`, ConditionExpression: `${read} AND ${leaseCondition(x, t, e.lease)}`, ...x.input() } };
     if (!e.touched || (!e.base && !e.current)) return { ConditionCheck: { ...common, ConditionExpression: read, ...x.input() } };
     if (!e.base) {
       const { Key: _key, ...put } = common;
@@ -174,12 +194,15 @@ export class DynamoTx {
     // Under this transaction's lease, the item must still carry its token; otherwise no other holder's lease may be live.
     const free = leaseCondition(x, t, e.lease);
     if (!e.current) return { Delete: { ...common, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
-    const update = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
+    const diff = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
+    const update = diff && e.lease ? diff.replace(/^SET /, `SET ${end}, `) : diff;
     if (update) return { Update: { ...common, UpdateExpression: update, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
     const y = new DynExpr();
     const condition = `attribute_exists(${y.name(t.keys[0]!.name)}) AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t, e.lease)}`;
     const { Key: _key, ...put } = common;
-    const item = fullItem(t, e.key, e.current.value, e.current.version, e.baseItem?.[t.lease]);
+    // The whole item is written: a lease of this transaction is written already ended.
+    const leaseAttr = e.lease ? ({ M: { ...(e.lease.attr as { M?: Item }).M, until: { N: '0' } } } as Item[string]) : e.baseItem?.[t.lease];
+    const item = fullItem(t, e.key, e.current.value, e.current.version, leaseAttr);
     return { Put: { ...put, Item: item, ConditionExpression: condition, ...y.input() } };
   }
 
@@ -218,6 +241,7 @@ export class DynamoTx {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand(input));
+        this.#committed = true;
         return;
       } catch (e) {
         const name = (e as { name?: string }).name;
