@@ -46,6 +46,16 @@ interface Cancelled {
 const DEFAULT_LOCK_WAIT_MS = 5000;
 
 /**
+ * How long a transaction's lease lasts: it only has to outlive one commit, and a holder that
+ * died (or lost the network) mid-commit must not keep others waiting past their own lock wait —
+ * so half of it, between 1 and 15 s. A holder slower than that loses its lease and its commit
+ * is refused (`LockLostError`, retried), never applied over another holder's.
+ */
+function transactionLeaseMs(lockWaitMs: number): number {
+  return Math.min(15_000, Math.max(1000, Math.floor(lockWaitMs / 2)));
+}
+
+/**
  * One `transact` attempt on DynamoDB, over one client and any tables of it: reads are
  * strongly consistent and remembered; writes are computed at once (so errors are precise and
  * immediate) and buffered; the commit is ONE `TransactWriteItems` in which every write is
@@ -116,7 +126,12 @@ export class DynamoTx {
     for (const key of keys) {
       const id = this.#id(w, key);
       if (this.#entries.get(id)?.lease) continue;
-      const options = { lockTimeoutMs: this.#lockWaitMs, nowait: false, ...(this.#signal ? { signal: this.#signal } : {}) };
+      const options = {
+        lockTimeoutMs: this.#lockWaitMs,
+        leaseMs: transactionLeaseMs(this.#lockWaitMs),
+        nowait: false,
+        ...(this.#signal ? { signal: this.#signal } : {}),
+      };
       const { lease, item } = await acquireLease(this.client, w.table, keyItem(w.table, key), options);
       const known = this.#entries.get(id);
       if (known) {
