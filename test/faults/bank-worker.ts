@@ -52,8 +52,8 @@ await Promise.all(
           },
           {
             retry: {
-              onRetry: ({ error, attempt }) => {
-                const why = `${error.code}${'reason' in error ? `:${String(error.reason)}` : ''}${process.env.BANK_DEBUG ? `#${attempt}` : ''}`;
+              onRetry: ({ error }) => {
+                const why = `${error.code}${'reason' in error ? `:${String(error.reason)}` : ''}`;
                 retries[why] = (retries[why] ?? 0) + 1;
               },
             },

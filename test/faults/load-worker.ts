@@ -51,13 +51,20 @@ await Promise.all(
           });
         say({ ack: marker });
       } catch (e) {
-        const x = e as { code?: string; reason?: string; attemptsByCause?: Record<string, number>; message?: string };
+        const x = e as {
+          code?: string;
+          reason?: string;
+          attemptsByCause?: Record<string, number>;
+          message?: string;
+          cause?: { code?: string; message?: string };
+        };
         say({
           error: marker,
           code: x.code ?? String(x.message),
           ...(x.reason ? { reason: x.reason } : {}),
           typed: isNoclobberError(e),
           ...(x.attemptsByCause ? { attemptsByCause: x.attemptsByCause } : {}),
+          ...(x.cause ? { cause: `${x.cause.code ?? ''} ${x.cause.message ?? ''}`.trim() } : {}),
         });
       }
     }

@@ -7,7 +7,15 @@ import { expect } from 'vitest';
 export type WorkerLine =
   | { readonly start: string; readonly rows: readonly string[] }
   | { readonly ack: string }
-  | { readonly error: string; readonly code: string; readonly reason?: string; readonly typed: boolean; readonly attemptsByCause?: Record<string, number> }
+  | {
+      readonly error: string;
+      readonly code: string;
+      readonly reason?: string;
+      readonly typed: boolean;
+      readonly attemptsByCause?: Record<string, number>;
+      /** The driver's code (or message) under the error. */
+      readonly cause?: string;
+    }
   | { readonly retry: string };
 
 /** What one worker process did. */
@@ -68,6 +76,9 @@ export async function progress(count: () => Promise<number>, from: number, write
   }
 }
 
+/** Driver failures that prove nothing was sent: refused, the server starting up, a client pg would not use. */
+const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|57P03|not queryable|Cannot use a pool/;
+
 /** What the parent learned from the workers and the table. */
 export interface TruthReport {
   acknowledged: number;
@@ -118,6 +129,7 @@ export function expectTruthful(outcomes: readonly Outcome[], rows: ReadonlyMap<s
       expect(line.typed, `${marker} failed with an untyped error: ${line.code}`).toBe(true);
       expect(found.length === 0 || all, `${marker} applied to only part of its rows`).toBe(true);
       if (line.code === 'commit_unknown') {
+        expect(line.cause ?? '', `${marker}: CommitUnknownError for a failure that sent nothing`).not.toMatch(NEVER_SENT);
         report.unknown++;
         if (all) report.unknownApplied++;
       } else {
