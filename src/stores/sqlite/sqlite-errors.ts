@@ -3,6 +3,7 @@ import { DatabaseError } from '../../core/errors/database-error.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isNoclobberError } from '../../core/errors/noclobber-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
+import type { SqliteDatabase } from './sqlite-store-config.js';
 
 /**
  * When a SQLite call failed: `statement` (a read or a write inside a transaction that has not
@@ -47,4 +48,25 @@ export function mapSqliteError(e: unknown, phase: SqlitePhase = 'statement'): un
 export function isBusy(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * COMMIT, told apart by outcome: when it fails and the transaction is still open (busy), it
+ * is rolled back and nothing was written; when SQLite ended it with an I/O error, the commit
+ * may or may not have reached the file (`CommitUnknownError`).
+ * @example
+ * ```ts
+ * db.exec('BEGIN IMMEDIATE'); run(); commit(db);
+ * ```
+ */
+export function commit(db: SqliteDatabase): void {
+  try {
+    db.exec('COMMIT');
+  } catch (e) {
+    if (!db.inTransaction) throw mapSqliteError(e, 'commit');
+    try {
+      db.exec('ROLLBACK');
+    } catch {}
+    throw mapSqliteError(e);
+  }
 }

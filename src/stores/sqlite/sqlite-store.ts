@@ -19,7 +19,7 @@ import type {
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import { isBusy, mapSqliteError } from './sqlite-errors.js';
+import { commit, isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
 import { guardSql } from './sqlite-guards-sql.js';
 import { checkAffinity, planOps } from './sqlite-ops-sql.js';
@@ -123,25 +123,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       throw e;
     }
-    this.#commit();
+    commit(this.#db);
     return result;
-  }
-
-  /**
-   * COMMIT, told apart by outcome: when it fails and the transaction is still open (busy),
-   * it is rolled back and nothing was written; when SQLite ended it with an I/O error, the
-   * commit may or may not have reached the file (`CommitUnknownError`).
-   */
-  #commit(): void {
-    try {
-      this.#db.exec('COMMIT');
-    } catch (e) {
-      if (!this.#db.inTransaction) throw mapSqliteError(e, 'commit');
-      try {
-        this.#db.exec('ROLLBACK');
-      } catch {}
-      throw mapSqliteError(e);
-    }
   }
 
   #failed(cmd: WriteCommand): never {
@@ -258,7 +241,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       throw mapSqliteError(e);
     }
-    this.#commit();
+    commit(this.#db);
     return result;
   }
 
