@@ -1,6 +1,8 @@
 import { AfterCommitError } from './errors/after-commit-error.js';
 import { ConflictError } from './errors/conflict-error.js';
+import { LockTimeoutError } from './errors/lock-timeout-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
+import { TransientError } from './errors/transient-error.js';
 import { isHot, markHot } from './hot-keys.js';
 import { keyString } from './key.js';
 import { type ResolvedRetry, retryCause } from './retry-policy.js';
@@ -96,7 +98,21 @@ export async function runTransaction<T extends object, R>(store: Store<T>, fn: (
         const result = await store.transact(async (session) => {
           attempt = new TxAttempt(root, session as never, turns);
           last = attempt;
-          if (escalate) await attempt.lock(escalate);
+          if (escalate) {
+            try {
+              await attempt.lock(escalate);
+            } catch (e) {
+              // The caller asked for no lock: the locks escalation takes are the loop's own way
+              // through contention, so not getting them in time is contention too (re-run,
+              // within the budget) — unlike a lock the caller asked for (`lockAll`, `withLock`).
+              if (e instanceof LockTimeoutError)
+                throw new TransientError('Timed out taking the records’ locks after collisions; the transaction will run again', {
+                  reason: 'serialization',
+                  cause: e,
+                });
+              throw e;
+            }
+          }
           return fn(new Tx<T>(attempt, store, run.maxPatchBytes));
         }, run.options);
         return { result, callbacks: attempt?.callbacks ?? [] };

@@ -56,7 +56,7 @@ async function bank(kind: string, target: string, table: string, read: (id: stri
   console.log(
     `bank ${kind} (${mode}): ${acknowledged.length} transfers, ${refused.length} refused, ${gaveUp.length} gave up, retries ${JSON.stringify(retries)}, slowest process ${Math.max(...results.map((r) => r.ms))} ms`,
   );
-  expect(gaveUp).toEqual([]);
+  expect(gaveUp, JSON.stringify(gaveUp.slice(0, 3))).toEqual([]);
   expect(acknowledged.length + refused.length).toBe(PROCESSES * WRITERS * (TRANSFERS[kind] as number));
   let total = 0;
   const seen = new Map<string, number>();
