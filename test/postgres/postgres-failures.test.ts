@@ -120,6 +120,21 @@ describe('PostgreSQL: what a failure means depends on when it happened', () => {
     expect((await docs.get('a'))?.value.balance).toBe(101);
   });
 
+  it('a transaction whose closure caught a failed statement is not reported committed: COMMIT answered ROLLBACK is a DatabaseError', async () => {
+    const table = await accounts({ a: 1, b: 1 });
+    await admin.query(`ALTER TABLE ${table} ADD CONSTRAINT positive CHECK (balance >= 0)`);
+    const docs = collection(await PostgresStore.open(pool(), { table, key: 'id' }));
+    const err = await docs
+      .transact(async (tx) => {
+        await tx.apply('a', [inc('balance', 10)]);
+        // The CHECK constraint refuses this statement (23514); PostgreSQL aborts the transaction.
+        await tx.apply('b', [inc('balance', -5)]).catch(() => undefined);
+      })
+      .catch((e) => e);
+    expect(err).toMatchObject({ code: 'database', retryable: false });
+    expect((await admin.query(`SELECT balance FROM ${table} ORDER BY id`)).rows).toEqual([{ balance: 1 }, { balance: 1 }]);
+  });
+
   it('a lock timeout is not multiplied by retries: apply, update and withLock answer after about one lock_timeout', async () => {
     const table = await accounts({ a: 1 });
     // Seed 004 sets lock_timeout on the server side (3 s).
