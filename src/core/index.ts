@@ -23,8 +23,31 @@ export { normalizeValue } from './normalize-value.js';
 export { add, type IncBounds, inc, merge, type NormalOp, type Op, remove, type SetItem, set, unset } from './ops.js';
 export { FORBIDDEN_KEYS, formatPath, keyProblem, type Path, parsePath } from './path.js';
 export { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js';
-export { backoffDelay, type ResolvedRetry, type RetryInfo, type RetryOptions, resolveRetry, retryPresets, sleep } from './retry-policy.js';
-export type { Change, LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from './store.js';
-export { Tx } from './tx.js';
+export {
+  backoffDelay,
+  budgetFor,
+  type ResolvedRetry,
+  type RetryCause,
+  type RetryInfo,
+  type RetryOptions,
+  resolveRetry,
+  retryCause,
+  retryPresets,
+  sleep,
+} from './retry-policy.js';
+export type {
+  Change,
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from './store.js';
+export { runAfterCommit } from './transaction.js';
+export { type Joinable, Tx } from './tx.js';
 export type { JsonObject, JsonPrimitive, JsonValue, Key, KeyPart, Row, Snapshot } from './types.js';
-export type { UpdateFn } from './update.js';
+export { type UpdateFn, type UpdateStepOptions, updateStep } from './update.js';

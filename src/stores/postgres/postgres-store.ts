@@ -2,17 +2,26 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure, nextValue } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
 import { checkScalar, planOps } from './postgres-ops-sql.js';
 import { preparedName } from './postgres-prepared.js';
 import { ident, PgParams } from './postgres-sql.js';
-import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
+import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { inspectTable, type PgTable } from './postgres-table.js';
-
-type Queryable = Pick<PgPoolClient, 'query'>;
+import { checkout, PgTransaction, type Queryable, runPgTransaction } from './postgres-transaction.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
 
@@ -21,8 +30,11 @@ const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPE
  * condition in its WHERE, the new row and — when nothing matched — the current row in its
  * result, so stale / gone / guard / type / size are told apart without a second racy round
  * trip. `withLock` is `SELECT … FOR UPDATE [NOWAIT]` under `lock_timeout`; `transact` runs
- * at REPEATABLE READ by default (every read in it sees one snapshot), and 40001 / 40P01
- * become retryable. Create it with the async {@link PostgresStore.open}.
+ * at REPEATABLE READ by default (every read in it sees one snapshot), or READ COMMITTED with
+ * its rows locked in key order when it starts with `lockAll`; 40001 / 40P01 become
+ * retryable. Stores on the same pool share a transaction (`tx.with`). A failure is classified
+ * by when it happened (nothing sent / write or COMMIT in flight). Create it with the async
+ * {@link PostgresStore.open}.
  *
  * @example
  * ```ts
@@ -61,6 +73,11 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
    */
   static async open<T extends object = Row>(pool: PgPool, config: PostgresStoreConfig): Promise<PostgresStore<T>> {
     return new PostgresStore<T>(pool, await inspectTable(pool, config), config);
+  }
+
+  /** The pool: stores on the same pool share a transaction (on the one client it checked out). */
+  get transactionDomain(): PgPool {
+    return this.#pool;
   }
 
   #v(alias: string): string {
@@ -182,78 +199,84 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return this.#snapshot(key, (await this.#query(q, sql, p.values, phase)).rows[0]);
   }
 
-  #session(client: Queryable): StoreSession<T> {
+  #session(q: Queryable): StoreSession<T> {
     return {
-      get: (key) => this.#read(client, key, 'in-transaction'),
-      write: (cmd) => this.#write(client, cmd, 'in-transaction'),
-      delete: (key, expect) => this.#delete(client, key, expect, 'in-transaction'),
+      get: (key) => this.#read(q, key, 'in-transaction'),
+      write: (cmd) => this.#write(q, cmd, 'in-transaction'),
+      delete: (key, expect) => this.#delete(q, key, expect, 'in-transaction'),
     };
+  }
+
+  #txSession(txn: PgTransaction): TxSession<T> {
+    return { ...this.#session(txn.queryable), transaction: txn, lockAll: (keys) => this.#lockAll(txn, keys) };
+  }
+
+  /**
+   * Locks the rows of `keys` with ONE `SELECT … ORDER BY key FOR UPDATE`: PostgreSQL sorts
+   * before it locks, so every transaction takes the rows in the same order and two of them
+   * cannot deadlock on them. Sent first, it begins the transaction at READ COMMITTED (unless
+   * an isolation was asked): the rows are then read as committed, and held. Rows it did not
+   * lock stay optimistic (see `PgTransaction.locking`).
+   */
+  async #lockAll(txn: PgTransaction, keys: readonly Key[]): Promise<void> {
+    if (keys.length === 0) return;
+    const p = new PgParams();
+    const which = keys.map((k) => `(${this.#keyWhere(k, p)('t')})`).join(' OR ');
+    const order = this.schema.keyFields.map((f) => `t.${ident(f)}`).join(', ');
+    const sql = `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`;
+    await txn.locking(() => this.#query(txn.queryable, sql, p.values, 'in-transaction'));
   }
 
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#read(this.#pool, key, 'read');
   }
 
-  write(cmd: WriteCommand): Promise<Snapshot<T>> {
-    return this.#write(this.#pool, cmd, 'write');
-  }
-
-  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
-    return this.#delete(this.#pool, key, expect, 'write');
-  }
-
-  /** Runs `fn` on one client inside BEGIN … COMMIT; a failed client is destroyed, never reused. */
-  async #withTransaction<R>(begin: string, fn: (client: PgPoolClient) => Promise<R>): Promise<R> {
-    let client: PgPoolClient;
+  /** An autocommit write on its own checked-out client, so a failure to connect (nothing sent) is told from a write in flight. */
+  async #autocommit<R>(fn: (q: Queryable) => Promise<R>): Promise<R> {
+    const held = await checkout(this.#pool);
     try {
-      client = await this.#pool.connect();
-    } catch (e) {
-      throw mapPgError(e, 'read');
-    }
-    // The failure also arrives as the pending query's rejection; this listener only keeps
-    // the event from crashing the process.
-    const onError = () => {};
-    client.on?.('error', onError);
-    const release = (err?: Error) => {
-      client.off?.('error', onError);
-      client.release(err);
-    };
-    try {
-      await this.#query(client, begin, [], 'in-transaction');
-      const result = await fn(client);
-      await this.#query(client, 'COMMIT', [], 'commit');
-      release();
+      const result = await fn(held.client);
+      held.release();
       return result;
     } catch (e) {
-      // Roll back and reuse a healthy connection; a connection that cannot even roll back
-      // is destroyed (released with the error), so no 25P02 leaks into the next request.
-      let rolledBack = false;
-      try {
-        await client.query('ROLLBACK');
-        rolledBack = true;
-      } catch {}
-      release(rolledBack ? undefined : e instanceof Error ? e : new Error(String(e)));
+      held.release(e);
       throw e;
     }
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
-    const level = ISOLATION[options.isolation ?? 'repeatable read'];
-    return this.#withTransaction(`BEGIN ISOLATION LEVEL ${level}`, (client) => fn(this.#session(client)));
+  write(cmd: WriteCommand): Promise<Snapshot<T>> {
+    return this.#autocommit((q) => this.#write(q, cmd, 'write'));
+  }
+
+  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
+    return this.#autocommit((q) => this.#delete(q, key, expect, 'write'));
+  }
+
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    const level = options.isolation ? ISOLATION[options.isolation] : undefined;
+    return runPgTransaction(this.#pool, level, (txn) => fn(this.#txSession(txn)), options.lockTimeoutMs);
+  }
+
+  /** A session of this store inside a transaction another store on the same pool opened (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (!(transaction instanceof PgTransaction) || transaction.pool !== this.#pool)
+      throw new TypeError('noclobber/postgres: not a transaction of this store’s pool');
+    return this.#txSession(transaction);
   }
 
   lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
     keyFields(this.schema, key);
-    return this.#withTransaction('BEGIN', async (client) => {
+    return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
+      const q = txn.queryable;
       if (!options.nowait)
-        await this.#query(client, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+        await this.#query(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
       let snapshot: Snapshot<T> | undefined;
       try {
-        snapshot = await this.#read(client, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
+        snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
       } catch (e) {
         throw mapPgError((e as { cause?: unknown }).cause ?? e, 'lock', { nowait: options.nowait });
       }
-      return fn({ ...this.#session(client), snapshot });
+      return fn({ ...this.#session(q), snapshot });
     });
   }
 }

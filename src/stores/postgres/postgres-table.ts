@@ -1,4 +1,5 @@
 import type { StoreSchema } from '../../core/store.js';
+import { mapPgError } from './postgres-errors.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
 import { ident } from './postgres-sql.js';
 import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
@@ -67,7 +68,10 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
     columns.set(name, toPgColumn(r));
   }
-  const serverVersion = Number((await pool.query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
+  const shown = await pool.query('SHOW server_version_num').catch((e: unknown) => {
+    throw mapPgError(e, 'read');
+  });
+  const serverVersion = Number(shown.rows[0]?.server_version_num ?? 0);
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
@@ -103,7 +107,8 @@ export async function readColumns(pool: Pick<PgPool, 'query'>, table: string): P
       [ident(table)],
     )
     .catch((e: unknown) => {
-      throw new TypeError(`noclobber/postgres: cannot read table "${table}": ${(e as Error).message}`, { cause: e });
+      // A catalog query fails like any read: a lost or refused connection is a TransientError.
+      throw mapPgError(e, 'read');
     });
   if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${table}" does not exist`);
   return rows as unknown as CatalogColumn[];
