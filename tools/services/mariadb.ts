@@ -15,7 +15,7 @@ export interface RunningMariaDb {
   stop(): Promise<void>;
 }
 
-const INSTALL = 'install MariaDB (apt-get install mariadb-server) or set MYSQL_URL to a server of yours';
+const INSTALL = 'install MariaDB (apt-get install mariadb-server)';
 
 // Run by mariadbd at start (--init-file; bootstrap mode cannot create users): the account and
 // database the tests use, over TCP with a password.
@@ -66,7 +66,7 @@ export async function startMariaDb(timeoutMs = 60_000): Promise<RunningMariaDb> 
     const installed = await install.ended;
     if (install.child.exitCode !== 0) {
       if (/could not be run \(ENOENT\)/.test(installed)) throw new ServiceUnavailableError('mariadb', 'mariadb-install-db was not found on the PATH', INSTALL);
-      throw new ServiceUnavailableError('mariadb', `mariadb-install-db ${errorLines(install.output()) || installed}`, INSTALL);
+      throw new ServiceUnavailableError('mariadb', `mariadb-install-db ${errorLines(install.output()) || installed}`);
     }
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -106,12 +106,12 @@ export async function startMariaDb(timeoutMs = 60_000): Promise<RunningMariaDb> 
       await server.stop('SIGKILL');
       if (attempt < 5 && portTaken(server.output())) continue;
       if (/could not be run \(ENOENT\)/.test(failed)) throw new ServiceUnavailableError('mariadb', 'mariadbd was not found on the PATH', INSTALL);
-      throw new ServiceUnavailableError('mariadb', `mariadbd ${errorLines(server.output()) || oneLine(failed)}`, INSTALL);
+      throw new ServiceUnavailableError('mariadb', `mariadbd ${errorLines(server.output()) || oneLine(failed)}`);
     }
   } catch (e) {
     session.releaseServer(dir);
     if (e instanceof ServiceUnavailableError) throw e;
-    throw new ServiceUnavailableError('mariadb', (e as Error).message, INSTALL, e);
+    throw new ServiceUnavailableError('mariadb', (e as Error).message, '', e);
   }
 }
 

