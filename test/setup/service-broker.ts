@@ -110,7 +110,9 @@ export async function startServiceBroker(starters: Readonly<Record<string, () =>
 async function startOne(name: string, start: (() => Promise<Started>) | undefined): Promise<ServiceAnswer & { stop?: () => Promise<void> }> {
   if (!selectedByStores(name as ServiceName)) return { reason: `not selected by STORES=${process.env.STORES}`, failed: false };
   try {
+    const began = Date.now();
     const s = await (start as () => Promise<Started>)();
+    process.stderr.write(`test services: ${name} ready at ${s.url.replace(/:[^:@/]*@/, ':***@')} after ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
     return { url: s.url, stop: () => s.stop() };
   } catch (e) {
     const reason = `${(e as Error).message.split('\n')[0] ?? String(e)}${OWN_SERVER[name] ? ` (${OWN_SERVER[name]})` : ''}`;
