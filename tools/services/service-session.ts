@@ -140,18 +140,26 @@ export async function sweepStaleSessions(root = servicesRoot()): Promise<string[
     const dir = join(root, name);
     if (!name.startsWith('run-') || !isStale(dir)) continue;
     for (const record of serverRecords(dir)) await stopStale(record.pid, record.start, record.signal);
-    rmSync(dir, { recursive: true, force: true });
-    removed.push(name);
+    if (remove(dir)) removed.push(name);
   }
   // Half-copied binaries from a run killed while it staged them.
   const cache = join(root, 'cache');
   for (const name of safeReaddir(cache)) {
     const partial = /\.partial-(\d+)-/.exec(name);
     if (!partial || isRunning(Number(partial[1]))) continue;
-    rmSync(join(cache, name), { recursive: true, force: true });
-    removed.push(`cache/${name}`);
+    if (remove(join(cache, name))) removed.push(`cache/${name}`);
   }
   return removed;
+}
+
+/** Removes a directory another sweeping run may be removing too; false if it could not. */
+function remove(dir: string): boolean {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function safeReaddir(dir: string): string[] {
