@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +78,23 @@ describe('service sessions', () => {
     expect(isRunning(process.pid, processIdentity(process.pid))).toBe(true);
     expect(isRunning(process.pid, 'another start time')).toBe(false);
     expect(isRunning(2 ** 22 + 1)).toBe(false); // above Linux's pid_max
+  });
+});
+
+describe('services root', () => {
+  it.runIf(process.getuid?.() === 0)('as root, a temp directory the postgres user cannot traverse is not used for service data', () => {
+    const saved = { dir: process.env.NOCLOBBER_SERVICES_DIR, tmp: process.env.TMPDIR };
+    const privateTmp = mkdtempSync('/tmp/nc-private-tmp-'); // 0700, in a directory everyone can traverse
+    try {
+      delete process.env.NOCLOBBER_SERVICES_DIR;
+      process.env.TMPDIR = privateTmp;
+      expect(servicesRoot()).toBe('/tmp/noclobber-services-0');
+      chmodSync(privateTmp, 0o755);
+      expect(servicesRoot()).toBe(join(privateTmp, 'noclobber-services-0'));
+    } finally {
+      process.env.NOCLOBBER_SERVICES_DIR = saved.dir;
+      process.env.TMPDIR = saved.tmp;
+      rmSync(privateTmp, { recursive: true, force: true });
+    }
   });
 });

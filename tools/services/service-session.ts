@@ -16,13 +16,33 @@ interface ServerRecord {
  * The directory every dev service and test run of this OS user keeps its state in:
  * `$NOCLOBBER_SERVICES_DIR`, or `noclobber-services-<uid>` in the temp directory. Outside
  * any checkout, so the `postgres` user can reach it whatever the checkout's permissions.
+ * As root with a temp directory that other users cannot traverse (`TMPDIR` set to a 0700
+ * directory), it moves to `/tmp` (or `/var/tmp`), where the `postgres` user can reach it.
  * @example
  * ```ts
  * servicesRoot(); // '/tmp/noclobber-services-0'
  * ```
  */
 export function servicesRoot(): string {
-  return process.env.NOCLOBBER_SERVICES_DIR || join(tmpdir(), `noclobber-services-${process.getuid?.() ?? 'user'}`);
+  if (process.env.NOCLOBBER_SERVICES_DIR) return process.env.NOCLOBBER_SERVICES_DIR;
+  const name = `noclobber-services-${process.getuid?.() ?? 'user'}`;
+  if (process.getuid?.() !== 0) return join(tmpdir(), name);
+  const base = [tmpdir(), '/tmp', '/var/tmp'].find(traversableByAll) ?? tmpdir();
+  return join(base, name);
+}
+
+/** Whether every directory from `/` down to `dir` lets any user through (the x bit for others). */
+function traversableByAll(dir: string): boolean {
+  let at = '/';
+  for (const part of ['', ...dir.split('/').filter(Boolean)]) {
+    at = part ? join(at, part) : at;
+    try {
+      if ((statSync(at).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Creates the root (0755) and refuses one that another user owns or could write. */
