@@ -1,4 +1,4 @@
-import { startEmbeddedPostgres } from '../src/cli/targets/embedded-postgres.js';
+import { startPostgres as startEmbeddedPostgres } from '../tools/services/index.js';
 
 /** A running PostgreSQL server for the benchmark. */
 export interface BenchPostgres {

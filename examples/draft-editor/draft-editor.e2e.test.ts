@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +12,17 @@ const artifacts = fileURLToPath(new URL('../../test-results/', import.meta.url))
 describe.skipIf(!chromiumAvailable())('seed 002: draft editor with autosave in two tabs (real Chromium)', () => {
   let editor: Awaited<ReturnType<typeof createDraftEditor>>;
   let web: Awaited<ReturnType<typeof startBrowser>>;
+  let dir: string | undefined;
 
   beforeAll(async () => {
-    editor = await createDraftEditor(join(mkdtempSync(join(tmpdir(), 'nc-drafts-')), 'drafts.db'));
+    dir = mkdtempSync(join(tmpdir(), 'nc-drafts-'));
+    editor = await createDraftEditor(join(dir, 'drafts.db'));
     web = await startBrowser(editor.app);
   }, 60_000);
   afterAll(async () => {
     await web?.close();
     editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const open = async (page: Page, draft: string) => openEditor(page, `${web.base}/?draft=${draft}&debounce=150`);

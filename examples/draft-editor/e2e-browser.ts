@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { inCi } from '../../test/setup/services.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -9,7 +10,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   const message = `Chromium not found at ${CHROMIUM}: the draft-editor browser tests cannot run here (apt-get install chromium).`;
-  if (process.env.CI) throw new Error(message);
+  if (inCi()) throw new Error(message);
   console.warn(`\n*** SKIPPING BROWSER TESTS *** ${message}\n`);
   return false;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { inCi } from '../../setup/services.js';
 
 /** Debian's Chromium (never a downloaded build). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -8,7 +9,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   const message = `Chromium not found at ${CHROMIUM}: the browser tests cannot run here (apt-get install chromium).`;
-  if (process.env.CI) throw new Error(message);
+  if (inCi()) throw new Error(message);
   console.warn(`\n*** SKIPPING BROWSER TESTS *** ${message}\n`);
   return false;
 }
