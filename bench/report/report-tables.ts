@@ -1,8 +1,8 @@
 import { formatSummary as f } from '../lib/summarize.js';
 import type { HotRowCell } from '../sections/hot-row-cell.js';
+import { PRISMA_NOTES } from '../sections/prisma-hot-row.js';
 import { STRATEGY_NOTES } from '../writers/hot-row-strategies.js';
 import type { BenchResults } from './bench-results.js';
-import { PRISMA_NOTES } from '../sections/prisma-hot-row.js';
 
 /** One table of the report, rendered both on the terminal and in docs/benchmarks.md. */
 export interface ReportTable {

@@ -3,16 +3,16 @@ import { collection } from 'noclobber';
 import { type PrismaClientLike, PrismaStore } from 'noclobber/prisma';
 import pg from 'pg';
 import type { BenchProgress } from '../lib/bench-progress.js';
-import type { HotRowCell } from './hot-row-cell.js';
-import type { HotRowConfig } from './hot-row-postgres.js';
 import { measureQuietly } from '../lib/measure-quietly.js';
-import { noclobberWriter } from '../writers/noclobber-writer.js';
-import { optimisticLoop } from '../writers/optimistic-loop.js';
-import { generatePrismaClient } from '../peers/generate-prisma-client.js';
-import { PEER_DDL, PEER_KEY, PEER_TABLE } from '../peers/peer.js';
-import { type CellRun, runHotRowCell, type WriteOnce } from './run-hot-row-cell.js';
 import { seedMathRandom } from '../lib/seeded-random.js';
 import { summarizeRuns } from '../lib/summarize-runs.js';
+import { generatePrismaClient } from '../peers/generate-prisma-client.js';
+import { PEER_DDL, PEER_KEY, PEER_TABLE } from '../peers/peer.js';
+import { noclobberWriter } from '../writers/noclobber-writer.js';
+import { optimisticLoop } from '../writers/optimistic-loop.js';
+import type { HotRowCell } from './hot-row-cell.js';
+import type { HotRowConfig } from './hot-row-postgres.js';
+import { type CellRun, runHotRowCell, type WriteOnce } from './run-hot-row-cell.js';
 
 /** The rows of the Prisma table: noclobber's Prisma store, and Prisma on its own. */
 export const PRISMA_STRATEGIES = [

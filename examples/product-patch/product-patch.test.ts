@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatePrismaClient } from '../../test/prisma/prisma-generate.js';
+import { service } from '../../test/setup/services.js';
 import { BlobStore } from './src/blob-store.js';
 import { createShop, type ShopClientClass } from './src/create-shop.js';
 import { naivePatch } from './src/naive-patch.js';
@@ -17,14 +18,15 @@ import type { ProductPatch } from './src/validate.js';
 
 const here = (p: string) => join(import.meta.dirname, p);
 const bytes = (s: string) => new TextEncoder().encode(s);
-const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
 
-describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Variant', () => {
+describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Variant', () => {
   let PrismaClient: ShopClientClass;
   let schema: string;
   let seq = 0;
   const clients: { $disconnect(): Promise<void> }[] = [];
   let blobs: BlobStore;
+  const blobDirs: string[] = [];
   let admin: Shop;
   const logs: Record<string, unknown>[] = [];
 
@@ -76,7 +78,8 @@ describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Var
   });
   beforeEach(async () => {
     schema = `shop_${process.pid}_${++seq}`;
-    blobs = new BlobStore(join(mkdtempSync(join(tmpdir(), 'nc-shop-')), 'blobs'));
+    blobDirs.push(mkdtempSync(join(tmpdir(), 'nc-shop-')));
+    blobs = new BlobStore(join(blobDirs.at(-1) as string, 'blobs'));
     logs.length = 0;
     const setup = connect(1) as unknown as { $executeRawUnsafe(s: string): Promise<number> };
     await setup.$executeRawUnsafe(`CREATE SCHEMA "${schema}"`);
@@ -89,6 +92,7 @@ describe('seed 001 on its own stack: Prisma 7, PostgreSQL, Product / Image / Var
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.$disconnect()));
+    for (const d of blobDirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('the naive flow (the seed before the fix): two patches with the same _version both succeed and break the image limit', async () => {

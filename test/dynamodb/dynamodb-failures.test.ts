@@ -2,12 +2,11 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { collection, DatabaseError, inc, isNoclobberError } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
-import { freePort } from '../../src/cli/targets/free-port.js';
+import { freePort, localClient } from '../../tools/services/index.js';
 import { startProxy } from '../faults/tcp-proxy.js';
 import { createTable, dynamoEndpoint } from './dynamo-harness.js';
 
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 
 describe.skipIf(!endpoint)('DynamoDB: what a failure means depends on when it happened', () => {
   const admin = localClient(endpoint as string);

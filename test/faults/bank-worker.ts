@@ -6,7 +6,7 @@ import { add, type Collection, collection, inc, isNoclobberError, type Row } fro
 import { DynamoStore } from 'noclobber/dynamodb';
 import { PostgresStore } from 'noclobber/postgres';
 import { SqliteStore } from 'noclobber/sqlite';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { newPool } from '../postgres/pg-harness.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -9,16 +9,19 @@ import { collection, type Row } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { PostgresStore } from 'noclobber/postgres';
 import { SqliteStore } from 'noclobber/sqlite';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localClient } from '../../tools/services/index.js';
 import { createTable } from '../dynamodb/dynamo-harness.js';
 import { newPool, uniqueTable } from '../postgres/pg-harness.js';
+import { service } from '../setup/services.js';
 
 const run = promisify(execFile);
 const worker = fileURLToPath(new URL('./bank-worker.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const wanted = process.env.STORES?.split(',').map((s) => s.trim());
 const on = (store: string) => !wanted || wanted.includes(store);
+const url = await service('postgres');
+const endpoint = await service('dynamodb');
 
 const PROCESSES = 3;
 const WRITERS = 8;
@@ -89,9 +92,8 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
   afterAll(async () => {
     for (const c of cleanup) await c();
   });
-  describe.skipIf(!on('postgres'))('PostgreSQL', () => {
-    const url = inject('POSTGRES_URL');
-    const admin = newPool(url, 2);
+  describe.skipIf(!url)('PostgreSQL', () => {
+    const admin = newPool(url as string, 2);
     cleanup.push(() => admin.end());
     for (const mode of ['documented', 'lockAll']) {
       it(`${mode} transfers`, async () => {
@@ -99,7 +101,7 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
         await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, log jsonb NOT NULL, version integer NOT NULL)`);
         const accounts = collection(await PostgresStore.open(admin, { table, key: 'id' }));
         for (const row of seedRows) await accounts.create(row.id, row);
-        const retries = await bank('postgres', url, table, async (id) => (await accounts.get(id))?.value, mode);
+        const retries = await bank('postgres', url as string, table, async (id) => (await accounts.get(id))?.value, mode);
         if (mode === 'lockAll') expect(retries).toEqual({});
       }, 120_000);
     }
@@ -120,7 +122,6 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
     }, 120_000);
   });
 
-  const endpoint = on('dynamodb') ? inject('DYNAMODB_ENDPOINT') : undefined;
   describe.skipIf(!endpoint)('DynamoDB Local', () => {
     const client = localClient(endpoint as string);
     cleanup.push(() => client.destroy());

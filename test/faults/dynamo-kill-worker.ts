@@ -4,7 +4,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { add, collection, inc } from 'noclobber';
 import { type DynamoClient, DynamoStore } from 'noclobber/dynamodb';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { say } from './workers.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { add, CommitUnknownError, collection, inc } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localClient } from '../../tools/services/index.js';
 import { answerLost } from '../dynamodb/dynamo-faults.js';
+import { service } from '../setup/services.js';
 import { startProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectTruthful, progress, runWorkers } from './workers.js';
 
-const wanted = process.env.STORES?.split(',').map((s) => s.trim());
-const endpoint = !wanted || wanted.includes('dynamodb') ? inject('DYNAMODB_ENDPOINT') : undefined;
+const endpoint = await service('dynamodb');
 let seq = 0;
 
 /** A table of counters with markers (`n` counts writes, `markers` names them). */
@@ -78,7 +78,8 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
   it('DynamoDB unreachable under load (connections cut mid-request, then refused, then back): every error typed and true, acknowledged writes kept once', async () => {
     proxy = await startProxy(endpoint as string);
     const table = await markerTable(admin, ['row-0', 'row-1', 'row-2', 'row-3']);
-    const stop = join(mkdtempSync(join(tmpdir(), 'nc-stop-')), 'stop');
+    const stopDir = mkdtempSync(join(tmpdir(), 'nc-stop-'));
+    const stop = join(stopDir, 'stop');
     const work = runWorkers('load-worker.ts', [
       ['dynamodb', proxy.endpoint, table, '1', '4', stop],
       ['dynamodb', proxy.endpoint, table, '2', '4', stop],
@@ -89,7 +90,9 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
     await proxy.outage(1000);
     const after = await progress(written, before, 20);
     writeFileSync(stop, '');
-    const report = expectTruthful(await work, await readRows(admin, table));
+    const outcomes = await work;
+    rmSync(stopDir, { recursive: true, force: true });
+    const report = expectTruthful(outcomes, await readRows(admin, table));
     expect(after).toBeGreaterThanOrEqual(before + 20);
     console.log(
       `dynamodb outage under load: ${report.acknowledged} acknowledged, ${report.unknown} CommitUnknownError (${report.unknownApplied} applied), ${report.failed} failed typed (${JSON.stringify(report.failures)}), retried by cause ${JSON.stringify(report.retries)}`,

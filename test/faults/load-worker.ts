@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { add, collection, inc, isNoclobberError, type RetryInfo, type Row, retryCause, type Store } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { PostgresStore } from 'noclobber/postgres';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { newPool } from '../postgres/pg-harness.js';
 import { say } from './workers.js';
 

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '../../src/cli/targets/free-port.js';
+import { freePort } from '../../tools/services/index.js';
 
 /** A TCP proxy the fault suite can take down (connections cut, new ones refused) and bring back. */
 export interface TcpProxy {

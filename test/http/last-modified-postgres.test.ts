@@ -2,11 +2,12 @@ import { collection } from 'noclobber';
 import { formatHttpDate, parseHttpDate, serveResource } from 'noclobber/http';
 import { PostgresStore } from 'noclobber/postgres';
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 
 // Timestamp versions (PostgreSQL `versionKind: 'timestamp'`) as Last-Modified, judged by
 // If-Modified-Since / If-Unmodified-Since on a real server.
-const url = inject('POSTGRES_URL') as string | undefined;
+const url = await service('postgres');
 
 describe.skipIf(!url)('Last-Modified from a PostgreSQL timestamp version', () => {
   const pool = new pg.Pool({ connectionString: url, max: 2 });

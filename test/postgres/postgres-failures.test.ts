@@ -1,12 +1,13 @@
 import { collection, inc, isNoclobberError, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../src/cli/targets/free-port.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../tools/services/index.js';
 import { faultyPool, terminateAndWait } from '../faults/fault-pool.js';
+import { service } from '../setup/services.js';
 import { newPool, uniqueTable } from './pg-harness.js';
 
-const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
 
 /** A URL nothing listens on: every connect is refused before anything is sent. */
 async function refusedUrl(): Promise<string> {
@@ -15,7 +16,7 @@ async function refusedUrl(): Promise<string> {
   return u.toString();
 }
 
-describe('PostgreSQL: what a failure means depends on when it happened', () => {
+describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happened', () => {
   const pools: pg.Pool[] = [];
   const pool = (u = url, max = 3) => {
     const p = newPool(u, max);

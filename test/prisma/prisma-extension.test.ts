@@ -1,7 +1,8 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { type ConflictError, GuardError, inc, isConflictError, LockBusyError, set } from 'noclobber';
 import { noclobber } from 'noclobber/prisma';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 import { openShop, type ShopFixture } from './shop-fixture.js';
 
 interface ProductRow {
@@ -44,7 +45,9 @@ interface Shop {
   $transaction<R>(fn: (tx: Shop) => Promise<R>): Promise<R>;
 }
 
-describe('prisma: the noclobber Client extension', () => {
+const url = (await service('postgres')) as string;
+
+describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
   let shop: ShopFixture;
   let prisma: Shop;
   let n = 0;
@@ -55,7 +58,7 @@ describe('prisma: the noclobber Client extension', () => {
   };
 
   beforeAll(async () => {
-    shop = await openShop(inject('POSTGRES_URL'));
+    shop = await openShop(url);
     prisma = (shop.client(6) as unknown as { $extends(e: unknown): Shop }).$extends(noclobber());
   });
   afterAll(() => shop?.close());

@@ -1,13 +1,16 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { collection, inc, isNoclobberError, RerunTransactionError, type Row, set, TransientError } from 'noclobber';
 import { PrismaStatementError, PrismaStore } from 'noclobber/prisma';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 import type { TestPrismaClient } from './prisma-harness.js';
 import { openShop, type ShopFixture } from './shop-fixture.js';
 
 type Product = Row & { id: string; name: string; category: string; hits: number };
 
-describe('prisma: noclobber inside your prisma.$transaction, and what a failure is', () => {
+const url = (await service('postgres')) as string;
+
+describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and what a failure is', () => {
   let shop: ShopFixture;
   let prisma: TestPrismaClient;
   let other: TestPrismaClient;
@@ -21,7 +24,7 @@ describe('prisma: noclobber inside your prisma.$transaction, and what a failure 
   const hits = async (id: string) => (await collection(store).get(id))?.value.hits;
 
   beforeAll(async () => {
-    shop = await openShop(inject('POSTGRES_URL'));
+    shop = await openShop(url);
     prisma = shop.client(4);
     other = shop.client(2);
     store = await PrismaStore.open<Product>(prisma, { model: 'Product' });
@@ -133,7 +136,7 @@ describe('prisma: noclobber inside your prisma.$transaction, and what a failure 
     // A client of its own, named, so the test terminates its backend and no one else's.
     const name = `nc_kill_${process.pid}`;
     const victim = new shop.PrismaClient({
-      adapter: new PrismaPg({ connectionString: inject('POSTGRES_URL'), max: 1, application_name: name, options: `-c search_path=${shop.schema}` }),
+      adapter: new PrismaPg({ connectionString: url, max: 1, application_name: name, options: `-c search_path=${shop.schema}` }),
     });
     const records = collection(await PrismaStore.open<Product>(victim, { model: 'Product' }));
     let calls = 0;

@@ -16,7 +16,7 @@ let seq = 0;
  * Creates the shop's tables with SQL in a schema of their own and hands out clients.
  * @example
  * ```ts
- * const shop = await openShop(inject('POSTGRES_URL'));
+ * const shop = await openShop(await service('postgres'));
  * const prisma = shop.client();
  * ```
  */

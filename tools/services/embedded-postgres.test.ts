@@ -84,6 +84,45 @@ describe.skipIf(!selected)('embedded PostgreSQL starter', () => {
     }
   }, 120_000);
 
+  it('restart(): clients in flight are cut (57P01), new connections refused while down, then the same URL serves the same data', async () => {
+    const server = await startPostgres();
+    try {
+      const before = new pg.Client(server.url);
+      before.on('error', () => {});
+      await before.connect();
+      await before.query('CREATE TABLE kept (n integer); INSERT INTO kept VALUES (42)');
+      const pending = before.query('SELECT pg_sleep(30)').then(
+        () => 'answered',
+        (e: { code?: string }) => e.code,
+      );
+      const restarted = server.restart(1000);
+      // While down: a new connection is refused before anything is sent.
+      const refused = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const c = new pg.Client(server.url);
+          c.on('error', () => {});
+          const err = await c.connect().then(
+            () => c.end().then(() => undefined),
+            (e: { code?: string }) => e.code,
+          );
+          if (err) return err;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return 'never refused';
+      })();
+      expect(['ECONNREFUSED', '57P03']).toContain(refused);
+      expect(await pending).toBe('57P01');
+      await restarted;
+      const after = new pg.Client(server.url);
+      await after.connect();
+      expect((await after.query('SELECT n FROM kept')).rows).toEqual([{ n: 42 }]);
+      await after.end();
+      await before.end().catch(() => {});
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
   it('a server that cannot start rejects with one line naming the cause, and leaves nothing', async () => {
     const before = sessionEntries();
     const failure = await startPostgres({ flags: ['-c', 'no_such_setting=1'] }).then(

@@ -15,6 +15,13 @@ export interface RunningPostgres {
   readonly port: number;
   /** Stops the server and removes its data directory. */
   stop(): Promise<void>;
+  /**
+   * Stops the server with a fast shutdown (SIGINT: open transactions roll back, clients get
+   * 57P01, new connections are refused), waits `downMs`, and starts it again on the same
+   * port with the same data — an outage for fault tests. Rejects with a
+   * {@link ServiceUnavailableError} if it cannot come back (e.g. the port was taken meanwhile).
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 /** Server settings for throwaway data: durability off, room for many connections. */
@@ -61,16 +68,29 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     const bins = await postgresBinaries(runAs);
     const data = join(dir, 'data');
     await initdb(bins, dir, data, runAs, options.timeoutMs ?? 60_000);
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+    const run = async (port: number) => {
       const server = launch(bins.postgres, ['-D', data, '-p', String(port), ...serverFlags(options.flags)], spawnOptions(runAs));
       if (server.child.pid !== undefined) session.recordServer(dir, server.child.pid, 'SIGQUIT');
       const failed = await waitReady(server, () => server.output().includes('database system is ready to accept connections'), options.timeoutMs ?? 60_000);
+      return { server, failed };
+    };
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      let { server, failed } = await run(port);
       if (failed === undefined) {
         const url = `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
         const stop = async () => {
           await server.stop('SIGINT');
           session.releaseServer(dir);
+        };
+        const restart = async (downMs = 0) => {
+          await server.stop('SIGINT');
+          await new Promise((r) => setTimeout(r, downMs));
+          ({ server, failed } = await run(port));
+          if (failed !== undefined) {
+            await server.stop('SIGQUIT');
+            throw new ServiceUnavailableError('postgres', `the server did not come back on port ${port}: ${failed}`);
+          }
         };
         try {
           if (database !== 'postgres') await createDatabase(port, database);
@@ -78,7 +98,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
           await stop();
           throw new ServiceUnavailableError('postgres', `CREATE DATABASE failed: ${(e as Error).message}`, '', e);
         }
-        return { url, port, stop };
+        return { url, port, stop, restart };
       }
       await server.stop('SIGQUIT');
       if (attempt < 5 && portTaken(server.output())) continue;
