@@ -22,6 +22,8 @@ export interface AggregateHarness {
   tables(): Promise<void>;
   /** An aggregate store over a NEW connection (pool, client) to the current tables. */
   connect(): Promise<Store<ShopProduct>>;
+  /** On one NEW connection: the aggregate store, and a plain store of its root table (the same record names). */
+  connectWithRoot(): Promise<{ aggregate: Store<ShopProduct>; root: Store<Row> }>;
   /** The child rows of a product as stored, in the suite's field names, ordered by id. */
   stored(productId: string): Promise<{ images: Row[]; variants: Row[]; version: string | undefined }>;
   close(): Promise<void>;

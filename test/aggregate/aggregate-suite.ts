@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { collection, field, inc, isConflictError, set } from 'noclobber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from './aggregate-harness.js';
+import { aggregateTransactionTests } from './aggregate-transactions.js';
 
 const product = (id: string, images = 0): ShopProduct => ({
   id,
@@ -270,5 +271,7 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
         { seed: 1701, numRuns: 12 },
       );
     });
+
+    aggregateTransactionTests(() => h);
   });
 }

@@ -1,4 +1,4 @@
-import { PostgresAggregateStore } from 'noclobber/postgres';
+import { PostgresAggregateStore, PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
 import { describe, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from '../aggregate/aggregate-harness.js';
@@ -10,6 +10,14 @@ function postgresAggregateHarness(url: string): AggregateHarness {
   const admin = newPool(url, 2);
   const pools: pg.Pool[] = [admin];
   let t = { products: '', images: '', variants: '' };
+  const aggregate = (pool: pg.Pool) => {
+    pools.push(pool);
+    return PostgresAggregateStore.open<ShopProduct>(pool, {
+      table: t.products,
+      key: 'id',
+      children: { images: { table: t.images, orderBy: ['id'] }, variants: { table: t.variants } },
+    });
+  };
   return {
     async tables() {
       t = { products: uniqueTable('products'), images: uniqueTable('images'), variants: uniqueTable('variants') };
@@ -23,14 +31,12 @@ function postgresAggregateHarness(url: string): AggregateHarness {
         `CREATE TABLE ${t.variants} (id text PRIMARY KEY, "productId" text NOT NULL REFERENCES ${t.products} (id), sku text NOT NULL UNIQUE, price double precision NOT NULL, stock integer NOT NULL CHECK (stock >= 0))`,
       );
     },
-    async connect() {
+    connect() {
+      return aggregate(newPool(url, 2));
+    },
+    async connectWithRoot() {
       const pool = newPool(url, 2);
-      pools.push(pool);
-      return PostgresAggregateStore.open<ShopProduct>(pool, {
-        table: t.products,
-        key: 'id',
-        children: { images: { table: t.images, orderBy: ['id'] }, variants: { table: t.variants } },
-      });
+      return { aggregate: await aggregate(pool), root: await PostgresStore.open(pool, { table: t.products, key: 'id' }) };
     },
     async stored(productId) {
       const rows = async (table: string) => (await admin.query(`SELECT * FROM ${table} WHERE "productId" = $1 ORDER BY id`, [productId])).rows;

@@ -14,15 +14,21 @@ async function prismaAggregateHarness(url: string): Promise<AggregateHarness> {
   const admin = connectPrisma(PrismaClient, url, 'public', 1);
   const clients: TestPrismaClient[] = [admin];
   let schema = '';
+  const aggregate = (client: TestPrismaClient) => {
+    clients.push(client);
+    return PrismaStore.open<ShopProduct>(client, { model: 'Product', include: { images: { orderBy: ['id'] }, variants: true } });
+  };
   return {
     async tables() {
       schema = `ncshop_${process.pid}_${++seq}`;
       for (const sql of shopDdl(schema)) await admin.$executeRawUnsafe(sql);
     },
-    async connect() {
+    connect() {
+      return aggregate(connectPrisma(PrismaClient, url, schema));
+    },
+    async connectWithRoot() {
       const client = connectPrisma(PrismaClient, url, schema);
-      clients.push(client);
-      return PrismaStore.open<ShopProduct>(client, { model: 'Product', include: { images: { orderBy: ['id'] }, variants: true } });
+      return { aggregate: await aggregate(client), root: await PrismaStore.open(client, { model: 'Product' }) };
     },
     async stored(productId) {
       const rows = async (sql: string) => (await admin.$queryRawUnsafe(sql, productId)) as Row[];

@@ -93,7 +93,9 @@ let seq = 0;
 /**
  * The conformance harness through Prisma: each table lives in its own PostgreSQL schema,
  * created with SQL (migrations need an engine that cannot be downloaded here), and is bound
- * by model name; every `connect()` is a new PrismaClient with its own pool.
+ * by model name. Every table's `store` is on one shared client (as the PostgreSQL harness
+ * shares one pool), so `tx.with` joins them; every `connect()` is a new PrismaClient with
+ * its own pool.
  * @example
  * ```ts
  * describeConformance('prisma', async () => prismaHarness(url));
@@ -103,7 +105,8 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
   const PrismaClient = await prismaClientClass(CONFORMANCE_MODELS, 'conformance');
   const clients: TestPrismaClient[] = [];
   const admin = connectPrisma(PrismaClient, url, 'public', 1);
-  clients.push(admin);
+  const main = connectPrisma(PrismaClient, url, 'public', 4);
+  clients.push(admin, main);
   return {
     name: 'prisma',
     async table(spec: TableSpec) {
@@ -116,13 +119,13 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
       await admin.$executeRawUnsafe(
         `CREATE TABLE "${schema}"."${spec.name}" (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
       );
-      const config: PrismaStoreConfig = { model: m.model, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
-      const open = async (): Promise<Store<Row>> => {
+      const config: PrismaStoreConfig = { model: m.model, schema, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+      const connect = async (): Promise<Store<Row>> => {
         const client = connectPrisma(PrismaClient, url, schema);
         clients.push(client);
         return PrismaStore.open(client, config);
       };
-      return { store: await open(), connect: open };
+      return { store: await PrismaStore.open(main, config), connect };
     },
     async close() {
       await Promise.all(clients.map((c) => c.$disconnect()));

@@ -1,6 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { collection, inc, isNoclobberError, RerunTransactionError, type Row, set, TransientError } from 'noclobber';
+import { CannotJoinError, collection, inc, isNoclobberError, RerunTransactionError, type Row, set, TransientError } from 'noclobber';
+import { PostgresStore } from 'noclobber/postgres';
 import { PrismaStatementError, PrismaStore } from 'noclobber/prisma';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
 import type { TestPrismaClient } from './prisma-harness.js';
@@ -85,6 +87,75 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     await attempt();
     expect(calls).toBe(2);
     expect(await hits(id)).toBe(11);
+  });
+
+  it('tx.with joins a store on the same client: both commit or neither; a store on a pg pool or on another client is CannotJoinError before anything is sent', async () => {
+    const id = await fresh();
+    const products = collection(store);
+    const gadgets = collection(await PrismaStore.open(prisma, { model: 'Gadget' }));
+    const g = `g-${id}`;
+    await gadgets.create(g, { id: g, label: 'Lamp', releasedAt: '2026-01-27T10:00:00.000Z' });
+    await products.transact(async (tx) => {
+      await tx.apply(id, [inc('hits', 1)]);
+      await tx.with(gadgets).apply(g, [set('label', 'Desk lamp')]);
+      // Reads inside see the transaction's own writes, in both tables.
+      expect((await tx.with(gadgets).get(g))?.value.label).toBe('Desk lamp');
+    });
+    expect(await hits(id)).toBe(1);
+    expect((await gadgets.get(g))?.value.label).toBe('Desk lamp');
+    await expect(
+      products.transact(async (tx) => {
+        await tx.apply(id, [inc('hits', 1)]);
+        await tx.with(gadgets).apply(g, [set('label', 'never')]);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await hits(id)).toBe(1);
+    expect((await gadgets.get(g))?.value.label).toBe('Desk lamp');
+
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    try {
+      const elsewhere = [
+        collection(await PostgresStore.open(pool, { table: `${shop.schema}.gadgets`, key: 'id' })),
+        collection(await PrismaStore.open(other, { model: 'Gadget' })),
+      ];
+      for (const outside of elsewhere) {
+        let sent = false;
+        const err = await products
+          .transact(async (tx) => {
+            await tx.apply(id, [inc('hits', 1)]);
+            const joined = tx.with(outside);
+            sent = true;
+            await joined.apply(g, [set('label', 'never')]);
+          })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(CannotJoinError);
+        expect(sent).toBe(false);
+      }
+    } finally {
+      await pool.end();
+    }
+    expect(await hits(id)).toBe(1);
+    expect((await gadgets.get(g))?.value.label).toBe('Desk lamp');
+  });
+
+  it("noclobber's transaction inside the caller's (a savepoint) locks and writes, and leaves the caller's lock_timeout as it was", async () => {
+    const id = await fresh();
+    const setting = async (tx: { $queryRawUnsafe(q: string): Promise<unknown> }) =>
+      ((await tx.$queryRawUnsafe(`SELECT current_setting('lock_timeout') AS v`)) as { v: string }[])[0]?.v;
+    await prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT set_config('lock_timeout', '7s', true)`);
+      const records = collection(store.on(tx));
+      await records.transact(async (t) => {
+        await t.lockAll([id]);
+        await t.apply(id, [inc('hits', 1)]);
+      });
+      expect(await setting(tx)).toBe('7s');
+      await records.transact((t) => t.apply(id, [inc('hits', 1)]));
+      expect(await setting(tx)).toBe('7s');
+    });
+    expect(await hits(id)).toBe(2);
   });
 
   it("withLock inside the caller's transaction holds the row until the caller commits; a failing withLock rolls back only its savepoint", async () => {

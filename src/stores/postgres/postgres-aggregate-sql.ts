@@ -2,7 +2,7 @@ import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import type { KeyPart, Row } from '../../core/types.js';
 import type { PgChild } from './postgres-aggregate-table.js';
 import { checkScalar } from './postgres-ops-sql.js';
-import { ident, type PgParams } from './postgres-sql.js';
+import { ident, PgParams } from './postgres-sql.js';
 import type { PgColumn } from './postgres-table.js';
 
 /** The alias of a relation's rows in a result (relation names are user data, aliases are not). */
@@ -137,4 +137,16 @@ export function updateChildSql(child: PgChild, row: Row, p: PgParams): string {
   const sets = [...child.columns.values()].filter((c) => !fixed.has(c.name)).map((c) => `${ident(c.name)} = ${encodeColumn(c, row[c.name], p)}`);
   const where = keyMatch(child, [...child.schema.keyFields, ...child.schema.parentFields], row, p);
   return sets.length === 0 ? '' : `UPDATE ${child.quoted} AS c SET ${sets.join(', ')} WHERE ${where}`;
+}
+
+/**
+ * Builds a statement with a fresh parameter list, returning both.
+ * @example
+ * ```ts
+ * const [sql, p] = withParams((p) => deleteAllChildrenSql(child, parent, p));
+ * ```
+ */
+export function withParams(build: (p: PgParams) => string): [string, PgParams] {
+  const p = new PgParams();
+  return [build(p), p];
 }

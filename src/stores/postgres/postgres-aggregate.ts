@@ -5,7 +5,17 @@ import type { Expect } from '../../core/expect.js';
 import { explainFailure, nextValue } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { NormalOp } from '../../core/ops.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, KeyPart, Row, Snapshot } from '../../core/types.js';
 import {
   checkChildRows,
@@ -15,13 +25,15 @@ import {
   deleteChildrenSql,
   insertChildrenSql,
   updateChildSql,
+  withParams,
 } from './postgres-aggregate-sql.js';
 import { inspectAggregate, type PgAggregateTable, type PgChild, type PostgresAggregateConfig } from './postgres-aggregate-table.js';
 import type { PgPhase } from './postgres-errors.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
-import { ident, PgParams } from './postgres-sql.js';
+import { ident, type PgParams } from './postgres-sql.js';
 import { PostgresStore } from './postgres-store.js';
-import type { PgPool, PgPoolClient } from './postgres-store-config.js';
+import type { PgPool } from './postgres-store-config.js';
+import type { PgTransaction } from './postgres-transaction.js';
 
 type Children = Record<string, Row[]>;
 
@@ -51,6 +63,8 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'row' };
   readonly #pool: PgPool;
+  /** The PostgreSQL store on the root table: its conditional write, transactions and locks are the aggregate's. */
+  readonly #root: PostgresStore<Row>;
   readonly #table: PgAggregateTable;
   readonly #config: PostgresAggregateConfig;
   readonly #prepare: boolean;
@@ -59,6 +73,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
   /** Use {@link PostgresAggregateStore.open}: the tables are read from the catalog first. */
   constructor(pool: PgPool, table: PgAggregateTable, config: PostgresAggregateConfig) {
     this.#pool = pool;
+    this.#root = new PostgresStore<Row>(pool, table.root, config);
     this.#table = table;
     this.#config = config;
     this.schema = table.schema;
@@ -133,20 +148,6 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
   #compose(root: Snapshot<Row>, children: Children, before?: Children): Snapshot<T> {
     const snap = { key: root.key, version: root.version, value: { ...root.value, ...children } as T };
     return root.previous && before ? { ...snap, previous: { version: root.previous.version, value: { ...root.previous.value, ...before } as T } } : snap;
-  }
-
-  /**
-   * Runs `use` with a PostgreSQL store on the root table whose transactions and locks run
-   * on a client this store can also use for the children's statements: the transaction
-   * handling (BEGIN, COMMIT, rollback, destroying a broken client) stays the store's own.
-   */
-  #withRoot<R>(use: (root: PostgresStore<Row>, client: () => PgQueryable) => Promise<R>): Promise<R> {
-    let client: PgPoolClient | undefined;
-    const pool: PgPool = {
-      query: this.#pool.query.bind(this.#pool) as PgPool['query'],
-      connect: async () => (client = await this.#pool.connect()),
-    };
-    return use(new PostgresStore<Row>(pool, this.#table.root, this.#config), () => client as PgPoolClient);
   }
 
   /** A conflict or guard failure on the root carries the whole aggregate as `current`. */
@@ -250,6 +251,27 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     };
   }
 
+  /** A transaction's session: the root's statements through the root store's session, the children's in the same transaction. */
+  #txSession(root: TxSession<Row>): TxSession<T> {
+    const txn = root.transaction as PgTransaction;
+    return {
+      ...this.#session(root, txn.queryable),
+      transaction: txn,
+      // Every aggregate writer takes the root's row lock first, so locking the roots locks the aggregates.
+      ...(root.lockAll ? { lockAll: root.lockAll } : {}),
+    };
+  }
+
+  /** The pool (as for the PostgreSQL store): stores on the same pool share a transaction. */
+  get transactionDomain(): object {
+    return this.#root.transactionDomain;
+  }
+
+  /** A session of this aggregate inside a transaction another store of the same pool opened (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    return this.#txSession(this.#root.joinTransaction(transaction));
+  }
+
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#read(this.#pool, key, 'read');
   }
@@ -262,26 +284,19 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     return this.transact((s) => s.delete(key, expect), { isolation: 'read committed' });
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
-    return this.#withRoot((root, client) => root.transact((session) => fn(this.#session(session, client())), options));
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    return this.#root.transact((session) => fn(this.#txSession(session)), options);
   }
 
   lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
-    return this.#withRoot((root, client) =>
-      root.lock(
-        key,
-        async (locked) => {
-          const q = client();
-          const snapshot = locked.snapshot ? this.#compose(locked.snapshot, await this.#children(q, key)) : undefined;
-          return fn({ ...this.#session(locked, q), snapshot });
-        },
-        options,
-      ),
+    return this.#root.lock(
+      key,
+      async (locked) => {
+        const q = locked.transaction.queryable;
+        const snapshot = locked.snapshot ? this.#compose(locked.snapshot, await this.#children(q, key)) : undefined;
+        return fn({ ...this.#session(locked, q), snapshot });
+      },
+      options,
     );
   }
-}
-
-function withParams(build: (p: PgParams) => string): [string, PgParams] {
-  const p = new PgParams();
-  return [build(p), p];
 }

@@ -2,26 +2,16 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure, nextValue } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
-import type {
-  LockOptions,
-  LockSession,
-  Store,
-  StoreCapabilities,
-  StoreSchema,
-  StoreSession,
-  TransactOptions,
-  TxSession,
-  WriteCommand,
-} from '../../core/store.js';
+import type { LockOptions, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
 import { checkScalar, planOps } from './postgres-ops-sql.js';
-import { preparedName } from './postgres-prepared.js';
+import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { inspectTable, type PgTable } from './postgres-table.js';
-import { checkout, PgTransaction, type Queryable, runPgTransaction } from './postgres-transaction.js';
+import { checkout, type PgLockSession, PgTransaction, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
 
@@ -76,8 +66,8 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   }
 
   /** The pool: stores on the same pool share a transaction (on the one client it checked out). */
-  get transactionDomain(): PgPool {
-    return this.#pool;
+  get transactionDomain(): object {
+    return transactionDomainOf(this.#pool);
   }
 
   #v(alias: string): string {
@@ -123,23 +113,18 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return list;
   }
 
-  async #query(q: Queryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
-    const name = this.#prepare && values.length > 0 ? preparedName(sql) : undefined;
-    try {
-      return await (name ? q.query({ name, text: sql, values }) : q.query(sql, values));
-    } catch (e) {
-      throw mapPgError(e, phase);
-    }
+  #q(q: PgQueryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
+    return pgQuery(q, sql, values, phase, this.#prepare);
   }
 
   /** Runs a write CTE `w` and returns the written row, or explains why nothing was written. */
-  async #conditional(q: Queryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  async #conditional(q: PgQueryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
     const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
     const sql = `WITH w AS (${write} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
 SELECT true AS __nc_w, * FROM w
 UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
-    const row = (await this.#query(q, sql, p.values, phase)).rows[0];
+    const row = (await this.#q(q, sql, p.values, phase)).rows[0];
     if (row?.__nc_w === true) {
       const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
       const before = row.__nc_old ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv }) : undefined;
@@ -160,7 +145,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return p.add(value, column.type);
   }
 
-  async #write(q: Queryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  async #write(q: PgQueryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     const p = new PgParams();
     const key = this.#keyWhere(cmd.key, p);
     const v = ident(this.schema.versionField);
@@ -186,20 +171,20 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return this.#conditional(q, update, key, p, cmd, phase);
   }
 
-  async #delete(q: Queryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
+  async #delete(q: PgQueryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
     const p = new PgParams();
     const where = this.#keyWhere(key, p);
     const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;
     return this.#conditional(q, del, where, p, { key, change: { ops: [] }, expect }, phase);
   }
 
-  async #read(q: Queryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
+  async #read(q: PgQueryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
     const p = new PgParams();
     const sql = `SELECT ${this.#cols('t')}, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
-    return this.#snapshot(key, (await this.#query(q, sql, p.values, phase)).rows[0]);
+    return this.#snapshot(key, (await this.#q(q, sql, p.values, phase)).rows[0]);
   }
 
-  #session(q: Queryable): StoreSession<T> {
+  #session(q: PgQueryable): StoreSession<T> {
     return {
       get: (key) => this.#read(q, key, 'in-transaction'),
       write: (cmd) => this.#write(q, cmd, 'in-transaction'),
@@ -224,7 +209,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     const which = keys.map((k) => `(${this.#keyWhere(k, p)('t')})`).join(' OR ');
     const order = this.schema.keyFields.map((f) => `t.${ident(f)}`).join(', ');
     const sql = `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`;
-    await txn.locking(() => this.#query(txn.queryable, sql, p.values, 'in-transaction'));
+    await txn.locking(() => this.#q(txn.queryable, sql, p.values, 'in-transaction'));
   }
 
   get(key: Key): Promise<Snapshot<T> | undefined> {
@@ -232,7 +217,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
   }
 
   /** An autocommit write on its own checked-out client, so a failure to connect (nothing sent) is told from a write in flight. */
-  async #autocommit<R>(fn: (q: Queryable) => Promise<R>): Promise<R> {
+  async #autocommit<R>(fn: (q: PgQueryable) => Promise<R>): Promise<R> {
     const held = await checkout(this.#pool);
     try {
       const result = await fn(held.client);
@@ -259,24 +244,24 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
 
   /** A session of this store inside a transaction another store on the same pool opened (`tx.with`). */
   joinTransaction(transaction: unknown): TxSession<T> {
-    if (!(transaction instanceof PgTransaction) || transaction.pool !== this.#pool)
+    if (!(transaction instanceof PgTransaction) || transactionDomainOf(transaction.pool) !== this.transactionDomain)
       throw new TypeError('noclobber/postgres: not a transaction of this store’s pool');
     return this.#txSession(transaction);
   }
 
-  lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
+  lock<R>(key: Key, fn: (session: PgLockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
     keyFields(this.schema, key);
     return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
       const q = txn.queryable;
       if (!options.nowait)
-        await this.#query(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+        await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
       let snapshot: Snapshot<T> | undefined;
       try {
         snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
       } catch (e) {
         throw mapPgError((e as { cause?: unknown }).cause ?? e, 'lock', { nowait: options.nowait });
       }
-      return fn({ ...this.#session(q), snapshot });
+      return fn({ ...this.#session(q), snapshot, transaction: txn });
     });
   }
 }

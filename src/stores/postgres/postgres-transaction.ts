@@ -1,10 +1,37 @@
 import { DatabaseError } from '../../core/errors/database-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
+import type { LockSession } from '../../core/store.js';
+import type { Row } from '../../core/types.js';
 import { breaksConnection, mapPgError } from './postgres-errors.js';
+import type { PgQueryable } from './postgres-query.js';
 import type { PgPool, PgPoolClient, PgQueryConfig, PgResult } from './postgres-store-config.js';
 
-/** What runs a statement: a pool, a checked-out client, or an open transaction. */
-export type Queryable = Pick<PgPoolClient, 'query'>;
+const DOMAINS = new WeakMap<PgPool, object>();
+
+/**
+ * Declares that transactions of `pool` live on `domain`, which other pools may share: the
+ * pools `prismaPool` makes over one Prisma client are several objects but one connection
+ * pool, so stores on any of them join each other's transactions (`tx.with`).
+ * @example
+ * ```ts
+ * shareTransactions(pool, prismaClient);
+ * ```
+ */
+export function shareTransactions(pool: PgPool, domain: object): void {
+  DOMAINS.set(pool, domain);
+}
+
+/**
+ * What transactions of `pool` live on (a store's `transactionDomain`): the pool itself,
+ * unless {@link shareTransactions} named another domain.
+ * @example
+ * ```ts
+ * transactionDomainOf(pool) === pool; // for a pg.Pool
+ * ```
+ */
+export function transactionDomainOf(pool: PgPool): object {
+  return DOMAINS.get(pool) ?? pool;
+}
 
 /** A client checked out of the pool, with what it takes to give it back. */
 export interface Held {
@@ -138,7 +165,7 @@ export class PgTransaction {
   }
 
   /** Runs statements inside the transaction (beginning it first). */
-  readonly queryable: Queryable = {
+  readonly queryable: PgQueryable = {
     query: (async (q: string | PgQueryConfig, values?: unknown[]) => {
       await this.begin();
       try {
@@ -150,7 +177,7 @@ export class PgTransaction {
           throw new TransientError('A row is held by another writer; the optimistic attempt gave way', { reason: 'serialization', cause: e });
         throw e;
       }
-    }) as Queryable['query'],
+    }) as PgQueryable['query'],
   };
 
   /**
@@ -182,6 +209,11 @@ export class PgTransaction {
       return false;
     }
   }
+}
+
+/** A lock session of the PostgreSQL store: the lock is a transaction, which stores built on it (aggregates) run their own statements in. */
+export interface PgLockSession<T extends object = Row> extends LockSession<T> {
+  readonly transaction: PgTransaction;
 }
 
 /**

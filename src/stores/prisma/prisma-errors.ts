@@ -20,6 +20,7 @@ export class PrismaStatementError extends Error {
 
 interface PrismaErrorShape {
   name?: string;
+  cause?: unknown;
   code?: string;
   message?: string;
   meta?: { driverAdapterError?: { cause?: AdapterCause }; code?: string; message?: string; timeout?: number };
@@ -53,9 +54,9 @@ const PRISMA_CODES: Readonly<Record<string, string>> = {
 
 /**
  * Turns an error from Prisma's raw query API into what `pg` would have thrown: the
- * SQLSTATE of a driver-adapter error (`meta.driverAdapterError.cause.originalCode`), a
- * socket errno for connection failures, `57014` (canceled) for an interactive transaction
- * Prisma expired, `53300` for one it could not start in `maxWait`. Anything else — `pg`'s
+ * SQLSTATE of a driver-adapter error (`meta.driverAdapterError.cause.originalCode`, or the
+ * `cause` of a bare `DriverAdapterError`), a socket errno for connection failures, `57014`
+ * (canceled) for an interactive transaction Prisma expired, `53300` for one it could not start in `maxWait`. Anything else — `pg`'s
  * own errors that Prisma passes through, such as "is not queryable" — is returned as is.
  * @example
  * ```ts
@@ -65,14 +66,18 @@ const PRISMA_CODES: Readonly<Record<string, string>> = {
 export function toPgError(e: unknown): unknown {
   if (typeof e !== 'object' || e === null) return e;
   const p = e as PrismaErrorShape;
-  if (typeof p.code !== 'string' || !/^P\d{4}$/.test(p.code)) return e;
-  const cause = p.meta?.driverAdapterError?.cause;
+  // A driver-adapter error wrapped in Prisma's (P2010), or on its own: Prisma lets it through as
+  // it is where no query is being run for it, e.g. a COMMIT of an interactive transaction.
+  const adapter = p.name === 'DriverAdapterError' && typeof p.cause === 'object' && p.cause !== null ? (p.cause as AdapterCause) : undefined;
+  const isPrisma = typeof p.code === 'string' && /^P\d{4}$/.test(p.code);
+  if (!adapter && !isPrisma) return e;
+  const cause = adapter ?? p.meta?.driverAdapterError?.cause;
   if (cause) {
     const code = cause.originalCode ?? (cause.kind === 'postgres' ? cause.code : undefined) ?? KIND_CODES[cause.kind ?? ''];
     return new PrismaStatementError(cause.originalMessage ?? cause.message ?? p.message ?? 'statement failed', code, e);
   }
   if (p.code === 'P2028') return new PrismaStatementError(p.message ?? 'transaction API error', p.meta?.timeout === undefined ? '53300' : '57014', e);
   if (p.code === 'P2010' && typeof p.meta?.code === 'string') return new PrismaStatementError(p.meta.message ?? p.message ?? '', p.meta.code, e);
-  const code = PRISMA_CODES[p.code];
+  const code = PRISMA_CODES[p.code as string];
   return code ? new PrismaStatementError(p.message ?? '', code, e) : e;
 }

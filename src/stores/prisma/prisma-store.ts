@@ -1,5 +1,5 @@
 import type { Expect } from '../../core/expect.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { PostgresAggregateStore } from '../postgres/postgres-aggregate.js';
 import { inspectAggregate, type PostgresChildConfig, primaryKey } from '../postgres/postgres-aggregate-table.js';
@@ -163,6 +163,21 @@ export class PrismaStore<T extends object = Row> implements Store<T> {
     return new PrismaStore<T>(this.#make, client);
   }
 
+  /**
+   * The client: stores on the same client (or the same transaction client `tx`) share a
+   * transaction (`tx.with`); a store on another client, or a `pg` pool, cannot join it.
+   */
+  get transactionDomain(): object | undefined {
+    return this.#inner.transactionDomain;
+  }
+
+  /** A session of this store inside a transaction another store on the same client opened (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    const join = this.#inner.joinTransaction?.bind(this.#inner);
+    if (!join) throw new TypeError('noclobber/prisma: this store cannot join a transaction');
+    return join(transaction);
+  }
+
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#inner.get(key);
   }
@@ -175,7 +190,7 @@ export class PrismaStore<T extends object = Row> implements Store<T> {
     return this.#inner.delete(key, expect);
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
     return this.#inner.transact(fn, options);
   }
 

@@ -1,5 +1,15 @@
 import type { Expect } from '../../core/expect.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import type { FieldNames } from './field-names.js';
 
@@ -50,6 +60,26 @@ export class RenamedStore<T extends object = Row> implements Store<T> {
     };
   }
 
+  #txSession(s: TxSession<Row>): TxSession<T> {
+    const names = this.#names;
+    const lockAll = s.lockAll?.bind(s);
+    return {
+      ...this.#session(s),
+      ...(s.transaction === undefined ? {} : { transaction: s.transaction }),
+      ...(lockAll ? { lockAll: (keys: readonly Key[]) => lockAll(keys.map((k) => names.keyIn(k))) } : {}),
+    };
+  }
+
+  /** The inner store's: renaming changes no connection. */
+  get transactionDomain(): object | undefined {
+    return this.#inner.transactionDomain;
+  }
+
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (!this.#inner.joinTransaction) throw new TypeError(`noclobber/prisma: ${this.#inner.kind} stores cannot join a transaction`);
+    return this.#txSession(this.#inner.joinTransaction(transaction));
+  }
+
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#session(this.#inner).get(key);
   }
@@ -62,8 +92,8 @@ export class RenamedStore<T extends object = Row> implements Store<T> {
     return this.#session(this.#inner).delete(key, expect);
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
-    return this.#inner.transact((s) => fn(this.#session(s)), options);
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    return this.#inner.transact((s) => fn(this.#txSession(s)), options);
   }
 
   lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
