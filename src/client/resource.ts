@@ -96,6 +96,9 @@ export class Resource<T extends object> {
   }
 
   #send(req: Omit<WireRequest, 'etag' | 'version'>): Promise<WireResponse> {
+    // Only a write is conditioned on what was read: a read wants the current value whatever it is
+    // (If-Match on a GET is judged too, RFC 9110 §13.1.1, so a stale ETag would turn the refresh after a 412 into another 412).
+    if (req.method === 'GET') return exchange(this.url, this.#options, req);
     return exchange(this.url, this.#options, { ...req, etag: this.#state.etag, version: this.#state.version });
   }
 
