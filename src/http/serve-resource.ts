@@ -16,6 +16,16 @@ import { credentialScope, IdempotencyError, requestFingerprint, withIdempotency 
 
 const SAFE = new Set(['GET', 'HEAD']);
 
+/**
+ * A noclobber error the client can act on (a refusal, a conflict, a 503 to retry), answered
+ * as its problem. A 500 one — the database refused the statement (`DatabaseError`, whose
+ * message quotes the driver), a store that cannot join, a failed after-commit callback — is
+ * the server's own failure: like any other error it gets the generic 500 and `onError`.
+ */
+function answerable(e: unknown): e is NoclobberError {
+  return isNoclobberError(e) && e.httpStatus !== 500;
+}
+
 function methodsOf(options: {
   readonly methods?: readonly ResourceMethod[] | undefined;
   readonly fields?: readonly string[] | undefined;
@@ -115,7 +125,7 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
       return represent(written.created ? 201 : 200, snap, await view.state(snap), resourceId);
     } catch (e) {
       if (e instanceof Refusal) return refusal(req, context, resourceId, e.error, e.status, e.current as Snapshot<T> | undefined);
-      if (isNoclobberError(e)) return refusal(req, context, resourceId, e, e.httpStatus, (e as { current?: Snapshot<T> }).current);
+      if (answerable(e)) return refusal(req, context, resourceId, e, e.httpStatus, (e as { current?: Snapshot<T> }).current);
       throw e;
     }
   };
@@ -143,7 +153,7 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
     try {
       return SAFE.has(req.method) ? await read(req, key, context) : await write(req, key, context);
     } catch (e) {
-      if (isNoclobberError(e)) return refusal(req, context, idOf(key), e, e.httpStatus);
+      if (answerable(e)) return refusal(req, context, idOf(key), e, e.httpStatus);
       throw e;
     }
   };

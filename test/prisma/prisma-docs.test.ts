@@ -54,7 +54,9 @@ it.skipIf(!pgUrl)(
     writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
     await exec(process.execPath, [join(root, 'node_modules/prisma/build/index.js'), 'generate', '--schema', join(project, 'prisma/schema.prisma')], {
       cwd: project,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+      // JITI_FS_CACHE: Prisma's config loader (jiti) would keep a transform cache in the run's temp
+      // directory, since the project has no node_modules to keep it in.
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', JITI_FS_CACHE: 'false' },
     });
 
     const typecheck = await exec(process.execPath, [

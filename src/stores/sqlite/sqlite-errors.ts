@@ -41,7 +41,8 @@ export function mapSqliteError(e: unknown, phase: SqlitePhase = 'statement'): un
   }
   if (phase === 'commit' && code.startsWith('SQLITE_IOERR'))
     return new CommitUnknownError(`SQLite could not finish the COMMIT (${code}); it may or may not have been applied`, { cause: e });
-  return new DatabaseError(`SQLite refused the statement (${code})`, { cause: e });
+  // The driver's text too, as the other stores' DatabaseError says it: for logs (the HTTP layer answers a 500 without it).
+  return new DatabaseError(`SQLite refused the statement (${code}): ${(e as Error).message}`, { cause: e });
 }
 
 /** True for SQLITE_BUSY / SQLITE_LOCKED and their extended codes. */
