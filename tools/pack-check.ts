@@ -34,7 +34,8 @@ function run(command: string, args: readonly string[], options: ExecFileSyncOpti
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).toString();
   } catch (e) {
-    const { stdout, stderr, status } = e as { stdout?: Buffer | string; stderr?: Buffer | string; status?: number };
+    const { stdout, stderr, status, code } = e as { stdout?: Buffer | string; stderr?: Buffer | string; status?: number; code?: string };
+    if (code === 'ENOENT') throw new Error(`${command} is not installed: run npm install (the checks' tools are devDependencies)`);
     throw new Error(`${[command, ...args].join(' ')} exited ${status}\n${`${stdout ?? ''}${stderr ?? ''}`.trim()}`);
   }
 }
