@@ -20,15 +20,17 @@ function setup() {
 describe('Idempotency-Key store', () => {
   it('claims a key once; in flight, mismatch, completed and expired are told apart', async () => {
     const { keys } = setup();
-    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'started' });
+    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'started', token: '1' });
     expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'in_flight' });
     expect(await keys.begin('k', 'fp2', 60_000)).toEqual({ state: 'mismatch' });
     await keys.complete('k', { status: 200, headers: [['etag', '"x.2"']], body: '{}' });
     expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'completed', response: { status: 200, headers: [['etag', '"x.2"']], body: '{}' } });
-    expect(await keys.begin('old', 'fp', -1)).toEqual({ state: 'started' });
-    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started' }); // expired: taken over
-    await keys.abandon('old');
-    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started' });
+    expect(await keys.begin('old', 'fp', -1)).toEqual({ state: 'started', token: '1' });
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '2' }); // expired: taken over
+    await keys.abandon('old', '1'); // the first claimant's release leaves the new claim alone
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'in_flight' });
+    await keys.abandon('old', '2');
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '1' });
   });
 
   it('concurrent requests with one key: exactly one runs', async () => {
