@@ -1,7 +1,7 @@
 export { type EntityTag, formatETag, parseEntityTags, versionOf } from './etag.js';
 export { evaluatePreconditions, type FailedStep, type PreconditionOutcome, type RepresentationState } from './evaluate-preconditions.js';
-export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { AuditError, checkForceAudit, type ForceAudit, writeForceAudit } from './force-audit.js';
+export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
   collectionIdempotency,
   completeKeyIn,

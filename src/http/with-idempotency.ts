@@ -94,8 +94,7 @@ export class HeldKey {
     try {
       await completeKeyIn(tx, keys, this.id, this.token, response);
     } catch (e) {
-      if (isConflictError(e))
-        throw new IdempotencyError('This Idempotency-Key expired and another request with it is in flight', 409);
+      if (isConflictError(e)) throw new IdempotencyError('This Idempotency-Key expired and another request with it is in flight', 409);
       throw e;
     }
     this.#completedInWrite = true;
