@@ -157,10 +157,10 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
       const written = await conditionalWrite({ target, key, method: req.method, view, ...prepared });
       if (prepared.force) {
         if (!tx || !audit) throw new TypeError('noclobber/http: a forced write needs its audit transaction');
-        await writeForceAudit(tx as Tx<object>, audit, forceEvent(req, context, resourceId, key, written.snapshot));
+        await writeForceAudit(tx, audit, forceEvent(req, context, resourceId, key, written.snapshot));
       }
       const answer = await answerOf(req.method, written, resourceId);
-      if (held && tx) await held.completeIn(tx as Tx<object>, answer);
+      if (held && tx) await held.completeIn(tx, answer);
       return answer;
     };
     try {
