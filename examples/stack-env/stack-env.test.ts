@@ -111,4 +111,23 @@ describe.skipIf(!url)('seed 004: PATCH /stacks/:slug/env on PostgreSQL', () => {
     }
     expect((await row()).version).toBe(1);
   });
+
+  it('problems never echo input verbatim: names and slugs are cut short and their control characters escaped', async () => {
+    const name = `A${'B'.repeat(10_000)}`;
+    const long = await patch('web', { [name]: '1' });
+    expect(long).toMatchObject({ status: 400, body: { code: 'invalid_env' } });
+    const detail = long.body.detail as string;
+    expect(detail.length).toBeLessThan(120);
+    expect(detail).toContain(`"A${'B'.repeat(39)}…"`);
+    const hostile = await patch('web', { 'X\nSet-Cookie: a=b\u2028': '1' });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.detail).toContain('X\\u000aSet-Cookie: a=b\\u2028');
+    expect(hostile.body.detail).not.toMatch(/[\n\u2028]/);
+    const slug = encodeURIComponent(`no\r\n${'s'.repeat(5000)}`);
+    const missing = await patch(slug, { A: '1' });
+    expect(missing).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect((missing.body.detail as string).length).toBeLessThan(120);
+    expect(missing.body.detail).not.toMatch(/[\r\n]/);
+    expect((await row()).version).toBe(1);
+  });
 });

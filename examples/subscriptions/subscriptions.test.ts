@@ -3,17 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Hono } from 'hono';
-import type { ForceEvent } from 'noclobber/http';
+import type { Row } from 'noclobber';
+import { ClientError, ConflictStore } from 'noclobber/client';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../../test/setup/services.js';
 import { type BillingCollections, billingApp } from './src/billing-app.js';
+import { subscriptionClient } from './src/billing-client.js';
 import { openPostgresBilling, openSqliteBilling } from './src/open-billing.js';
 
 interface Backend {
   name: string;
   /** A new connection's collections: each "client" of the API is its own connection. */
   connect(): Promise<BillingCollections>;
+  /** The audit log's entries for one resource, read with plain SQL. */
+  auditOf(resource: string): Promise<Row[]>;
 }
 
 const closers: (() => Promise<void> | void)[] = [];
@@ -27,6 +31,7 @@ function sqliteBackend(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'nc-billing-'));
   dirs.push(dir);
   const file = join(dir, 'billing.db');
+  let reader: Database.Database | undefined;
   return {
     name: 'SQLite (WAL file)',
     async connect() {
@@ -35,10 +40,20 @@ function sqliteBackend(): Backend {
       closers.push(() => void db.close());
       return openSqliteBilling(db);
     },
+    async auditOf(resource) {
+      if (!reader) {
+        const db = new Database(file, { readonly: true });
+        closers.push(() => void db.close());
+        reader = db;
+      }
+      return reader.prepare('SELECT * FROM audit_log WHERE resource = ? ORDER BY at').all(resource) as Row[];
+    },
   };
 }
 
 function postgresBackend(url: string): Backend {
+  const reader = new pg.Pool({ connectionString: url, max: 1 });
+  closers.push(() => reader.end());
   return {
     name: 'PostgreSQL',
     async connect() {
@@ -46,6 +61,9 @@ function postgresBackend(url: string): Backend {
       pool.on('error', () => {});
       closers.push(() => pool.end());
       return openPostgresBilling(pool);
+    },
+    async auditOf(resource) {
+      return (await reader.query('SELECT * FROM audit_log WHERE resource = $1 ORDER BY at', [resource])).rows as Row[];
     },
   };
 }
@@ -55,9 +73,22 @@ const postgresUrl = await service('postgres');
 if (!postgresUrl) describe.skip('seed 003 billing API on PostgreSQL (not available; see the warning above)', () => it('runs the suite', () => {}));
 for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postgresUrl)] : [])]) {
   describe(`seed 003 billing API on ${backend.name}`, () => {
-    const audit: ForceEvent[] = [];
     // Two API servers on two connections: the support tool and the billing job hit different ones.
-    const apps = (async () => [billingApp(await backend.connect(), audit), billingApp(await backend.connect(), audit)] as Hono[])();
+    const apps = (async () => [billingApp(await backend.connect()), billingApp(await backend.connect())] as Hono[])();
+    /** What a client's `fetch` sees: every request and answer, and a hook to run before a PATCH is sent. */
+    const wire = (app: Hono, beforePatch: () => Promise<void> = async () => {}) => {
+      const seen: { method: string; ifMatch: string | null; body: unknown; status: number; answer: unknown }[] = [];
+      const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const req = new Request(input, init);
+        if (req.method === 'PATCH') await beforePatch();
+        const body = req.method === 'GET' ? undefined : await req.clone().json();
+        const res = await app.request(req);
+        seen.push({ method: req.method, ifMatch: req.headers.get('if-match'), body, status: res.status, answer: await res.clone().json() });
+        return res;
+      }) as typeof globalThis.fetch;
+      return { seen, fetch };
+    };
+    const url = (id: string) => `http://billing.test/subscriptions/${id}`;
     const req = async (app: Hono, method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
       const r = await app.request(path, {
         method,
@@ -80,63 +111,122 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       return { id, etag: r.etag as string };
     };
 
-    it('a support agent edits notes while billing changes the status at the same moment: both survive', async () => {
+    it('a support agent edits notes while billing changes the status: the client retries the 409 CONFLICT_VERSION_MISMATCH and both survive', async () => {
       const [support, billing] = (await apps) as [Hono, Hono];
-      const { id, etag } = await newSub();
+      const { id } = await newSub();
       // The billing job owns `status` and pushes a merge down (If-Match: *): it commutes with other fields.
-      // The agent sends the ETag it read; on 412 its client re-reads and re-applies its intent.
-      const agent = async () => {
-        let tag = etag;
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const r = await req(support, 'PATCH', `/subscriptions/${id}`, { 'if-match': tag }, { notes: 'customer called about invoice' });
-          if (r.status !== 412) return r;
-          tag = (await req(support, 'GET', `/subscriptions/${id}`)).etag as string;
-        }
-        throw new Error('agent gave up');
-      };
-      const [a, b] = await Promise.all([agent(), req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: 'past_due' })]);
-      expect(a.status).toBe(200);
-      expect(b.status).toBe(200);
+      // It lands between the agent's read and the agent's first write, every time (no timing luck).
+      let billed = false;
+      const agentWire = wire(support, async () => {
+        if (billed) return;
+        billed = true;
+        expect((await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: 'past_due' })).status).toBe(200);
+      });
+      const conflicts = new ConflictStore();
+      const agent = subscriptionClient(url(id), { conflicts, fetch: agentWire.fetch });
+      await agent.get();
+      await agent.mutate((s) => ({ ...s, notes: 'customer called about invoice' }));
+      const patches = agentWire.seen.filter((r) => r.method === 'PATCH');
+      expect(patches.map((r) => [r.status, r.ifMatch, r.body])).toEqual([
+        [409, null, { notes: 'customer called about invoice', version: 1 }],
+        [200, null, { notes: 'customer called about invoice', version: 2 }],
+      ]);
+      expect(patches[0]?.answer).toMatchObject({ status: 409, code: 'CONFLICT_VERSION_MISMATCH', version: 2 });
+      expect(conflicts.getSnapshot()).toEqual([]);
       const final = await req(support, 'GET', `/subscriptions/${id}`);
-      expect(final.body).toMatchObject({ notes: 'customer called about invoice', status: 'past_due' });
+      expect(final.body).toMatchObject({ notes: 'customer called about invoice', status: 'past_due', version: 3 });
     });
 
-    it('two writers change the same field from the same version: exactly one wins, the other gets 412 with the current version and ETag', async () => {
+    it('when billing keeps winning, the retries run out and the change waits in the ConflictStore; resolving it saves both sides', async () => {
+      const [support, billing] = (await apps) as [Hono, Hono];
+      const { id } = await newSub();
+      let interfering = true;
+      let runs = 0;
+      const agentWire = wire(support, async () => {
+        if (!interfering) return;
+        runs++;
+        expect((await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: `retry-${runs}` })).status).toBe(200);
+      });
+      const conflicts = new ConflictStore();
+      const agent = subscriptionClient(url(id), { conflicts, attempts: 3, fetch: agentWire.fetch });
+      await agent.get();
+      const err = await agent.mutate((s) => ({ ...s, notes: 'refund approved' })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ClientError);
+      expect((err as ClientError).problem).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH' });
+      expect(agentWire.seen.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([409, 409, 409]);
+      const [entry] = conflicts.getSnapshot();
+      expect(conflicts.getSnapshot()).toHaveLength(1);
+      expect(entry).toMatchObject({
+        reason: 'exhausted',
+        url: url(id),
+        // The intent's last run: on the value it last read, which the third billing write then moved.
+        base: { notes: '', status: 'retry-2' },
+        mine: { notes: 'refund approved', status: 'retry-2' },
+        theirs: { notes: '', status: 'retry-3' },
+        conflicts: [],
+      });
+      expect((err as ClientError).conflict).toBe(entry);
+      expect((await req(support, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ notes: '', status: 'retry-3' }); // nothing of mine was written
+      // A person resolves it once billing is quiet: only what differs from theirs is sent, against theirs' version.
+      interfering = false;
+      expect(await entry?.resolve()).toBe('saved');
+      expect(conflicts.getSnapshot()).toEqual([]);
+      expect(agentWire.seen.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({ notes: 'refund approved', version: 4 });
+      expect((await req(support, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ notes: 'refund approved', status: 'retry-3', version: 5 });
+    });
+
+    it('two writers change the same field from the same version: exactly one wins, the other gets 409 CONFLICT_VERSION_MISMATCH with the current version', async () => {
       const [one, two] = (await apps) as [Hono, Hono];
-      const { id, etag } = await newSub();
+      const { id } = await newSub();
       const results = await Promise.all([
-        req(one, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from one' }),
-        req(two, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from two' }),
+        req(one, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'from one', version: 1 }),
+        req(two, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'from two', version: 1 }),
       ]);
       const won = results.filter((r) => r.status === 200);
-      const lost = results.filter((r) => r.status === 412);
+      const lost = results.filter((r) => r.status === 409);
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0]?.etag).toBe(won[0]?.etag);
-      expect(lost[0]?.body).toMatchObject({ code: 'conflict', reason: 'stale', currentVersion: '2' });
+      expect(lost[0]?.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
       expect((await req(one, 'GET', `/subscriptions/${id}`)).body.notes).toBe(won[0]?.body.notes);
+    });
+
+    it('an ETag works too: a stale If-Match is 412 (RFC 9110) with the same problem code and the current version', async () => {
+      const [one, two] = (await apps) as [Hono, Hono];
+      const { id, etag } = await newSub();
+      expect((await req(one, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from one' })).status).toBe(200);
+      const stale = await req(two, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from two' });
+      expect(stale.status).toBe(412);
+      expect(stale.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
     });
 
     it('a stale version carried in the body is 409 (the seed’s CONFLICT_VERSION_MISMATCH), with the current version', async () => {
       const [app] = (await apps) as [Hono];
       const { id } = await newSub();
       expect((await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'a', version: '1' })).status).toBe(200);
-      const stale = await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'b', version: '1' });
+      const stale = await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'b', version: 1 });
       expect(stale.status).toBe(409);
-      expect(stale.body).toMatchObject({ reason: 'stale', currentVersion: '2' });
+      expect(stale.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
+      expect((await req(app, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ notes: 'a', version: 2 });
       expect((await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'c' })).status).toBe(428);
     });
 
-    it('admin force works only for an authorized caller and is always audited', async () => {
+    it('the admin override (?force=true) works only for admins, and its audit entry commits in the same transaction — or neither does', async () => {
       const [app] = (await apps) as [Hono];
       const { id } = await newSub();
-      const before = audit.length;
       expect((await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'support' }, { status: 'canceled' })).status).toBe(403);
       expect((await req(app, 'PATCH', `/subscriptions/${id}?force=true`, {}, { status: 'canceled' })).status).toBe(403);
-      const forced = await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'admin' }, { status: 'canceled' });
+      // An admin who does not say who they are: the audit entry has no actor, the NOT NULL column refuses it, and the forced write rolls back with it.
+      const anonymous = await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'admin' }, { status: 'canceled' });
+      expect(anonymous.status).toBe(500);
+      expect((await req(app, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ status: 'active', version: 1 });
+      expect(await backend.auditOf(`subscriptions/${id}`)).toEqual([]);
+      const forced = await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'admin', 'x-user': 'ops-ana' }, { status: 'canceled' });
       expect(forced.status).toBe(200);
-      expect(audit.length).toBe(before + 1);
-      expect(audit.at(-1)).toMatchObject({ resourceId: `subscriptions/${id}`, previousVersion: '1', version: '2', method: 'PATCH' });
+      expect(forced.body).toMatchObject({ status: 'canceled', version: 2 });
+      const entries = await backend.auditOf(`subscriptions/${id}`);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ method: 'PATCH', previous_version: '1', new_version: '2', actor: 'ops-ana' });
     });
 
     it('invoices and plans are versioned the same way (version defaults to 1)', async () => {

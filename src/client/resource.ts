@@ -65,6 +65,8 @@ export class Resource<T extends object> {
   readonly #confirmedListeners = new Set<(state: ResourceState<T>) => void>();
 
   constructor(url: string, options: ResourceOptions = {}) {
+    // Without If-Match and without a body version a write would be conditioned on nothing.
+    if (options.ifMatch === false && !options.versionField) throw new TypeError('noclobber/client: ifMatch: false needs versionField');
     this.url = url;
     this.#options = options;
   }

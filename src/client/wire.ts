@@ -12,6 +12,12 @@ export interface WireOptions {
    */
   readonly versionField?: string;
   /**
+   * Send the ETag read as `If-Match` on writes. Default true. `false` conditions writes on
+   * the body version alone (`versionField`, required then), as seed 003's clients do: a
+   * stale version is then the server's 409 (with `conflictCode`), not a 412.
+   */
+  readonly ifMatch?: boolean;
+  /**
    * The problem `code` that marks a 409 as "the version moved" (`CONFLICT_VERSION_MISMATCH`).
    * Default: none — every 409 and 412 is a version conflict. A 412 always is.
    */
@@ -54,8 +60,9 @@ export function parseJsonSafely(text: string): unknown {
 }
 
 /**
- * Sends one request: `If-Match` when an ETag is known, the version field in an object
- * body when configured, and reads the ETag and the version field back.
+ * Sends one request: `If-Match` when an ETag is known (unless `ifMatch: false`), the
+ * version field in an object body when configured, and reads the ETag and the version
+ * field back.
  * @example
  * ```ts
  * const r = await exchange('/tenants/1/draft', {}, { method: 'PATCH', body: { title: 'x' }, contentType: 'application/merge-patch+json', etag });
@@ -67,7 +74,7 @@ export async function exchange(url: string, options: WireOptions, req: WireReque
   const field = options.versionField;
   if (field && req.version !== undefined && isPlainObject(body)) body = { ...body, [field]: req.version };
   if (body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
-  if (req.etag) headers['if-match'] = req.etag;
+  if (req.etag && options.ifMatch !== false) headers['if-match'] = req.etag;
   const res = await (options.fetch ?? fetch)(url, { method: req.method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await res.text();
   let parsed: unknown;

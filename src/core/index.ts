@@ -48,6 +48,6 @@ export type {
   WriteCommand,
 } from './store.js';
 export { runAfterCommit } from './transaction.js';
-export { type Joinable, Tx } from './tx.js';
+export { canJoin, type Joinable, Tx } from './tx.js';
 export type { JsonObject, JsonPrimitive, JsonValue, Key, KeyPart, Row, Snapshot } from './types.js';
 export { type UpdateFn, type UpdateStepOptions, updateStep } from './update.js';

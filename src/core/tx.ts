@@ -31,6 +31,21 @@ function storeName(store: Store<Row>): string {
 }
 
 /**
+ * True when `other` can join a transaction of `root` (`tx.with`): both declare the same
+ * transaction domain (the same SQLite handle, pg pool, Prisma client, DynamoDB client or
+ * memory database) and `other` can join one. Lets a caller check a pairing once, up front,
+ * instead of meeting `CannotJoinError` inside a transaction.
+ * @example
+ * ```ts
+ * if (!canJoin(subscriptions.store, audit.store)) throw new TypeError('audit must live in the same database');
+ * ```
+ */
+export function canJoin<A extends object, B extends object>(root: Store<A>, other: Store<B>): boolean {
+  const domain = root.transactionDomain;
+  return domain !== undefined && other.transactionDomain === domain && typeof other.joinTransaction === 'function';
+}
+
+/**
  * This process's turns on records (see `takeTurn`) held by one transaction attempt: each
  * taken once, all given back when the attempt ends — never held across a backoff sleep.
  */
@@ -84,8 +99,7 @@ export class TxAttempt {
     if (!session) {
       const root = this.#root;
       const handle = this.#sessions.get(root)?.transaction;
-      const domain = root.transactionDomain;
-      if (domain === undefined || handle === undefined || s.transactionDomain !== domain || !s.joinTransaction) {
+      if (handle === undefined || !canJoin(root, s) || !s.joinTransaction) {
         throw new CannotJoinError(
           `${storeName(s)} cannot join a transaction of ${storeName(root)}: ${s.kind === root.kind ? 'it is bound to another connection, pool or client' : 'it is another database'}`,
           { into: storeName(root), joining: storeName(s) },

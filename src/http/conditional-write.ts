@@ -1,4 +1,3 @@
-import type { Collection } from '../core/collection.js';
 import { ConflictError, isConflictError } from '../core/errors/conflict-error.js';
 import type { NoclobberError } from '../core/errors/noclobber-error.js';
 import { TransientError } from '../core/errors/transient-error.js';
@@ -18,9 +17,22 @@ export type WriteIntent =
   | { readonly kind: 'ops'; readonly ops: readonly Op[] }
   | { readonly kind: 'delete' };
 
+/**
+ * What a write goes through: the collection itself (one autocommit write), or a transaction
+ * on it (`Tx`) when something must commit with the write — an audit entry, an
+ * Idempotency-Key's stored response. Both `Collection` and `Tx` are one.
+ */
+export interface WriteTarget<T extends object> {
+  get(key: Key): Promise<Snapshot<T> | undefined>;
+  apply(key: Key, ops: readonly Op[], options: { expect: Expect; returnPrevious?: boolean }): Promise<Snapshot<T>>;
+  replace(key: Key, value: T, options: { expect: Expect; returnPrevious?: boolean }): Promise<Snapshot<T>>;
+  create(key: Key, value: T): Promise<Snapshot<T>>;
+  delete(key: Key, options: { expect: Expect }): Promise<Snapshot<T>>;
+}
+
 /** One conditional write as the HTTP layer hands it over. */
 export interface WriteRequest<T extends object> {
-  readonly collection: Collection<T>;
+  readonly target: WriteTarget<T>;
   readonly key: Key;
   readonly method: string;
   readonly intent: WriteIntent;
@@ -96,17 +108,18 @@ export function failedRefusal(
 }
 
 function perform<T extends object>(w: WriteRequest<T>, expect: Expect): Promise<Snapshot<T>> {
-  const c = w.collection;
+  const c = w.target;
+  // A forced write reports the version it replaced (the audit entry names it).
   const returnPrevious = w.force;
   if (w.intent.kind === 'delete') return c.delete(w.key, { expect });
-  if (w.intent.kind === 'put') return c.replace(w.key, w.intent.value as T, { expect, returnPrevious } as never);
+  if (w.intent.kind === 'put') return c.replace(w.key, w.intent.value as T, { expect, returnPrevious });
   return c.apply(w.key, w.intent.ops, { expect, returnPrevious });
 }
 
 /** Creates the record, or reports the one that exists (`If-None-Match: *` is then false: 412). */
 async function create<T extends object>(w: WriteRequest<T>): Promise<Written<T> | { readonly exists: Refusal }> {
   try {
-    return { snapshot: await w.collection.create(w.key, (w.intent as { value: Row }).value as T), created: true };
+    return { snapshot: await w.target.create(w.key, (w.intent as { value: Row }).value as T), created: true };
   } catch (e) {
     if (isConflictError(e) && e.reason === 'exists') return { exists: new Refusal(e, 412, e.current) };
     throw e;
@@ -171,7 +184,7 @@ async function expectedWrite<T extends object>(w: WriteRequest<T>): Promise<Writ
 async function pinnedWrite<T extends object>(w: WriteRequest<T>): Promise<Written<T>> {
   const c = w.conditions;
   for (let attempt = 0; attempt < PINNED_ATTEMPTS; attempt++) {
-    const snap = await w.collection.get(w.key);
+    const snap = await w.target.get(w.key);
     const state = snap && (await w.view.state(snap));
     const o = evaluatePreconditions(c, state, w.method);
     if (o.outcome === 'failed') throw failedRefusal(o, c, w.key, snap, state);
@@ -223,7 +236,7 @@ async function forcedWrite<T extends object>(w: WriteRequest<T>): Promise<Writte
  * or the record's state explains.
  * @example
  * ```ts
- * const { snapshot } = await conditionalWrite({ collection, key, method: 'PATCH', intent, conditions, force: false, view });
+ * const { snapshot } = await conditionalWrite({ target: collection, key, method: 'PATCH', intent, conditions, force: false, view });
  * ```
  */
 export function conditionalWrite<T extends object>(w: WriteRequest<T>): Promise<Written<T>> {

@@ -4,8 +4,16 @@ import { isWellFormedVersion } from './etag.js';
 /** Members of a problem that carry library-chosen text, never input. */
 const FIXED = new Set(['type', 'title', 'status', 'code', 'retryable', 'current']);
 
-/** Text for a problem: control characters escaped, cut to `max` characters. */
-function clean(text: string, max: number): string {
+/**
+ * Text that may quote input, made safe for a problem document: cut to `max` characters
+ * (then `…`) and its control characters (and U+2028/2029) escaped as `\uXXXX`. Every
+ * problem `problemResponse` makes is cleaned this way; use it for problems of your own.
+ * @example
+ * ```ts
+ * detail: `"${problemText(name, 40)}" is not a variable name`, // ≤ 40 characters, one line
+ * ```
+ */
+export function problemText(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -17,8 +25,8 @@ function sanitize(body: Record<string, unknown>): Record<string, unknown> {
     if (FIXED.has(k)) out[k] = v;
     else if (k === 'expectedVersion' || k === 'currentVersion') {
       if (typeof v === 'string' && isWellFormedVersion(v)) out[k] = v;
-    } else if (typeof v === 'string') out[k] = clean(v, k === 'detail' ? 300 : 120);
-    else if (Array.isArray(v)) out[k] = v.slice(0, 32).map((x) => (typeof x === 'string' ? clean(x, 120) : x));
+    } else if (typeof v === 'string') out[k] = problemText(v, k === 'detail' ? 300 : 120);
+    else if (Array.isArray(v)) out[k] = v.slice(0, 32).map((x) => (typeof x === 'string' ? problemText(x, 120) : x));
     else out[k] = v;
   }
   return out;

@@ -1,9 +1,10 @@
 import type { Collection } from '../core/collection.js';
 import type { Key, Row, Snapshot } from '../core/types.js';
+import type { ForceAudit } from './force-audit.js';
 import type { BodyVersionOptions } from './resource-view.js';
 import type { IdempotencyOptions } from './with-idempotency.js';
 
-/** What the audit callback learns about every forced write. */
+/** What the audit entry of a forced write is made from (`audit.entry`). */
 export interface ForceEvent {
   readonly request: Request;
   /** What the adapter passed: Hono's context, Express's or Fastify's request. */
@@ -11,8 +12,11 @@ export interface ForceEvent {
   readonly resourceId: string;
   readonly key: Key;
   readonly method: string;
+  /** The version the forced write replaced (undefined when it created the record). */
   readonly previousVersion: string | undefined;
+  /** The version it wrote (undefined for a delete). */
   readonly version: string | undefined;
+  /** When, as an ISO-8601 string. */
   readonly at: string;
 }
 
@@ -40,10 +44,17 @@ export interface ResourceOptions<T extends object = Row> {
   readonly requirePrecondition?: boolean;
   /** May a 409 / 412 include the current representation? Default: never. */
   readonly exposeCurrent?: (req: Request, context: unknown) => boolean | Promise<boolean>;
-  /** `?force=true` is honoured only when this returns true; never on by default. */
+  /**
+   * `?force=true` (no precondition judged) is honoured only when this returns true; never on
+   * by default. Requires `audit`.
+   */
   readonly authorizeForce?: (req: Request, context: unknown) => boolean | Promise<boolean>;
-  /** Called for every forced write (required with `authorizeForce`). */
-  readonly onForce?: (event: ForceEvent) => unknown;
+  /**
+   * Where every forced write is recorded: `{ collection, entry }`, a collection of the same
+   * database. The entry is written in the forced write's own transaction (DynamoDB: the same
+   * `TransactWriteItems`); if it cannot be written, neither is the record (500, `AuditError`).
+   */
+  readonly audit?: ForceAudit<object>;
   /** Largest body accepted, checked before parsing. Default 1 MiB. */
   readonly maxBodyBytes?: number;
   /**

@@ -1,18 +1,21 @@
 import { ConflictError } from '../core/errors/conflict-error.js';
 import { isNoclobberError, type NoclobberError } from '../core/errors/noclobber-error.js';
 import { keyString } from '../core/key.js';
+import { canJoin, type Tx } from '../core/tx.js';
 import type { Key, Row, Snapshot } from '../core/types.js';
-import { conditionalWrite, failedRefusal, Refusal } from './conditional-write.js';
+import { conditionalWrite, failedRefusal, Refusal, type WriteTarget, type Written } from './conditional-write.js';
 import { evaluatePreconditions, type RepresentationState } from './evaluate-preconditions.js';
+import { checkForceAudit, writeForceAudit } from './force-audit.js';
 import { formatHttpDate } from './http-date.js';
+import type { StoredResponse } from './idempotency.js';
 import { parseIdempotencyKey } from './idempotency-key.js';
 import { PreconditionError } from './precondition-error.js';
 import { parseConditions } from './preconditions.js';
 import { PATCH_TYPES, type PreparedWrite, prepareWrite } from './prepare-write.js';
 import { internalErrorResponse, problemResponse } from './problem-response.js';
-import type { ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';
+import type { ForceEvent, ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';
 import { ResourceView } from './resource-view.js';
-import { credentialScope, IdempotencyError, requestFingerprint, withIdempotency } from './with-idempotency.js';
+import { credentialScope, type HeldKey, IdempotencyError, requestFingerprint, withIdempotency } from './with-idempotency.js';
 
 const SAFE = new Set(['GET', 'HEAD']);
 
@@ -35,6 +38,26 @@ function methodsOf(options: {
   return methods;
 }
 
+/** A stored answer as a Response (replays build theirs the same way). */
+function toResponse(answer: StoredResponse): Response {
+  return new Response(answer.body || null, { status: answer.status, headers: answer.headers as [string, string][] });
+}
+
+/** What the audit entry of a forced write is made from. A delete returns the record it deleted: its version is the previous one. */
+function forceEvent(req: Request, context: unknown, resourceId: string, key: Key, snap: Snapshot<unknown>): ForceEvent {
+  const deleted = req.method === 'DELETE';
+  return {
+    request: req,
+    context,
+    resourceId,
+    key,
+    method: req.method,
+    previousVersion: deleted ? snap.version : snap.previous?.version,
+    version: deleted ? undefined : snap.version,
+    at: new Date().toISOString(),
+  };
+}
+
 /** The body of a HEAD answer is the GET answer's headers with no content (RFC 9110 §9.3.2). */
 async function headOf(res: Response): Promise<Response> {
   const headers = new Headers(res.headers);
@@ -50,7 +73,9 @@ async function headOf(res: Response): Promise<Response> {
  * preconditions (`If-Match`, `If-None-Match`, `If-Unmodified-Since`, a body version) are
  * judged as RFC 9110 §13.2.2 orders them and atomically with the write. OPTIONS and 405
  * carry `Allow` (and `Accept-Patch`). Refusals are problem+json with the current ETag;
- * any other error is a generic 500 that names nothing of it.
+ * any other error is a generic 500 that names nothing of it. What must commit with the
+ * write commits in its transaction: a forced write's audit entry (`audit`), and the
+ * Idempotency-Key's stored response when the keys live in the same database.
  * @example
  * ```ts
  * const subs = serveResource({ collection: subscriptions, name: 'subscriptions' });
@@ -58,7 +83,11 @@ async function headOf(res: Response): Promise<Response> {
  * ```
  */
 export function serveResource<T extends object = Row>(options: ResourceOptions<T>): ResourceHandler {
-  if (options.authorizeForce && !options.onForce) throw new TypeError('noclobber/http: authorizeForce needs an onForce audit callback');
+  checkForceAudit(options.collection, options);
+  const audit = options.audit;
+  const keys = options.idempotency?.store.collection;
+  // Keys kept where the records are complete in the write's own transaction; elsewhere, after it.
+  const keysInWrite = keys !== undefined && canJoin(options.collection.store, keys.store);
   const bodyVersion = typeof options.bodyVersion === 'string' ? { field: options.bodyVersion } : options.bodyVersion;
   const view = new ResourceView<T>({
     fields: options.fields,
@@ -78,6 +107,14 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
   });
   const represent = (status: number, snap: Snapshot<T>, state: RepresentationState, resourceId: string) =>
     new Response(JSON.stringify(view.body(snap, state)), { status, headers: { 'content-type': 'application/json', ...validators(resourceId, state) } });
+
+  /** The 2xx answer to a write, in the form an Idempotency-Key stores. */
+  const answerOf = async (method: string, written: Written<T>, resourceId: string): Promise<StoredResponse> => {
+    if (method === 'DELETE') return { status: 204, headers: [], body: '' };
+    const state = await view.state(written.snapshot);
+    const headers = new Headers({ 'content-type': 'application/json', ...validators(resourceId, state) });
+    return { status: written.created ? 201 : 200, headers: [...headers.entries()], body: JSON.stringify(view.body(written.snapshot, state)) };
+  };
 
   /** A problem for a refusal: the current ETag, and the current body only when the caller may see it. */
   const refusal = async (req: Request, context: unknown, resourceId: string, error: NoclobberError, status: number, current?: Snapshot<T>) => {
@@ -109,20 +146,30 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
     return represent(200, snap, state, resourceId);
   };
 
-  /** The write itself, answered: what Idempotency-Key stores (2xx) or releases (anything else). */
-  const commit = async (req: Request, key: Key, context: unknown, prepared: PreparedWrite): Promise<Response> => {
+  /**
+   * The write itself, answered: what Idempotency-Key stores (2xx) or releases (anything
+   * else). A forced write and its audit entry, and a write and its key's stored response
+   * (`held`), are one transaction; a plain write is one autocommit statement.
+   */
+  const commit = async (req: Request, key: Key, context: unknown, prepared: PreparedWrite, held?: HeldKey): Promise<Response> => {
     const resourceId = idOf(key);
-    try {
-      const written = await conditionalWrite({ collection: options.collection, key, method: req.method, view, ...prepared });
-      const snap = written.snapshot;
+    const writeAndAnswer = async (target: WriteTarget<T>, tx?: Tx<T>): Promise<StoredResponse> => {
+      const written = await conditionalWrite({ target, key, method: req.method, view, ...prepared });
       if (prepared.force) {
-        const event = { request: req, context, resourceId, key, method: req.method, at: new Date().toISOString() };
-        // A delete returns the record it deleted: its version is the previous one.
-        const deleted = req.method === 'DELETE';
-        await options.onForce?.({ ...event, previousVersion: deleted ? snap.version : snap.previous?.version, version: deleted ? undefined : snap.version });
+        if (!tx || !audit) throw new TypeError('noclobber/http: a forced write needs its audit transaction');
+        await writeForceAudit(tx, audit, forceEvent(req, context, resourceId, key, written.snapshot));
       }
-      if (req.method === 'DELETE') return new Response(null, { status: 204 });
-      return represent(written.created ? 201 : 200, snap, await view.state(snap), resourceId);
+      const answer = await answerOf(req.method, written, resourceId);
+      if (held && tx) await held.completeIn(tx, answer);
+      return answer;
+    };
+    try {
+      const together = prepared.force || held !== undefined;
+      // READ COMMITTED: the write stays the one conditional statement it is outside a transaction.
+      const answer = together
+        ? await options.collection.transact((tx) => writeAndAnswer(tx, tx), { isolation: 'read committed' })
+        : await writeAndAnswer(options.collection);
+      return toResponse(answer);
     } catch (e) {
       if (e instanceof Refusal) return refusal(req, context, resourceId, e.error, e.status, e.current as Snapshot<T> | undefined);
       if (answerable(e)) return refusal(req, context, resourceId, e, e.httpStatus, (e as { current?: Snapshot<T> }).current);
@@ -136,11 +183,12 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
     if (rawKey !== null && idempotencyKey === undefined)
       return problemResponse(new IdempotencyError('Idempotency-Key must be a quoted string of 1-255 characters, e.g. "8e03978e-40d5"', 400));
     const prepared = await prepareWrite(req, context, options, view, idOf(key));
-    const run = () => commit(req, key, context, prepared);
-    if (!options.idempotency || idempotencyKey === undefined) return run();
+    if (!options.idempotency || idempotencyKey === undefined) return commit(req, key, context, prepared);
     const scope = await (options.idempotency.scope ?? credentialScope)(req, context);
     const fingerprint = await requestFingerprint(req, prepared.bodyText);
-    return withIdempotency(options.idempotency, { id: idempotencyKey, scope, fingerprint }, run);
+    return withIdempotency(options.idempotency, { id: idempotencyKey, scope, fingerprint }, (held) =>
+      commit(req, key, context, prepared, keysInWrite ? held : undefined),
+    );
   };
 
   const dispatch = async (req: Request, key: Key, context: unknown): Promise<Response> => {

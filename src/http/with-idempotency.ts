@@ -1,5 +1,7 @@
+import { isConflictError } from '../core/errors/conflict-error.js';
 import { NoclobberError } from '../core/errors/noclobber-error.js';
-import type { IdempotencyStore, StoredResponse } from './idempotency.js';
+import type { Tx } from '../core/tx.js';
+import { completeKeyIn, type IdempotencyStore, type StoredResponse } from './idempotency.js';
 import { problemResponse } from './problem-response.js';
 
 /** Idempotency-Key settings. */
@@ -56,6 +58,49 @@ export async function credentialScope(req: Request): Promise<string> {
   return 'anonymous';
 }
 
+/**
+ * The key a request holds while `withIdempotency` runs it. `completeIn` completes it inside
+ * the write's own transaction — possible when the keys live in a collection that
+ * transaction can join (the same database handle, pool or client) — so the record and the
+ * stored response commit together; `withIdempotency` then does not complete it again.
+ */
+export class HeldKey {
+  /** The key as stored: the scope and the client's key. */
+  readonly id: string;
+  /** The claim's version, which fences completion and release. */
+  readonly token: string | undefined;
+  readonly #store: IdempotencyStore;
+  #completedInWrite = false;
+
+  constructor(store: IdempotencyStore, id: string, token: string | undefined) {
+    this.#store = store;
+    this.id = id;
+    this.token = token;
+  }
+
+  /** True once the key was completed in the write's transaction (which then committed, or `run` threw). */
+  get completedInWrite(): boolean {
+    return this.#completedInWrite;
+  }
+
+  /**
+   * Completes the key inside `tx`, conditioned on the claim. A key another request took over
+   * (after it expired) fails the whole transaction with a 409 `IdempotencyError`: the write is
+   * not made.
+   */
+  async completeIn(tx: Tx<object>, response: StoredResponse): Promise<void> {
+    const keys = this.#store.collection;
+    if (!keys) throw new TypeError('noclobber/http: these Idempotency-Keys are not kept in a noclobber collection');
+    try {
+      await completeKeyIn(tx, keys, this.id, this.token, response);
+    } catch (e) {
+      if (isConflictError(e)) throw new IdempotencyError('This Idempotency-Key expired and another request with it is in flight', 409);
+      throw e;
+    }
+    this.#completedInWrite = true;
+  }
+}
+
 /** The request headers that decide a write's outcome, so they belong to its fingerprint. */
 const DECIDING = ['content-type', 'if-match', 'if-none-match', 'if-unmodified-since'] as const;
 
@@ -81,8 +126,10 @@ export function requestFingerprint(req: Request, body: string): Promise<string> 
  * wrote (2xx) is stored; any other answer — a failed precondition, a conflict, a 5xx —
  * releases the key, since nothing was written and the client may fix and resend. Refusals
  * decided before the write (400, 415, 428, ...) never reach here.
- * The record write and the key's completion are two writes today; `run` is the one place
- * a transactional store will make them one.
+ * `run` gets the {@link HeldKey}: when it completes the key inside its write's transaction
+ * (`held.completeIn(tx, response)`), the record and the stored response are one commit.
+ * Otherwise (keys in another database) the key is completed after `run`, a second write: a
+ * process that dies between the two leaves the key in flight until it expires.
  * @example
  * ```ts
  * return withIdempotency({ store }, { id: 'order-1', scope: 'user:7', fingerprint }, () => write());
@@ -91,7 +138,7 @@ export function requestFingerprint(req: Request, body: string): Promise<string> 
 export async function withIdempotency(
   options: IdempotencyOptions,
   claim: { readonly id: string; readonly scope: string; readonly fingerprint: string },
-  run: () => Promise<Response>,
+  run: (held: HeldKey) => Promise<Response>,
 ): Promise<Response> {
   const id = JSON.stringify([claim.scope, claim.id]);
   const begun = await options.store.begin(id, claim.fingerprint, options.ttlMs ?? 86_400_000);
@@ -102,20 +149,25 @@ export async function withIdempotency(
   }
   if (begun.state === 'in_flight') return problemResponse(new IdempotencyError('A request with this Idempotency-Key is still in flight', 409));
   if (begun.state === 'mismatch') return problemResponse(new IdempotencyError('This Idempotency-Key was used with a different request', 422));
+  const held = new HeldKey(options.store, id, begun.token);
+  // Releasing is conditioned on the claim: a write whose commit did reach the database (an
+  // unknown outcome) completed the key with it, and a completed key is never released.
+  const release = () => options.store.abandon(id, begun.token).catch(() => {});
   let response: Response;
   try {
-    response = await run();
+    response = await run(held);
   } catch (e) {
-    await options.store.abandon(id).catch(() => {});
+    await release();
     throw e;
   }
   if (response.status < 200 || response.status >= 300) {
     // Nothing was written; if releasing fails the key just stays in flight until it expires.
-    await options.store.abandon(id).catch(() => {});
+    await release();
     return response;
   }
+  if (held.completedInWrite) return response;
   const text = await response.text();
   const stored: StoredResponse = { status: response.status, headers: [...response.headers.entries()], body: text };
-  await options.store.complete(id, stored);
+  await options.store.complete(id, stored, begun.token);
   return new Response(text || null, { status: response.status, headers: response.headers });
 }

@@ -23,6 +23,22 @@ describe('noclobber/client against a real server', () => {
     return `${server.url}/drafts/${id}`;
   };
 
+  it('the server is mounted for every method: OPTIONS and 405 carry Allow, HEAD has GET’s headers and no body', async () => {
+    const url = await newDraft();
+    const options = await fetch(url, { method: 'OPTIONS' });
+    expect([options.status, options.headers.get('allow')]).toEqual([204, 'GET, HEAD, PUT, PATCH, OPTIONS']);
+    const del = await fetch(url, { method: 'DELETE', headers: { 'if-match': '*' } });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, HEAD, PUT, PATCH, OPTIONS');
+    expect(await del.json()).toMatchObject({ code: 'method_not_allowed' });
+    const [get, head] = [await fetch(url), await fetch(url, { method: 'HEAD' })];
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.headers.get('content-length')).toBe(String((await get.arrayBuffer()).byteLength));
+    expect(await head.text()).toBe('');
+    expect(await server.drafts.get(url.split('/').pop() as string)).toBeDefined();
+  });
+
   it('replays a function intent on the fresh version instead of resending a stale payload', async () => {
     const url = await newDraft();
     const a = resource<Draft>(url);

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { type Collection, collection, type Row } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
+import { honoResource } from 'noclobber/hono';
 import { SqliteStore } from 'noclobber/sqlite';
 
 /** A real HTTP server on loopback serving `/drafts/:id` through noclobber/http on SQLite. */
@@ -21,7 +21,8 @@ export async function startDraftServer(): Promise<{
     requests.push({ method: c.req.method, at: Date.now() });
     await next();
   });
-  app.on(['GET', 'PUT', 'PATCH'], '/drafts/:id', resourceRoute({ collection: drafts, name: 'drafts' }) as never);
+  // Mounted for every method: the resource answers OPTIONS, HEAD and 405 (with `Allow`) itself.
+  app.all('/drafts/:id', honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PUT', 'PATCH'] }) as never);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
       resolve({ url: `http://127.0.0.1:${info.port}`, drafts, requests, close: () => new Promise((done) => server.close(() => done())) }),

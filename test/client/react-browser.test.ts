@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { collection, set } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
+import { honoResource } from 'noclobber/hono';
 import { SqliteStore } from 'noclobber/sqlite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable())('noclobber/react in real Chromium', () => 
       if (c.req.method === 'PATCH' && hot.has(c.req.param('id'))) await drafts.apply(c.req.param('id'), [set('body', `other writer ${++interfering}`)]);
       await next();
     });
-    app.on(['GET', 'PATCH'], '/drafts/:id', resourceRoute({ collection: drafts, name: 'drafts' }) as never);
+    app.all('/drafts/:id', honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PATCH'] }) as never);
     await new Promise<void>((resolve) => {
       const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) => {
         base = `http://127.0.0.1:${info.port}`;

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { type Collection, collection, type Row } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
+import { honoResource } from 'noclobber/hono';
 import { SqliteStore } from 'noclobber/sqlite';
 
 /**
@@ -22,7 +22,7 @@ export async function startTenantServer(): Promise<{
     landingPageConfigDraft TEXT, landingPageConfigDraftVersion INTEGER NOT NULL DEFAULT 0)`);
   const tenants = collection(new SqliteStore(db, { table: 'tenants', key: 'id', version: 'landingPageConfigDraftVersion', json: ['landingPageConfigDraft'] }));
   const app = new Hono();
-  app.on(['GET', 'PUT', 'PATCH'], '/tenants/:id', resourceRoute({ collection: tenants, name: 'tenants' }) as never);
+  app.all('/tenants/:id', honoResource({ collection: tenants, name: 'tenants', methods: ['GET', 'PUT', 'PATCH'] }) as never);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
       resolve({ url: `http://127.0.0.1:${info.port}`, db, tenants, close: () => new Promise((done) => server.close(() => done())) }),

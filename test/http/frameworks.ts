@@ -7,7 +7,7 @@ import { type Collection, collection, type Row } from 'noclobber';
 import { expressResource } from 'noclobber/express';
 import { fastifyResource } from 'noclobber/fastify';
 import { honoResource } from 'noclobber/hono';
-import { collectionIdempotency, type ForceEvent, type IdempotencyRecord, type ResourceOptions } from 'noclobber/http';
+import { collectionIdempotency, type IdempotencyRecord, type ResourceOptions } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 
 /** What a test sends, and what it reads back. */
@@ -31,11 +31,20 @@ export interface Framework {
   listen(): Promise<{ url: string; close(): Promise<void> }>;
 }
 
-/** The shared fixture: a SQLite table of subscriptions and the audit log of forced writes. */
+/** An entry of the audit log of forced writes, as the fixture's `audit_log` table holds it. */
+export interface AuditEntry {
+  readonly resourceId: string;
+  readonly method: string;
+  readonly previousVersion: string | undefined;
+  readonly version: string | undefined;
+}
+
+/** The shared fixture: a SQLite table of subscriptions and, in the same database, the audit log of forced writes. */
 export interface Fixture {
   readonly db: Database.Database;
   readonly subs: Collection<Row>;
-  readonly audit: ForceEvent[];
+  /** The audit log's entries, oldest first. */
+  audit(): AuditEntry[];
   options(extra?: Partial<ResourceOptions<Row>>): ResourceOptions<Row>;
 }
 
@@ -43,20 +52,33 @@ export function fixture(): Fixture {
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, plan TEXT, status TEXT, notes TEXT, meta TEXT)`);
   db.exec(`CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)`);
+  db.exec(
+    `CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, resource_id TEXT NOT NULL, method TEXT NOT NULL, previous_version TEXT, new_version TEXT, at TEXT NOT NULL)`,
+  );
   const subs = collection(new SqliteStore(db, { table: 'subscriptions', key: 'id', json: ['meta'] }));
   const keys = collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] }));
-  const audit: ForceEvent[] = [];
+  const auditLog = collection(new SqliteStore(db, { table: 'audit_log', key: 'seq' }));
+  let seq = 0;
   return {
     db,
     subs,
-    audit,
+    audit: () =>
+      (db.prepare('SELECT resource_id, method, previous_version, new_version FROM audit_log ORDER BY seq').all() as Row[]).map((r) => ({
+        resourceId: r.resource_id as string,
+        method: r.method as string,
+        previousVersion: (r.previous_version ?? undefined) as string | undefined,
+        version: (r.new_version ?? undefined) as string | undefined,
+      })),
     options: (extra = {}) => ({
       collection: subs,
       name: 'subscriptions',
       maxBodyBytes: 4096,
       exposeCurrent: (req) => req.headers.get('x-role') === 'support',
       authorizeForce: (req) => req.headers.get('x-role') === 'admin',
-      onForce: (e) => void audit.push(e),
+      audit: {
+        collection: auditLog,
+        entry: (e) => ({ seq: ++seq, resource_id: e.resourceId, method: e.method, previous_version: e.previousVersion, new_version: e.version, at: e.at }),
+      },
       idempotency: { store: collectionIdempotency(keys) },
       ...extra,
     }),

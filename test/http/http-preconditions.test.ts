@@ -148,14 +148,14 @@ for (const fw of frameworks(fx.options())) {
       const { id } = await create();
       const denied = await patch(`${id}?force=true`, { status: 'paused' }, { 'x-role': 'support' });
       expect(denied.status).toBe(403);
-      const before = fx.audit.length;
+      const before = fx.audit().length;
       const forced = await patch(`${id}?force=true`, { status: 'paused' }, { 'x-role': 'admin' });
       expect(forced.status).toBe(200);
-      expect(fx.audit.length).toBe(before + 1);
-      expect(fx.audit.at(-1)).toMatchObject({ method: 'PATCH', previousVersion: '1', version: '2', resourceId: `subscriptions/${id}` });
+      expect(fx.audit().length).toBe(before + 1);
+      expect(fx.audit().at(-1)).toMatchObject({ method: 'PATCH', previousVersion: '1', version: '2', resourceId: `subscriptions/${id}` });
       const deleted = await fw.send({ method: 'DELETE', path: `/subscriptions/${id}?force=true`, headers: { 'x-role': 'admin' } });
       expect(deleted.status).toBe(204);
-      expect(fx.audit.at(-1)).toMatchObject({ method: 'DELETE', previousVersion: '2', version: undefined });
+      expect(fx.audit().at(-1)).toMatchObject({ method: 'DELETE', previousVersion: '2', version: undefined });
       expect(await fx.subs.get(id)).toBeUndefined();
     });
 

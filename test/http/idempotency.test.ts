@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { collection } from 'noclobber';
 import { honoResource } from 'noclobber/hono';
-import { collectionIdempotency, formatETag, type IdempotencyRecord, parseIdempotencyKey, requestFingerprint } from 'noclobber/http';
+import { collectionIdempotency, formatETag, HeldKey, IdempotencyError, type IdempotencyRecord, parseIdempotencyKey, requestFingerprint } from 'noclobber/http';
+import { MemoryStore } from 'noclobber/memory';
 import { SqliteStore } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
 import { fixture, frameworks } from './frameworks.js';
@@ -20,15 +21,17 @@ function setup() {
 describe('Idempotency-Key store', () => {
   it('claims a key once; in flight, mismatch, completed and expired are told apart', async () => {
     const { keys } = setup();
-    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'started' });
+    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'started', token: '1' });
     expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'in_flight' });
     expect(await keys.begin('k', 'fp2', 60_000)).toEqual({ state: 'mismatch' });
     await keys.complete('k', { status: 200, headers: [['etag', '"x.2"']], body: '{}' });
     expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'completed', response: { status: 200, headers: [['etag', '"x.2"']], body: '{}' } });
-    expect(await keys.begin('old', 'fp', -1)).toEqual({ state: 'started' });
-    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started' }); // expired: taken over
-    await keys.abandon('old');
-    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started' });
+    expect(await keys.begin('old', 'fp', -1)).toEqual({ state: 'started', token: '1' });
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '2' }); // expired: taken over
+    await keys.abandon('old', '1'); // the first claimant's release leaves the new claim alone
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'in_flight' });
+    await keys.abandon('old', '2');
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '1' });
   });
 
   it('concurrent requests with one key: exactly one runs', async () => {
@@ -53,6 +56,47 @@ describe('Idempotency-Key store', () => {
     expect(r.status).toBe(409);
     expect(await r.json()).toMatchObject({ code: 'idempotency', retryable: true });
     expect((await docs.get('d'))?.version).toBe(created.version);
+  });
+});
+
+describe('Idempotency-Key completion and the write', () => {
+  it('a claim taken over after it expired is never completed by the first request: its whole write rolls back (409)', async () => {
+    const { keys, docs } = setup();
+    await docs.create('d', { id: 'd', n: 1 });
+    const first = await keys.begin('k', 'fp', -1); // expires at once
+    const second = await keys.begin('k', 'fp', 60_000); // a retry takes it over
+    expect([first, second]).toEqual([
+      { state: 'started', token: '1' },
+      { state: 'started', token: '2' },
+    ]);
+    const held = new HeldKey(keys, 'k', first.state === 'started' ? first.token : undefined);
+    const attempt = docs.transact(async (tx) => {
+      await tx.apply('d', [{ op: 'inc', path: 'n', by: 1 }]);
+      await held.completeIn(tx, { status: 200, headers: [], body: '{}' });
+    });
+    await expect(attempt).rejects.toBeInstanceOf(IdempotencyError);
+    expect(held.completedInWrite).toBe(false);
+    expect((await docs.get('d'))?.value.n).toBe(1);
+    expect(await keys.begin('k', 'fp', 60_000)).toEqual({ state: 'in_flight' }); // still the second request's
+  });
+
+  it('keys in another database: two steps, completed after the write, and replayed', async () => {
+    const { docs } = setup();
+    const created = await docs.create('d', { id: 'd', n: 1 });
+    const keys = collectionIdempotency(collection(new MemoryStore<IdempotencyRecord>({ key: 'id', json: ['response'] })));
+    const app = new Hono();
+    app.all('/docs/:id', honoResource({ collection: docs, name: 'docs', idempotency: { store: keys } }) as never);
+    const send = () =>
+      app.request('/docs/d', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json', 'if-match': formatETag('docs/d', created.version), 'idempotency-key': '"two-step"' },
+        body: '{"n":2}',
+      });
+    const [first, again] = [await send(), await send()];
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    expect((await docs.get('d'))?.version).toBe('2');
   });
 });
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { type Collection, collection, type Row } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
+import { honoResource } from 'noclobber/hono';
 import { SqliteStore } from 'noclobber/sqlite';
 import { pageAssets } from './page-assets.js';
 
@@ -24,6 +24,7 @@ export async function createDraftEditor(file: string): Promise<{ app: Hono; draf
   const app = new Hono();
   app.get('/', (c) => c.html(html));
   app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
-  app.on(['GET', 'PATCH'], '/drafts/:id', resourceRoute({ collection: drafts, name: 'drafts' }) as never);
+  // Mounted for every method: the resource answers OPTIONS, HEAD and 405 (with `Allow`) itself.
+  app.all('/drafts/:id', honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PATCH'] }) as never);
   return { app, drafts, close: () => db.close() };
 }

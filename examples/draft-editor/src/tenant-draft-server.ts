@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Collection } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
+import { honoResource } from 'noclobber/hono';
 import type { PgPool } from 'noclobber/postgres';
 import { pageAssets } from './page-assets.js';
 import { openTenantDrafts, type TenantDraft } from './tenants.js';
@@ -21,6 +21,6 @@ export async function createTenantDraftEditor(pool: PgPool): Promise<{ app: Hono
   const app = new Hono();
   app.get('/', (c) => c.html(html));
   app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
-  app.on(['GET', 'PATCH'], '/tenants/:id/draft', resourceRoute({ collection: drafts, name: 'tenant-drafts' }) as never);
+  app.all('/tenants/:id/draft', honoResource({ collection: drafts, name: 'tenant-drafts', methods: ['GET', 'PATCH'] }) as never);
   return { app, drafts };
 }

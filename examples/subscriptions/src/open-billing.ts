@@ -6,7 +6,8 @@ import type { BillingCollections } from './billing-app.js';
 import { POSTGRES_DDL, SQLITE_DDL } from './schema.js';
 
 /**
- * The billing collections on SQLite (the embedded default).
+ * The billing collections on SQLite (the embedded default), all on one handle: the audit
+ * log shares the records' transactions.
  * @example
  * ```ts
  * const c = openSqliteBilling(new Database('billing.db'));
@@ -18,11 +19,13 @@ export function openSqliteBilling(db: Database.Database): BillingCollections {
     subscriptions: collection(new SqliteStore(db, { table: 'subscriptions', key: 'id' })),
     invoices: collection(new SqliteStore(db, { table: 'invoices', key: 'id' })),
     plans: collection(new SqliteStore(db, { table: 'plans', key: 'id', json: ['features'] })),
+    audit: collection(new SqliteStore(db, { table: 'audit_log', key: 'id' })),
   };
 }
 
 /**
- * The billing collections on PostgreSQL.
+ * The billing collections on PostgreSQL, all on one pool: the audit log shares the
+ * records' transactions.
  * @example
  * ```ts
  * const c = await openPostgresBilling(pool);
@@ -34,5 +37,6 @@ export async function openPostgresBilling(pool: PgPool): Promise<BillingCollecti
     subscriptions: collection(await PostgresStore.open(pool, { table: 'subscriptions', key: 'id' })),
     invoices: collection(await PostgresStore.open(pool, { table: 'invoices', key: 'id' })),
     plans: collection(await PostgresStore.open(pool, { table: 'plans', key: 'id' })),
+    audit: collection(await PostgresStore.open(pool, { table: 'audit_log', key: 'id' })),
   };
 }
