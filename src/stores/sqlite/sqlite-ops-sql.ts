@@ -1,7 +1,7 @@
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
-import { EACH_ELEMENT, ident, itemEquals, jsonPath, type Params } from './sqlite-sql.js';
+import { EACH_ELEMENT, ident, itemEquals, type Params } from './sqlite-sql.js';
 import type { Affinity } from './sqlite-store-config.js';
 
 /** What the planner knows of a column. */
@@ -92,11 +92,10 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
       planWholeJson(op, X, p, step);
       continue;
     }
-    const jp = jsonPath(rest);
     if (op.op !== 'unset' && op.op !== 'remove') {
       step(X, `CASE WHEN ${X} IS NULL OR json_type(${X}) = 'null' THEN '{}' ELSE ${X} END`, `${X} IS NULL OR json_type(${X}) IN ('object','null')`);
       for (let i = 1; i < rest.length; i++) {
-        const q = `'${jsonPath(rest.slice(0, i))}'`;
+        const q = p.path(rest.slice(0, i));
         step(
           X,
           `CASE WHEN coalesce(json_type(${X}, ${q}), 'null') = 'null' THEN json_set(${X}, ${q}, json('{}')) ELSE ${X} END`,
@@ -104,7 +103,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         );
       }
     }
-    const at = `'${jp}'`;
+    const at = p.path(rest);
     const type = `coalesce(json_type(${X}, ${at}), 'null')`;
     switch (op.op) {
       case 'set':
@@ -128,7 +127,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         const item = p.scalar(op.value);
         step(
           X,
-          `CASE WHEN ${type} = 'null' THEN json_set(${X}, ${at}, json_array(${item})) WHEN EXISTS (SELECT 1 FROM json_each(${X}, ${at}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, '${jp}[#]', ${p.scalar(op.value)}) END`,
+          `CASE WHEN ${type} = 'null' THEN json_set(${X}, ${at}, json_array(${item})) WHEN EXISTS (SELECT 1 FROM json_each(${X}, ${at}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, ${p.path(rest, '[#]')}, ${p.scalar(op.value)}) END`,
           `${type} IN ('array','null')`,
         );
         break;
