@@ -1,6 +1,8 @@
+import { fieldTypeProblem } from '../../core/check-change.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
+import type { FieldType } from '../../core/store.js';
 import { EACH_ELEMENT, ident, itemEquals, type Params } from './sqlite-sql.js';
 import type { Affinity } from './sqlite-store-config.js';
 
@@ -24,23 +26,22 @@ export interface OpsPlan {
 }
 
 /**
- * A scalar written into a non-JSON column must fit the column's affinity, or SQLite would
- * silently convert it (5 into a TEXT column reads back as '5.0').
+ * The scalars a non-JSON column of this affinity holds without SQLite converting them
+ * (5 into a TEXT column would read back as '5'; 2.5 into an INTEGER column as a REAL;
+ * SQLite has no booleans). INTEGER columns hold the integers JavaScript carries exactly.
  * @example
  * ```ts
- * checkAffinity({ name: 'title', json: false, affinity: 'text' }, 5); // throws type_mismatch
+ * affinityType('text'); // { kind: 'string' }
  * ```
  */
-export function checkAffinity(column: SqliteColumn, value: unknown): void {
-  if (value === null || column.json) return;
-  const fits =
-    typeof value === 'string' ? column.affinity === 'text' || column.affinity === 'blob' : typeof value === 'number' ? column.affinity !== 'text' : false;
-  if (!fits) {
-    throw new InvalidChangeError(`The ${column.affinity.toUpperCase()} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
-      reason: 'type_mismatch',
-      path: [column.name],
-    });
-  }
+export function affinityType(affinity: Affinity): FieldType {
+  if (affinity === 'integer') return { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+  return { kind: affinity === 'text' ? 'string' : affinity === 'blob' ? 'scalar' : 'number' };
+}
+
+/** Whether `value` can be written into the column as it is (the planner refuses the write otherwise). */
+function fitsColumn(column: SqliteColumn, value: unknown): boolean {
+  return column.json || fieldTypeProblem(affinityType(column.affinity), value) === undefined;
 }
 
 /** Expands a root merge into per-column ops, as RFC 7396 applies it field by field. */
@@ -114,7 +115,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         break;
       case 'inc': {
         const n = `(coalesce(json_extract(${X}, ${at}), 0) + ${p.add(op.by)})`;
-        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
         break;
       }
       case 'merge':
@@ -152,6 +153,11 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
 
 type Step = (alias: string, expr: string, check?: string) => void;
 
+/** SQLite's REAL arithmetic overflows to ±Inf where JavaScript's does; neither is a JSON number. */
+function finite(n: string, p: Params): string {
+  return `abs(${n}) <= ${p.add(Number.MAX_VALUE)}`;
+}
+
 function bounds(n: string, op: { min?: number; max?: number }, p: Params): string[] {
   return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`])];
 }
@@ -159,18 +165,22 @@ function bounds(n: string, op: { min?: number; max?: number }, p: Params): strin
 function planScalarColumn(op: NormalOp, column: SqliteColumn, X: string, p: Params, step: Step): void {
   switch (op.op) {
     case 'set':
-      checkAffinity(column, op.value);
-      step(X, p.add(op.value));
+      // A value the column cannot hold fails the statement; explainFailure says why, in order.
+      if (fitsColumn(column, op.value)) step(X, p.add(op.value));
+      else step(X, 'NULL', '0');
       return;
     case 'unset':
       step(X, 'NULL');
       return;
     case 'inc': {
-      if (column.affinity === 'text') {
-        throw new InvalidChangeError(`inc needs a number, and "${column.name}" is a TEXT column`, { reason: 'type_mismatch', path: op.path });
+      const type = affinityType(column.affinity);
+      if (type.kind === 'string' || (type.kind === 'integer' && !Number.isInteger(op.by))) {
+        step(X, 'NULL', '0');
+        return;
       }
       const n = `(coalesce(${X}, 0) + ${p.add(op.by)})`;
-      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      const range = type.kind === 'integer' ? [`abs(${n}) <= ${p.add(Number.MAX_SAFE_INTEGER)}`, `${n} = CAST(${n} AS INTEGER)`] : [];
+      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, finite(n, p), ...range, ...bounds(n, op, p)].join(' AND '));
       return;
     }
     default:
@@ -190,7 +200,7 @@ function planWholeJson(op: NormalOp, X: string, p: Params, step: Step): void {
       return;
     case 'inc': {
       const n = `(coalesce(json_extract(${X}, '$'), 0) + ${p.add(op.by)})`;
-      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
       return;
     }
     case 'merge':

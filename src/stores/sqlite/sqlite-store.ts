@@ -1,10 +1,9 @@
 import { ConflictError } from '../../core/errors/conflict-error.js';
-import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { LockBusyError } from '../../core/errors/lock-busy-error.js';
 import { LockTimeoutError } from '../../core/errors/lock-timeout-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
-import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { checkCaps, checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { Mutex } from '../../core/mutex.js';
 import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
@@ -12,10 +11,16 @@ import type { Key, Row, Snapshot } from '../../core/types.js';
 import { isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
 import { guardSql } from './sqlite-guards-sql.js';
-import { checkAffinity, planOps } from './sqlite-ops-sql.js';
+import { planOps } from './sqlite-ops-sql.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
 import { inspectTable, type SqliteTable } from './sqlite-table.js';
+
+/** The integer a canonical version string names, or -1 (no row has it) for "02", "2.0", "abc". */
+function canonicalVersion(version: string): number {
+  const n = Number(version);
+  return Number.isSafeInteger(n) && String(n) === version ? n : -1;
+}
 
 /**
  * A store over an existing SQLite table, on better-sqlite3. Every write is ONE
@@ -81,7 +86,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   #conditions(key: Key, expect: Expect, p: Params): string {
     const parts = [this.#keyWhere(key, p)];
-    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(/^\d+$/.test(expect.version) ? Number(expect.version) : -1)}`);
+    // Versions are canonical integers: "02" or "2.0" is no version the store ever gave out.
+    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(canonicalVersion(expect.version))}`);
     for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
     return parts.join(' AND ');
   }
@@ -91,16 +97,20 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
   }
 
-  /** Runs `fn` atomically: inside the open transaction if there is one, else in its own immediate one. */
+  /**
+   * Runs `fn` atomically: in its own immediate transaction, or under a savepoint of the open
+   * one — so a write that fails after its statement ran (a byte cap) leaves nothing behind
+   * even when the caller catches the error and commits.
+   */
   #atomic<R>(fn: () => R): R {
-    if (this.#db.inTransaction) return fn();
-    this.#db.exec('BEGIN IMMEDIATE');
+    const nested = this.#db.inTransaction;
+    this.#db.exec(nested ? 'SAVEPOINT noclobber_write' : 'BEGIN IMMEDIATE');
     try {
       const result = fn();
-      this.#db.exec('COMMIT');
+      this.#db.exec(nested ? 'RELEASE noclobber_write' : 'COMMIT');
       return result;
     } catch (e) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      if (this.#db.inTransaction) this.#db.exec(nested ? 'ROLLBACK TO noclobber_write; RELEASE noclobber_write' : 'ROLLBACK');
       throw e;
     }
   }
@@ -112,19 +122,17 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     throw new Error(`noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`);
   }
 
+  /** A checked value as the column stores it (checkChange refused what a column cannot hold). */
   #encode(name: string, value: unknown): unknown {
-    const column = this.#table.columns.get(name);
-    if (!column) throw new InvalidChangeError(`Unknown field "${name}"`, { reason: 'unknown_field', path: [name] });
     if (value === null || value === undefined) return null;
-    if (column.json) return JSON.stringify(value);
-    checkAffinity(column, value);
-    return value;
+    return this.#table.columns.get(name)?.json ? JSON.stringify(value) : value;
   }
 
   #insert(cmd: WriteCommand): Snapshot<T> {
-    const base = { ...keyFields(this.schema, cmd.key) };
-    const value = 'value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key);
-    const row = { ...value, ...base };
+    const checked = checkChange(this.schema, cmd, undefined);
+    // Inside the immediate transaction: an existing record still wins over a bad value.
+    if ('error' in checked) return this.#failed(cmd);
+    const row = checked.next;
     const p = new Params();
     const names = Object.keys(row).filter((k) => row[k] !== undefined);
     const values = names.map((n) => p.add(this.#encode(n, row[n])));
@@ -139,20 +147,25 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     let sql: string;
     if ('ops' in cmd.change) {
       const plan = planOps(cmd.change.ops, this.#table.columns, p, this.#keyWhere(cmd.key, p), this.#table.quoted);
-      const caps = Object.entries(this.schema.maxBytes ?? {}).flatMap(([c, limit]) => {
-        const col = plan.finalOf(c);
-        return col ? [`coalesce(length(CAST(${col} AS BLOB)) <= ${p.add(limit)}, 1)`] : [];
-      });
-      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok, ...caps].join(' AND ');
+      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok].join(' AND ');
       sql = `${plan.with} UPDATE ${this.#table.quoted} SET ${[...plan.sets, `${v} = ${v} + 1`].join(', ')} WHERE ${where} RETURNING *`;
     } else {
+      // A new value is checked whole in JavaScript (the row cannot hold fields outside its
+      // columns); the explanation still puts gone / stale / guards first.
+      if ('error' in checkChange(this.schema, cmd, {})) return this.#failed(cmd);
       const value = cmd.change.value;
       const sets = [...this.#table.columns.keys()]
         .filter((c) => !this.schema.keyFields.includes(c))
         .map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
       sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
     }
-    return this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+    const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+    // Byte caps come last and are measured on the written value as JSON, exactly as
+    // explainFailure measures it (SQLite's own text would say 6.0 for 6); throwing rolls the
+    // statement back (#atomic).
+    const tooLarge = checkCaps(this.schema, written.value as Row);
+    if (tooLarge) throw tooLarge;
+    return written;
   }
 
   #writeNow(cmd: WriteCommand): Snapshot<T> {

@@ -1,5 +1,5 @@
-import type { StoreSchema } from '../../core/store.js';
-import type { SqliteColumn } from './sqlite-ops-sql.js';
+import type { FieldType, StoreSchema } from '../../core/store.js';
+import { affinityType, type SqliteColumn } from './sqlite-ops-sql.js';
 import { ident } from './sqlite-sql.js';
 import { affinityOf, type SqliteDatabase, type SqliteStoreConfig } from './sqlite-store-config.js';
 
@@ -42,6 +42,8 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
     if (c.name === versionField) continue;
     columns.set(c.name, { name: c.name, json: json.includes(c.name), affinity: affinityOf(c.type) });
   }
+  const fieldTypes: Record<string, FieldType> = {};
+  for (const c of columns.values()) if (!c.json) fieldTypes[c.name] = affinityType(c.affinity);
   return {
     name: config.table,
     quoted: ident(config.table),
@@ -51,6 +53,7 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
       versionField,
       fields: [...columns.keys()],
       jsonFields: [...json],
+      fieldTypes,
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
     },
   };

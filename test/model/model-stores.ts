@@ -1,0 +1,53 @@
+import { inject } from 'vitest';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import type { StoreHarness, TableSpec } from '../conformance/harness.js';
+import { dynamoHarness } from '../dynamodb/dynamo-harness.js';
+import { postgresHarness } from '../postgres/pg-harness.js';
+import { sqliteHarness } from '../sqlite/sqlite-harness.js';
+
+/** The table the hostile tests write: every column kind, a capped JSON column. */
+export const HOSTILE_TABLE: TableSpec = {
+  name: 'hostile',
+  key: ['id'],
+  columns: { id: 'text', title: 'text', n: 'number', count: 'int', data: 'json', meta: 'json', capped: 'json' },
+  maxBytes: { capped: 256 },
+};
+
+/** The memory store shaped like the SQL tables: the same field kinds, so it refuses what they refuse. */
+export function memoryHarness(): StoreHarness {
+  return {
+    name: 'memory',
+    async table(spec) {
+      const kinds = {
+        text: { kind: 'string' },
+        int: { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+        number: { kind: 'number' },
+      } as const;
+      const store = new MemoryStore({
+        key: [...spec.key],
+        fields: Object.keys(spec.columns),
+        json: Object.entries(spec.columns)
+          .filter(([, k]) => k === 'json')
+          .map(([c]) => c),
+        fieldTypes: Object.fromEntries(Object.entries(spec.columns).flatMap(([c, k]) => (k === 'json' ? [] : [[c, kinds[k]]]))),
+        ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
+      });
+      return { store, connect: async () => store };
+    },
+    async close() {},
+  };
+}
+
+/** Every store this run can reach (STORES and the services the setup started decide). */
+export function availableHarnesses(): { name: string; make: () => StoreHarness }[] {
+  const out: { name: string; make: () => StoreHarness }[] = [
+    { name: 'memory', make: memoryHarness },
+    { name: 'sqlite (:memory:)', make: () => sqliteHarness('memory') },
+    { name: 'sqlite (WAL file)', make: () => sqliteHarness('file') },
+  ];
+  const pg = inject('POSTGRES_URL');
+  if (pg) out.push({ name: 'postgres', make: () => postgresHarness(pg) });
+  const dynamo = inject('DYNAMODB_ENDPOINT');
+  if (dynamo) out.push({ name: 'dynamodb', make: () => dynamoHarness(dynamo) });
+  return out;
+}
