@@ -1,3 +1,4 @@
+import { fieldTypeProblem } from '../../core/check-change.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
@@ -14,30 +15,19 @@ export interface PgOpsPlan {
 }
 
 /**
- * A scalar written to a non-jsonb column must be of the column's kind, or PostgreSQL would
- * convert or round it (2.5 into an integer column reads back as 3).
- * @example
- * ```ts
- * checkScalar({ name: 'n', type: 'integer', json: false, kind: 'integer' }, 2.5); // throws type_mismatch
- * ```
+ * A float8 sum that cannot raise: PostgreSQL's float8 `+` fails with 22003 where
+ * JavaScript's overflows to Infinity, so the sum is computed only when `finite` holds.
+ * Halving both sides is exact in the range that matters, and `a/2 + b/2` exceeds
+ * `MAX_VALUE / 2` exactly when `a + b` rounds to infinity.
  */
-export function checkScalar(column: PgColumn, value: unknown): void {
-  if (value === null || column.json) return;
-  const ok =
-    column.kind === 'integer'
-      ? Number.isSafeInteger(value)
-      : column.kind === 'number'
-        ? typeof value === 'number'
-        : column.kind === 'string'
-          ? typeof value === 'string'
-          : column.kind === 'boolean'
-            ? typeof value === 'boolean'
-            : typeof value === 'string' || typeof value === 'number';
-  if (!ok)
-    throw new InvalidChangeError(`The ${column.type} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
-      reason: 'type_mismatch',
-      path: [column.name],
-    });
+function floatSum(a: string, by: number, p: PgParams): { n: string; finite: string } {
+  const b = p.add(by, 'float8');
+  return { n: `(${a} + ${b})`, finite: `abs(${a} * 0.5 + ${b} * 0.5) <= ${p.add(Number.MAX_VALUE / 2, 'float8')}` };
+}
+
+/** A check that evaluates `rest` only when `first` held (AND has no evaluation order in SQL). */
+function andThen(first: string, rest: readonly string[]): string {
+  return rest.length ? `CASE WHEN ${first} THEN ${rest.join(' AND ')} ELSE false END` : first;
 }
 
 /** Containers along a path: the column value itself, then each proper prefix. */
@@ -79,8 +69,8 @@ function allObjects(X: string, rest: readonly string[], p: PgParams): string {
     .join(' AND ');
 }
 
-function bounds(n: string, op: { min?: number; max?: number }, p: PgParams): string[] {
-  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min, 'float8')}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max, 'float8')}`])];
+function bounds(n: string, op: { min?: number; max?: number }, p: PgParams, cast = 'float8'): string[] {
+  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min, cast)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max, cast)}`])];
 }
 
 /** Filters a jsonb array, keeping order, dropping every element equal to `item`. */
@@ -154,23 +144,42 @@ export function planOps(
 }
 
 function planScalar(op: NormalOp, column: PgColumn, X: string, p: PgParams, step: Step): void {
+  // A write the column cannot hold (another kind, beyond an integer's range, a non-integer
+  // increment of an integer) fails the statement without computing anything, and
+  // explainFailure says why — after existence, version and guards, as on every store.
+  const refuse = () => step(`NULL::${column.type}`, 'false');
+  const type = column.fieldType;
   switch (op.op) {
     case 'set':
-      checkScalar(column, op.value);
-      step(p.add(op.value, column.type));
+      if (fieldTypeProblem(type, op.value)) refuse();
+      else step(p.add(op.value, column.type));
       return;
     case 'unset':
       step(`NULL::${column.type}`);
       return;
     case 'inc': {
-      if (column.kind !== 'integer' && column.kind !== 'number') {
-        throw new InvalidChangeError(`inc needs a number, and "${column.name}" is ${column.type}`, { reason: 'type_mismatch', path: op.path });
+      if (column.kind === 'integer') {
+        if (!Number.isInteger(op.by)) {
+          refuse();
+          return;
+        }
+        // numeric cannot overflow; the result must fit the column and stay a safe integer.
+        const n = `(coalesce(${X}, 0)::numeric + ${p.add(op.by, 'numeric')})`;
+        step(
+          `${n}::${column.type}`,
+          [`${n} BETWEEN ${p.add(type.min, 'numeric')} AND ${p.add(type.max, 'numeric')}`, ...bounds(n, op, p, 'numeric')].join(' AND '),
+        );
+        return;
       }
-      if (column.kind === 'integer' && !Number.isSafeInteger(op.by)) {
-        throw new InvalidChangeError(`"${column.name}" is an integer column; inc by ${op.by} would be rounded`, { reason: 'type_mismatch', path: op.path });
+      if (column.kind !== 'number') {
+        refuse();
+        return;
       }
-      const n = `(coalesce(${X}, 0) + ${p.add(op.by, column.type)})`;
-      step(n, ['true', ...bounds(n, op, p)].join(' AND '));
+      const { n, finite } = floatSum(`coalesce(${X}, 0)::float8`, op.by, p);
+      const range = type.max === undefined ? [] : [`abs(${n}) <= ${p.add(type.max, 'float8')}`];
+      // float8 → numeric rounds to 15 digits; through text it keeps JavaScript's shortest form.
+      const cast = column.type === 'double precision' ? '' : column.type === 'numeric' ? '::text::numeric' : `::${column.type}`;
+      step(`(${n})${cast}`, andThen(finite, [...range, ...bounds(n, op, p)]));
       return;
     }
     default:
@@ -192,8 +201,8 @@ function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[
       return;
     case 'inc': {
       const target = at();
-      const n = `(CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END + ${p.add(op.by, 'float8')})`;
-      step(put(`to_jsonb(${n})`), [parents(), `${typeOf(target)} IN ('number','null')`, ...bounds(n, op, p)].join(' AND '));
+      const { n, finite } = floatSum(`CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END`, op.by, p);
+      step(put(`to_jsonb(${n})`), andThen(`${parents()} AND ${typeOf(target)} IN ('number','null')`, [andThen(finite, bounds(n, op, p))]));
       return;
     }
     case 'add': {

@@ -1,12 +1,12 @@
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
-import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
-import { checkScalar, planOps } from './postgres-ops-sql.js';
+import { planOps } from './postgres-ops-sql.js';
 import { preparedName } from './postgres-prepared.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
@@ -76,9 +76,11 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
     if (!row) return undefined;
     const value: Row = {};
-    for (const name of this.#table.columns.keys()) {
+    for (const [name, column] of this.#table.columns) {
       const raw = row[name];
-      value[name] = raw instanceof Date ? raw.toISOString() : (raw ?? null);
+      // pg reads int8 and numeric as strings; a number is what was written (and exact here).
+      const n = typeof raw === 'string' && (column.kind === 'integer' || column.kind === 'number') ? Number(raw) : undefined;
+      value[name] = raw instanceof Date ? raw.toISOString() : n !== undefined && Number.isFinite(n) ? n : (raw ?? null);
     }
     return { key, version: row.__nc_v as string, value: value as T };
   }
@@ -135,12 +137,16 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     throw error ?? new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' });
   }
 
+  /** A checked value (checkChange refused what a column cannot hold) as a typed parameter. */
   #encode(name: string, value: unknown, p: PgParams): string {
     const column = this.#table.columns.get(name);
     if (!column || value === null || value === undefined) return `NULL${column ? `::${column.type}` : ''}`;
-    if (column.json) return p.json(value);
-    checkScalar(column, value);
-    return p.add(value, column.type);
+    return column.json ? p.json(value) : p.add(value, column.type);
+  }
+
+  /** A value the table cannot take is refused in the documented order: exists / gone / stale / guards first. */
+  async #refuse(q: Queryable, cmd: WriteCommand, error: Error, phase: PgPhase): Promise<never> {
+    throw explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase)) ?? error;
   }
 
   async #write(q: Queryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
@@ -148,8 +154,9 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     const key = this.#keyWhere(cmd.key, p);
     const v = ident(this.schema.versionField);
     if (cmd.expect.absent) {
-      const base = { ...keyFields(this.schema, cmd.key) };
-      const value = { ...('value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key)), ...base };
+      const checked = checkChange(this.schema, cmd, undefined);
+      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
+      const value = checked.next;
       const names = Object.keys(value).filter((n) => value[n] !== undefined);
       const initial = this.#timestamp ? `clock_timestamp()::${this.#table.versionType}` : '1';
       const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) VALUES (${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')}) ON CONFLICT DO NOTHING`;
@@ -162,6 +169,8 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       sets = plan ? [plan.set] : [];
       if (plan) where.push(plan.ok);
     } else {
+      const checked = checkChange(this.schema, cmd, {});
+      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
       const value = cmd.change.value;
       sets = [...this.#table.columns.keys()].filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
     }

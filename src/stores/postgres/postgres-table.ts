@@ -1,4 +1,4 @@
-import type { StoreSchema } from '../../core/store.js';
+import type { FieldType, StoreSchema } from '../../core/store.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
 import { ident } from './postgres-sql.js';
 import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
@@ -11,6 +11,22 @@ export interface PgColumn {
   readonly json: boolean;
   /** Scalar kind, to refuse values PostgreSQL would convert or round. */
   readonly kind: 'integer' | 'number' | 'string' | 'boolean' | 'other';
+  /** What the column holds, as the core checks it (`StoreSchema.fieldTypes`). */
+  readonly fieldType: FieldType;
+}
+
+/** int8 holds more, but JavaScript numbers carry integers exactly only up to 2^53 − 1. */
+const INTEGER_RANGE: Readonly<Record<string, { min: number; max: number }>> = {
+  int2: { min: -32768, max: 32767 },
+  int4: { min: -2147483648, max: 2147483647 },
+  int8: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+};
+const FLOAT4_MAX = 3.4028234663852886e38;
+
+function fieldTypeOf(typname: string, kind: PgColumn['kind']): FieldType {
+  if (kind === 'integer') return { kind, ...INTEGER_RANGE[typname] };
+  if (typname === 'float4') return { kind: 'number', min: -FLOAT4_MAX, max: FLOAT4_MAX };
+  return { kind: kind === 'other' ? 'scalar' : kind };
 }
 
 /** An introspected table. */
@@ -67,12 +83,15 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     const name = r.name as string;
     if (name === versionField) continue;
     if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
-    columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind: kindOf(r.typname as string, r.typcategory as string) });
+    const kind = kindOf(r.typname as string, r.typcategory as string);
+    columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind, fieldType: fieldTypeOf(r.typname as string, kind) });
   }
   const serverVersion = Number((await pool.query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
+  const fieldTypes: Record<string, FieldType> = {};
+  for (const c of columns.values()) if (!c.json) fieldTypes[c.name] = c.fieldType;
   return {
     quoted,
     columns,
@@ -83,6 +102,9 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
       versionField,
       fields: [...columns.keys()],
       jsonFields,
+      fieldTypes,
+      // text and jsonb cannot hold U+0000.
+      noNulText: true,
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes }, measure: pgJsonTextBytes } : {}),
     },
   };
