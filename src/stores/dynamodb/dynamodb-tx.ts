@@ -8,7 +8,7 @@ import { TooLargeError } from '../../core/errors/too-large-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
-import { keyFields, keyString } from '../../core/key.js';
+import { keyString } from '../../core/key.js';
 import { sleep } from '../../core/retry-policy.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
@@ -82,7 +82,7 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     const error = explainFailure(this.#w.table.schema, cmd, e.current);
     if (error) throw error;
     const before = e.current;
-    const value = recordValue(this.#w.table, cmd, before?.value ?? { ...keyFields(this.#w.table.schema, cmd.key) });
+    const value = recordValue(this.#w.table, cmd, before?.value);
     const version = before ? this.#w.table.version.next(before.version) : this.#w.table.version.initial();
     fullItem(this.#w.table, cmd.key, value, version); // size check now, not at commit
     e.current = { key: cmd.key, version, value };

@@ -56,6 +56,13 @@ export class DynamoVersion {
     return av.S ?? String(av.N ?? '0');
   }
 
+  /** Whether `version` is spelled as this store spells versions ("7", not "07" or "7.0"), so it can ever match. */
+  isCanonical(version: string): boolean {
+    if (this.kind === 'integer') return /^(0|[1-9]\d{0,15})$/.test(version) && Number.isSafeInteger(Number(version));
+    const us = parseMicros(version);
+    return us !== undefined && formatMicros(us) === version;
+  }
+
   /** The version of a newly created record. */
   initial(): string {
     return this.kind === 'integer' ? '1' : formatMicros(nowMicros());
