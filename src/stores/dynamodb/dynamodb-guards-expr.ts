@@ -84,7 +84,8 @@ export function guardExpr(raw: Guard, x: DynExpr, scope: GuardScope): string {
             .join(', ')})`,
         );
       if (values.includes(null)) parts.push(isNull());
-      return `(${parts.join(' OR ')})`;
+      // DynamoDB refuses redundant parentheses: `((a OR b))` is a ValidationException.
+      return parts.length === 1 && values.includes(null) ? isNull() : `(${parts.join(' OR ')})`;
     }
     default: {
       const v = g.value;

@@ -222,7 +222,14 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
-    const value = recordValue(this.#t, cmd, undefined);
+    let value: Row;
+    try {
+      value = recordValue(this.#t, cmd, undefined);
+    } catch (e) {
+      // An existing record still wins over a value that could not be written.
+      this.explain(cmd, await this.readItem(cmd.key));
+      throw e;
+    }
     const version = this.#t.version.initial();
     const x = new DynExpr();
     const condition = `attribute_not_exists(${x.name(this.#t.keys[0]!.name)})`;

@@ -1,4 +1,3 @@
-import { fieldTypeProblem } from '../../core/check-change.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
@@ -17,12 +16,15 @@ export interface PgOpsPlan {
 /**
  * A float8 sum that cannot raise: PostgreSQL's float8 `+` fails with 22003 where
  * JavaScript's overflows to Infinity, so the sum is computed only when `finite` holds.
- * Halving both sides is exact in the range that matters, and `a/2 + b/2` exceeds
- * `MAX_VALUE / 2` exactly when `a + b` rounds to infinity.
+ * Two addends under MAX/2 cannot overflow, nor can one under 1; otherwise halving both is
+ * exact (neither is tiny, so `* 0.5` cannot underflow, which PostgreSQL would also raise)
+ * and `a/2 + b/2` exceeds `MAX / 2` exactly when `a + b` rounds to infinity.
  */
 function floatSum(a: string, by: number, p: PgParams): { n: string; finite: string } {
   const b = p.add(by, 'float8');
-  return { n: `(${a} + ${b})`, finite: `abs(${a} * 0.5 + ${b} * 0.5) <= ${p.add(Number.MAX_VALUE / 2, 'float8')}` };
+  const half = p.add(Number.MAX_VALUE / 2, 'float8');
+  const finite = `CASE WHEN abs(${a}) < ${half} AND abs(${b}) < ${half} THEN true WHEN abs(${a}) < 1 OR abs(${b}) < 1 THEN true ELSE abs(${a} * 0.5 + ${b} * 0.5) <= ${half} END`;
+  return { n: `(${a} + ${b})`, finite };
 }
 
 /** A check that evaluates `rest` only when `first` held (AND has no evaluation order in SQL). */
@@ -112,7 +114,14 @@ export function planOps(
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
   if (aliases.size === 0) return undefined;
   const cols = [...aliases.entries()];
-  const froms = [`(SELECT ${cols.map(([c, a]) => `t.${ident(c)} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`];
+  const stepType = (c: string) => {
+    const column = columns.get(c) as PgColumn;
+    return column.json ? undefined : STEP_TYPE[column.kind];
+  };
+  // Scalar columns are computed in a step type every value of their kind fits (float8 for
+  // numbers, text for strings), and cast back once the final value is known to fit.
+  const froms = [`(SELECT ${cols.map(([c, a]) => `t.${ident(c)}${stepType(c) ? `::${stepType(c)}` : ''} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`];
+  const misfits = new Map<string, unknown>();
   let current = '';
   const ref = (a: string) => `s${froms.length - 1}.${a}`;
   // A step computes only while every check so far held: PostgreSQL raises an error for
@@ -128,63 +137,133 @@ export function planOps(
     const column = columns.get(name) as PgColumn;
     current = aliases.get(name) as string;
     const columnValue = () => ref(current);
-    if (!column.json) planScalar(op, column, columnValue(), p, step);
+    if (!column.json) planScalar(op, column, columnValue(), p, step, scalarState(misfits, current));
     else if (op.op === 'merge') mergeAt(columnValue, rest, op.value, p, step, false);
     else planJson(op, rest, columnValue(), p, step);
   }
   const last = `s${froms.length - 1}`;
   const chain = `FROM ${froms.join(' CROSS JOIN ')}`;
   const targets = cols.map(([c]) => ident(c));
-  const values = cols.map(([, a]) => `${last}.${a}`);
+  const values = cols.map(([c, a]) => castBack(columns.get(c) as PgColumn, `${last}.${a}`));
+  // What a column may hold is a property of the result, as in explainFailure.
+  const finals = cols.flatMap(([c, a]) => {
+    const column = columns.get(c) as PgColumn;
+    if (column.json) return [];
+    return misfits.has(a) ? ['false'] : finalFits(column, `${last}.${a}`, p);
+  });
   const set = cols.length === 1 ? `${targets[0]} = (SELECT ${values[0]} ${chain})` : `(${targets.join(', ')}) = (SELECT ${values.join(', ')} ${chain})`;
   const capChecks = Object.entries(caps).flatMap(([c, limit]) =>
     aliases.has(c) ? [`coalesce(octet_length(${last}.${aliases.get(c)}::text) <= ${p.add(limit, 'integer')}, true)`] : [],
   );
-  return { set, ok: `(SELECT ${[`${last}.ok`, ...capChecks].join(' AND ')} ${chain})` };
+  return { set, ok: `(SELECT ${[`${last}.ok`, ...finals, ...capChecks].join(' AND ')} ${chain})` };
 }
 
-function planScalar(op: NormalOp, column: PgColumn, X: string, p: PgParams, step: Step): void {
-  // A write the column cannot hold (another kind, beyond an integer's range, a non-integer
-  // increment of an integer) fails the statement without computing anything, and
-  // explainFailure says why — after existence, version and guards, as on every store.
-  const refuse = () => step(`NULL::${column.type}`, 'false');
-  const type = column.fieldType;
+/** A column's value the step cannot hold (a string set into an integer column), known statically. */
+interface Misfit {
+  has(): boolean;
+  get(): unknown;
+  set(v: unknown): void;
+  clear(): void;
+}
+
+function scalarState(misfits: Map<string, unknown>, alias: string): Misfit {
+  return {
+    has: () => misfits.has(alias),
+    get: () => misfits.get(alias),
+    set: (v) => void misfits.set(alias, v),
+    clear: () => void misfits.delete(alias),
+  };
+}
+
+/** The type a scalar column's value is computed in (undefined: its own). */
+const STEP_TYPE: Readonly<Record<PgColumn['kind'], string | undefined>> = {
+  integer: 'float8',
+  number: 'float8',
+  string: 'text',
+  boolean: undefined,
+  other: 'text',
+};
+
+/** Whether a step of this column can hold `v` (numbers any double, strings any text). */
+function representable(column: PgColumn, v: unknown): boolean {
+  if (v === null) return true;
+  if (column.kind === 'integer' || column.kind === 'number') return typeof v === 'number';
+  if (column.kind === 'string') return typeof v === 'string';
+  if (column.kind === 'boolean') return typeof v === 'boolean';
+  return typeof v === 'string' || typeof v === 'number';
+}
+
+function bindStep(column: PgColumn, v: unknown, p: PgParams): string {
+  const type = STEP_TYPE[column.kind];
+  return type ? p.add(column.kind === 'other' && v !== null ? String(v) : v, type) : p.add(v, column.type);
+}
+
+/**
+ * The final step value in the column's own type (float8 → numeric through text keeps
+ * JavaScript's shortest form). Text is assigned, not cast: an explicit cast to varchar(n)
+ * would truncate silently, an assignment refuses a value that is too long.
+ */
+function castBack(column: PgColumn, F: string): string {
+  if (column.json || !STEP_TYPE[column.kind] || column.type === 'double precision' || column.kind === 'string') return F;
+  return column.type === 'numeric' ? `${F}::text::numeric` : `${F}::${column.type}`;
+}
+
+/** SQL: the final value fits the column (an integer within its range, a float4 within float4's). */
+function finalFits(column: PgColumn, F: string, p: PgParams): string[] {
+  const t = column.fieldType;
+  const checks = [
+    ...(column.kind === 'integer' ? [`${F} = trunc(${F})`] : []),
+    ...(t.min === undefined ? [] : [`${F} >= ${p.add(t.min, 'float8')}`]),
+    ...(t.max === undefined ? [] : [`${F} <= ${p.add(t.max, 'float8')}`]),
+  ];
+  return checks.length ? [`coalesce(${checks.join(' AND ')}, true)`] : [];
+}
+
+function planScalar(op: NormalOp, column: PgColumn, X: string, p: PgParams, step: Step, misfit: Misfit): void {
   switch (op.op) {
     case 'set':
-      if (fieldTypeProblem(type, op.value)) refuse();
-      else step(p.add(op.value, column.type));
+      // A value of another kind cannot even be held in a step: remembered, so an inc on it
+      // fails and a later set replaces it; left at the end, it fails the statement and
+      // explainFailure says why — after existence, version and guards, as on every store.
+      misfit.clear();
+      if (representable(column, op.value)) step(bindStep(column, op.value, p));
+      else {
+        misfit.set(op.value);
+        step(`NULL::${STEP_TYPE[column.kind] ?? column.type}`);
+      }
       return;
     case 'unset':
-      step(`NULL::${column.type}`);
+      misfit.clear();
+      step(`NULL::${STEP_TYPE[column.kind] ?? column.type}`);
       return;
     case 'inc': {
-      if (column.kind === 'integer') {
-        if (!Number.isInteger(op.by)) {
-          refuse();
-          return;
-        }
-        // numeric cannot overflow; the result must fit the column and stay a safe integer.
-        const n = `(coalesce(${X}, 0)::numeric + ${p.add(op.by, 'numeric')})`;
-        step(
-          `${n}::${column.type}`,
-          [`${n} BETWEEN ${p.add(type.min, 'numeric')} AND ${p.add(type.max, 'numeric')}`, ...bounds(n, op, p, 'numeric')].join(' AND '),
-        );
+      if (misfit.has() || (column.kind !== 'integer' && column.kind !== 'number')) {
+        incOutsideNumbers(op, column, X, step, misfit);
         return;
       }
-      if (column.kind !== 'number') {
-        refuse();
-        return;
-      }
-      const { n, finite } = floatSum(`coalesce(${X}, 0)::float8`, op.by, p);
-      const range = type.max === undefined ? [] : [`abs(${n}) <= ${p.add(type.max, 'float8')}`];
-      // float8 → numeric rounds to 15 digits; through text it keeps JavaScript's shortest form.
-      const cast = column.type === 'double precision' ? '' : column.type === 'numeric' ? '::text::numeric' : `::${column.type}`;
-      step(`(${n})${cast}`, andThen(finite, [...range, ...bounds(n, op, p)]));
+      // In float8, as JavaScript adds: 1 + 1e-131 is 1, an integer, in both.
+      const { n, finite } = floatSum(`coalesce(${X}, 0)`, op.by, p);
+      step(n, andThen(finite, bounds(n, op, p)));
       return;
     }
     default:
       throw new InvalidChangeError(`${op.op} needs a jsonb column`, { reason: 'type_mismatch', path: op.path });
   }
+}
+
+/**
+ * inc where the step holds no number: on a misfit (a string set into an integer column
+ * earlier) or on a column of another kind, where only a NULL counts as 0. The sum is then
+ * static, computed here as applyOps computes it, and stays a misfit until a set replaces it.
+ */
+function incOutsideNumbers(op: Extract<NormalOp, { op: 'inc' }>, column: PgColumn, X: string, step: Step, misfit: Misfit): void {
+  const fresh = !misfit.has();
+  const base = fresh ? 0 : misfit.get();
+  const sum = typeof base === 'number' ? base + op.by : Number.NaN;
+  const holds = Number.isFinite(sum) && (op.min === undefined || sum >= op.min) && (op.max === undefined || sum <= op.max);
+  misfit.set(sum);
+  if (column.kind === 'integer' || column.kind === 'number') step(`NULL::float8`, holds ? undefined : 'false');
+  else step(`NULL::${STEP_TYPE[column.kind] ?? column.type}`, !holds ? 'false' : fresh ? `${X} IS NULL` : undefined);
 }
 
 function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[], X: string, p: PgParams, step: Step): void {

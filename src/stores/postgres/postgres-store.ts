@@ -1,3 +1,4 @@
+import { ConflictError } from '../../core/errors/conflict-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
@@ -157,7 +158,8 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       const checked = checkChange(this.schema, cmd, undefined);
       if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
       const value = checked.next;
-      const names = Object.keys(value).filter((n) => value[n] !== undefined);
+      // Top-level null is absent: a null field the table has no column for is nothing to write.
+      const names = Object.keys(value).filter((n) => value[n] !== undefined && value[n] !== null);
       const initial = this.#timestamp ? `clock_timestamp()::${this.#table.versionType}` : '1';
       const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) VALUES (${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')}) ON CONFLICT DO NOTHING`;
       return this.#conditional(q, insert, key, p, cmd, phase);
@@ -179,6 +181,10 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
   }
 
   async #delete(q: Queryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
+    if (expect.absent) {
+      const reason = (await this.#read(q, key, phase === 'write' ? 'read' : phase)) ? 'exists' : 'gone';
+      throw new ConflictError('A delete cannot expect the record to be absent', { reason, key });
+    }
     const p = new PgParams();
     const where = this.#keyWhere(key, p);
     const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;

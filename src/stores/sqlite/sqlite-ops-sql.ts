@@ -1,4 +1,3 @@
-import { fieldTypeProblem } from '../../core/check-change.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
@@ -21,8 +20,6 @@ export interface OpsPlan {
   readonly sets: readonly string[];
   /** True when every type check and bound held (use in WHERE). */
   readonly ok: string;
-  /** The final SQL expression for a touched column. */
-  finalOf(column: string): string | undefined;
 }
 
 /**
@@ -37,11 +34,6 @@ export interface OpsPlan {
 export function affinityType(affinity: Affinity): FieldType {
   if (affinity === 'integer') return { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
   return { kind: affinity === 'text' ? 'string' : affinity === 'blob' ? 'scalar' : 'number' };
-}
-
-/** Whether `value` can be written into the column as it is (the planner refuses the write otherwise). */
-function fitsColumn(column: SqliteColumn, value: unknown): boolean {
-  return column.json || fieldTypeProblem(affinityType(column.affinity), value) === undefined;
 }
 
 /** Expands a root merge into per-column ops, as RFC 7396 applies it field by field. */
@@ -71,7 +63,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
   const ops = expandRootMerge(rawOps, columns);
   const aliases = new Map<string, string>();
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
-  if (aliases.size === 0) return { with: '', sets: [], ok: '1', finalOf: () => undefined };
+  if (aliases.size === 0) return { with: '', sets: [], ok: '1' };
   const steps: string[] = [];
   const cols = [...aliases.entries()];
   steps.push(`s0 AS MATERIALIZED (SELECT ${cols.map(([c, a]) => `${ident(c)} AS ${a}`).join(', ')}, 1 AS ok FROM ${table} WHERE ${keyWhere})`);
@@ -81,12 +73,15 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
     steps.push(`s${steps.length} AS MATERIALIZED (SELECT ${list.join(', ')}, ${check ? `(ok AND coalesce((${check}), 0))` : 'ok'} AS ok FROM ${prev})`);
   };
 
+  // A scalar column's value SQLite cannot even hold in a step (a boolean, an object): kept
+  // here, so an inc on it fails and a later set replaces it, as in applyOps.
+  const misfits = new Map<string, unknown>();
   for (const op of ops) {
     const [name, ...rest] = op.path as [string, ...string[]];
     const column = columns.get(name) as SqliteColumn;
     const X = aliases.get(name) as string;
     if (!column.json) {
-      planScalarColumn(op, column, X, p, step);
+      planScalarColumn(op, X, p, step, misfits);
       continue;
     }
     if (rest.length === 0) {
@@ -143,12 +138,26 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
     }
   }
   const last = `s${steps.length - 1}`;
+  // What a column may hold is a property of the result, as in explainFailure: checked on each
+  // scalar column's final value, so `set('n', 'x'), set('n', 1)` is as valid as `set('n', 1)`.
+  const finals = cols.flatMap(([c, a]) => {
+    const column = columns.get(c) as SqliteColumn;
+    if (column.json) return [];
+    return misfits.has(a) ? ['0'] : [finalFits(column, `${last}.${a}`, p)];
+  });
   return {
     with: `WITH ${steps.join(',\n')}`,
     sets: cols.map(([c, a]) => `${ident(c)} = (SELECT ${a} FROM ${last})`),
-    ok: `(SELECT ok FROM ${last})`,
-    finalOf: (c) => (aliases.has(c) ? `(SELECT ${aliases.get(c)} FROM ${last})` : undefined),
+    ok: `(SELECT ${['ok', ...finals].join(' AND ')} FROM ${last})`,
   };
+}
+
+/** SQL: the final value `F` of a scalar column is one its affinity holds as it is (see `affinityType`). */
+function finalFits(column: SqliteColumn, F: string, p: Params): string {
+  const type = affinityType(column.affinity);
+  const kinds = type.kind === 'string' ? "'text'" : type.kind === 'scalar' ? "'text','integer','real'" : "'integer','real'";
+  const integer = type.kind === 'integer' ? ` AND ${F} = CAST(${F} AS INTEGER) AND abs(${F}) <= ${p.add(Number.MAX_SAFE_INTEGER)}` : '';
+  return `(${F} IS NULL OR (typeof(${F}) IN (${kinds})${integer}))`;
 }
 
 type Step = (alias: string, expr: string, check?: string) => void;
@@ -162,25 +171,29 @@ function bounds(n: string, op: { min?: number; max?: number }, p: Params): strin
   return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`])];
 }
 
-function planScalarColumn(op: NormalOp, column: SqliteColumn, X: string, p: Params, step: Step): void {
+function planScalarColumn(op: NormalOp, X: string, p: Params, step: Step, misfits: Map<string, unknown>): void {
   switch (op.op) {
     case 'set':
-      // A value the column cannot hold fails the statement; explainFailure says why, in order.
-      if (fitsColumn(column, op.value)) step(X, p.add(op.value));
-      else step(X, 'NULL', '0');
+      // Strings and numbers are held as they are and checked at the end; what cannot be bound is a misfit.
+      misfits.delete(X);
+      if (op.value === null || typeof op.value === 'string' || typeof op.value === 'number') step(X, p.add(op.value));
+      else {
+        misfits.set(X, op.value);
+        step(X, 'NULL');
+      }
       return;
     case 'unset':
+      misfits.delete(X);
       step(X, 'NULL');
       return;
     case 'inc': {
-      const type = affinityType(column.affinity);
-      if (type.kind === 'string' || (type.kind === 'integer' && !Number.isInteger(op.by))) {
+      if (misfits.has(X)) {
+        // inc of a boolean or an object: applyOps refuses it (type_mismatch).
         step(X, 'NULL', '0');
         return;
       }
       const n = `(coalesce(${X}, 0) + ${p.add(op.by)})`;
-      const range = type.kind === 'integer' ? [`abs(${n}) <= ${p.add(Number.MAX_SAFE_INTEGER)}`, `${n} = CAST(${n} AS INTEGER)`] : [];
-      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, finite(n, p), ...range, ...bounds(n, op, p)].join(' AND '));
+      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
       return;
     }
     default:

@@ -134,7 +134,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     if ('error' in checked) return this.#failed(cmd);
     const row = checked.next;
     const p = new Params();
-    const names = Object.keys(row).filter((k) => row[k] !== undefined);
+    // Top-level null is absent: a null field the table has no column for is nothing to write.
+    const names = Object.keys(row).filter((k) => row[k] !== undefined && row[k] !== null);
     const values = names.map((n) => p.add(this.#encode(n, row[n])));
     const v = ident(this.schema.versionField);
     const sql = `INSERT INTO ${this.#table.quoted} (${[...names.map(ident), v].join(', ')}) VALUES (${[...values, '1'].join(', ')}) ON CONFLICT DO NOTHING RETURNING *`;
@@ -179,7 +180,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
     return this.#atomic(() => {
-      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: 'exists', key });
+      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
       const p = new Params();
       const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
       return this.#snapshot(key, row) ?? this.#failed({ key, change: { ops: [] }, expect });
