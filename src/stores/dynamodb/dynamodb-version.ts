@@ -56,11 +56,15 @@ export class DynamoVersion {
     return av.S ?? String(av.N ?? '0');
   }
 
-  /** Whether `version` is spelled as this store spells versions ("7", not "07" or "7.0"), so it can ever match. */
+  /**
+   * Whether `version` can name a stored version at all: integers are spelled as DynamoDB
+   * returns them ("7", never "07" or "7.0", and sent as N, so they must be numbers).
+   * Timestamps are strings compared exactly, whatever their precision (items written before
+   * noclobber keep the `updated_at` their code wrote).
+   */
   isCanonical(version: string): boolean {
     if (this.kind === 'integer') return /^(0|[1-9]\d{0,15})$/.test(version) && Number.isSafeInteger(Number(version));
-    const us = parseMicros(version);
-    return us !== undefined && formatMicros(us) === version;
+    return true;
   }
 
   /** The version of a newly created record. */
