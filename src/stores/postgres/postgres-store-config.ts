@@ -65,6 +65,12 @@ export interface PostgresStoreConfig {
    * behind a transaction-mode PgBouncer older than 1.21, which cannot keep them.
    */
   readonly prepare?: boolean;
+  /**
+   * Columns ops and values may write (key columns included); default every column. The
+   * others (a `created_at` the database fills, a column older code owns) are read, kept
+   * as they are by every write, and a value may carry them only unchanged.
+   */
+  readonly fields?: readonly string[];
   /** Byte cap on a jsonb column after the write (measured on jsonb's text form), checked in the write's statement. */
   readonly maxBytes?: Readonly<Record<string, number>>;
 }

@@ -1,4 +1,6 @@
+import { fieldTypeProblem } from '../../core/check-change.js';
 import { ConflictError } from '../../core/errors/conflict-error.js';
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
@@ -11,7 +13,7 @@ import { planOps } from './postgres-ops-sql.js';
 import { preparedName } from './postgres-prepared.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
-import { inspectTable, type PgTable } from './postgres-table.js';
+import { inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
 
 type Queryable = Pick<PgPoolClient, 'query'>;
 
@@ -171,10 +173,23 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       sets = plan ? [plan.set] : [];
       if (plan) where.push(plan.ok);
     } else {
-      const checked = checkChange(this.schema, cmd, {});
-      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
+      // Columns `fields` does not name may ride along only unchanged: checked as if they were,
+      // and required unchanged in the statement itself (else explainFailure says unknown_field).
       const value = cmd.change.value;
-      sets = [...this.#table.columns.keys()].filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
+      const listed = this.schema.fields ?? [];
+      const foreign = Object.keys(value).filter((k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k));
+      const checked = checkChange(this.schema, cmd, Object.fromEntries(foreign.map((k) => [k, value[k]])));
+      const misfit = foreign.some((k) => {
+        const column = this.#table.columns.get(k) as PgColumn;
+        return !column.json && fieldTypeProblem(column.fieldType, value[k]) !== undefined;
+      });
+      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
+      // A value the column cannot hold is not what it holds: explained against the row.
+      if (misfit)
+        return this.#refuse(q, cmd, new InvalidChangeError('A field outside `fields` can only ride along unchanged', { reason: 'unknown_field' }), phase);
+      for (const k of foreign) where.push(`t.${ident(k)} IS NOT DISTINCT FROM ${this.#encode(k, value[k], p)}`);
+      // Only the listed columns are written: the others keep what they hold.
+      sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
     }
     const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${this.#nextVersion()}`].join(', ')} WHERE ${where.join(' AND ')}`;
     return this.#conditional(q, update, key, p, cmd, phase);

@@ -1,3 +1,4 @@
+import { listedFields } from '../../core/listed-fields.js';
 import type { FieldType, StoreSchema } from '../../core/store.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
 import { ident } from './postgres-sql.js';
@@ -100,7 +101,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     schema: {
       keyFields,
       versionField,
-      fields: [...columns.keys()],
+      fields: listedFields(config.fields, keyFields, [...columns.keys()], `postgres: table "${config.table}"`),
       jsonFields,
       fieldTypes,
       // text and jsonb cannot hold U+0000.

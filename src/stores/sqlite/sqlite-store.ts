@@ -151,13 +151,15 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok].join(' AND ');
       sql = `${plan.with} UPDATE ${this.#table.quoted} SET ${[...plan.sets, `${v} = ${v} + 1`].join(', ')} WHERE ${where} RETURNING *`;
     } else {
-      // A new value is checked whole in JavaScript (the row cannot hold fields outside its
-      // columns); the explanation still puts gone / stale / guards first.
-      if ('error' in checkChange(this.schema, cmd, {})) return this.#failed(cmd);
+      // A new value is checked whole in JavaScript, against the row when it carries columns
+      // `fields` does not name (they must be unchanged; we hold the write lock, so the read is
+      // exact); the explanation still puts gone / stale / guards first.
       const value = cmd.change.value;
-      const sets = [...this.#table.columns.keys()]
-        .filter((c) => !this.schema.keyFields.includes(c))
-        .map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
+      const listed = this.schema.fields ?? [];
+      const foreign = Object.keys(value).some((k) => !listed.includes(k) && value[k] !== null);
+      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {})) return this.#failed(cmd);
+      // Only the listed columns are written: the others keep what they hold.
+      const sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
       sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
     }
     const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);

@@ -1,3 +1,4 @@
+import { listedFields } from '../../core/listed-fields.js';
 import type { FieldType, StoreSchema } from '../../core/store.js';
 import { affinityType, type SqliteColumn } from './sqlite-ops-sql.js';
 import { ident } from './sqlite-sql.js';
@@ -51,7 +52,7 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
     schema: {
       keyFields,
       versionField,
-      fields: [...columns.keys()],
+      fields: listedFields(config.fields, keyFields, [...columns.keys()], `sqlite: table "${config.table}"`),
       jsonFields: [...json],
       fieldTypes,
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
