@@ -1,7 +1,7 @@
 import { listedFields } from '../../core/listed-fields.js';
 import type { FieldType, StoreSchema } from '../../core/store.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
-import { ident } from './postgres-sql.js';
+import { tableIdent } from './postgres-sql.js';
 import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
 
 /** What the store knows of a column. */
@@ -57,7 +57,7 @@ function kindOf(typname: string, category: string): PgColumn['kind'] {
  * ```
  */
 export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): Promise<PgTable> {
-  const quoted = ident(config.table);
+  const quoted = tableIdent(config.table);
   const { rows } = await pool
     .query(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname, t.typcategory

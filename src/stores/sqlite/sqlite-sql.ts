@@ -1,11 +1,14 @@
 /**
- * Quotes an SQLite identifier.
+ * Quotes an SQLite identifier (a table or column name from options or the table itself):
+ * the ONE way names reach SQL text. Total for every name without NUL
+ * (`test/model/identifiers.test.ts` checks it against SQLite).
  * @example
  * ```ts
  * ident('my"table'); // '"my""table"'
  * ```
  */
 export function ident(name: string): string {
+  if (name.includes('\u0000')) throw new TypeError('noclobber/sqlite: an identifier cannot contain NUL');
   return `"${name.replaceAll('"', '""')}"`;
 }
 

@@ -56,6 +56,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     if (db.name && db.name !== ':memory:') this.id = `sqlite:${db.name}:${this.#table.quoted}`;
     this.#gate = gateFor(db);
     this.#busyMs = config.busyTimeoutMs ?? 5000;
+    if (!Number.isFinite(this.#busyMs)) throw new TypeError('noclobber/sqlite: busyTimeoutMs must be a finite number');
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);
   }
 
