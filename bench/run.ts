@@ -1,27 +1,28 @@
 // `npm run bench`: every section of the benchmark in one run, progress on stderr, tables
-// (or --json) on stdout, docs/benchmarks.md and bench/results.json on full runs.
+// (or --json) on stdout, docs/benchmarks.md and bench/results/results.json on full runs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderTable } from '../src/cli/render-table.js';
-import { UsageError } from '../src/cli/usage-error.js';
-import { BENCH_HELP, type BenchOptions, benchOptions } from './bench-options.js';
-import { BenchProgress } from './bench-progress.js';
-import type { BenchResults, SectionTiming } from './bench-results.js';
-import { cpuMeter } from './cpu-meter.js';
-import { disjoint, disjointSteps } from './disjoint.js';
-import { hotRowPostgres, hotRowPostgresSteps } from './hot-row-postgres.js';
-import { hotRowSqlite, hotRowSqliteSteps } from './hot-row-sqlite.js';
-import { machineInfo } from './machine-info.js';
-import { configureQuietRetry, quietRetryReport } from './measure-quietly.js';
-import { overhead, overheadSteps } from './overhead.js';
-import { peers, peersSteps } from './peers.js';
-import { processes, processesSteps } from './processes.js';
-import { renderMarkdown } from './render-markdown.js';
-import { reportTables } from './report-tables.js';
-import { restoreMathRandom } from './seeded-random.js';
-import { startPostgres } from './start-postgres.js';
-import { evaluateTargets, findViolations } from './targets.js';
+import { BENCH_HELP, type BenchOptions, benchOptions } from './lib/bench-options.js';
+import { BenchProgress } from './lib/bench-progress.js';
+import { cpuMeter } from './lib/cpu-meter.js';
+import { machineInfo } from './lib/machine-info.js';
+import { configureQuietRetry, quietRetryReport } from './lib/measure-quietly.js';
+import { restoreMathRandom } from './lib/seeded-random.js';
+import { startPostgres } from './lib/start-postgres.js';
+import { UsageError } from './lib/usage-error.js';
+import type { BenchResults, SectionTiming } from './report/bench-results.js';
+import { renderMarkdown } from './report/render-markdown.js';
+import { reportTables } from './report/report-tables.js';
+import { evaluateTargets, findViolations } from './report/targets.js';
+import { textTable } from './report/text-table.js';
+import { disjoint, disjointSteps } from './sections/disjoint.js';
+import { hotRowPostgres, hotRowPostgresSteps } from './sections/hot-row-postgres.js';
+import { hotRowSqlite, hotRowSqliteSteps } from './sections/hot-row-sqlite.js';
+import { overhead, overheadSteps } from './sections/overhead.js';
+import { peers, peersSteps } from './sections/peers.js';
+import { prismaHotRow, prismaHotRowSteps } from './sections/prisma-hot-row.js';
+import { processes, processesSteps } from './sections/processes.js';
 
 const file = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -46,6 +47,7 @@ function totalSteps(o: BenchOptions): number {
     disjoint: disjointSteps(o.disjoint),
     processes: processesSteps(o.processes),
     peers: peersSteps(o.peers),
+    prisma: prismaHotRowSteps(o.prisma),
   };
   return o.sections.reduce((a, s) => a + steps[s], 0);
 }
@@ -136,6 +138,12 @@ try {
       () => peers(url, options.peers, progress),
       (r) => r.map((p) => (p.error ? `${p.name} COULD NOT RUN` : p.name)).join(', '),
     );
+  if (has('prisma'))
+    measured.prisma = await timed(
+      'prisma',
+      () => prismaHotRow(url, options.prisma, progress),
+      (r) => `${r.length} cells`,
+    );
 } finally {
   await stop();
 }
@@ -160,6 +168,7 @@ const results: BenchResults = {
       disjoint: options.disjoint,
       processes: options.processes,
       peers: options.peers,
+      prisma: options.prisma,
     },
   },
   ...measured,
@@ -169,9 +178,9 @@ const results: BenchResults = {
 
 if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else {
-  for (const t of reportTables(results)) process.stdout.write(`\n${t.title}\n\n${renderTable(t.headers, t.rows)}\n`);
+  for (const t of reportTables(results)) process.stdout.write(`\n${t.title}\n\n${textTable(t.headers, t.rows)}\n`);
   const timing = sections.map((t) => [t.name, t.seconds.toFixed(0), t.machineCpuPct.toFixed(0), t.otherCpuPct.toFixed(1)]);
-  process.stdout.write(`\nThis run\n\n${renderTable(['section', 'seconds', 'machine CPU %', 'other work %'], timing)}\n`);
+  process.stdout.write(`\nThis run\n\n${textTable(['section', 'seconds', 'machine CPU %', 'other work %'], timing)}\n`);
   const q = results.meta.remeasured;
   process.stdout.write(
     `${q.remeasured} repetitions re-measured because other work used > ${q.maxOtherPct}% of the machine (${q.spentSec.toFixed(0)} s); ${q.keptBusy} kept although busy.\n`,
@@ -181,14 +190,16 @@ else {
   );
 }
 if (options.write) {
-  const analysis = existsSync(file('./analysis.md')) ? readFileSync(file('./analysis.md'), 'utf8') : '';
-  writeFileSync(file('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const analysis = existsSync(file('./results/analysis.md')) ? readFileSync(file('./results/analysis.md'), 'utf8') : '';
+  writeFileSync(file('./results/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // In the project's own JSON style, so \`biome check\` stays clean on the committed file.
   try {
-    execFileSync(process.execPath, [file('../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', file('./results.json')], { stdio: 'ignore' });
+    execFileSync(process.execPath, [file('../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', file('./results/results.json')], {
+      stdio: 'ignore',
+    });
   } catch {}
   writeFileSync(file('../docs/benchmarks.md'), renderMarkdown(results, analysis));
-  process.stderr.write('wrote docs/benchmarks.md and bench/results.json\n');
+  process.stderr.write('wrote docs/benchmarks.md and bench/results/results.json\n');
 }
 if (violations.length) process.stderr.write(`\n!! noclobber LOST OR DUPLICATED WRITES:\n${violations.map((v) => `  - ${v}`).join('\n')}\n`);
 if (failures.length) process.stderr.write(`\n!! sections that failed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);

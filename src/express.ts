@@ -2,7 +2,7 @@
  * `noclobber/express`: serve versioned resources from Express.
  * @example
  * ```ts
- * import { resourceMiddleware } from 'noclobber/express';
+ * import { expressResource } from 'noclobber/express';
  * ```
  */
-export { type ExpressRequestLike, resourceMiddleware } from './adapters/express/noclobber-express.js';
+export { type ExpressRequestLike, expressResource, resourceMiddleware } from './adapters/express/noclobber-express.js';

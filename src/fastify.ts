@@ -2,7 +2,15 @@
  * `noclobber/fastify`: a Fastify plugin serving versioned resources.
  * @example
  * ```ts
- * import { noclobberFastify } from 'noclobber/fastify';
+ * import { fastifyResource } from 'noclobber/fastify';
  * ```
  */
-export { type FastifyLike, type FastifyReplyLike, type NoclobberFastifyOptions, noclobberFastify } from './adapters/fastify/noclobber-fastify.js';
+export {
+  type FastifyLike,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  type FastifyResourceOptions,
+  fastifyResource,
+  type NoclobberFastifyOptions,
+  noclobberFastify,
+} from './adapters/fastify/noclobber-fastify.js';

@@ -2,7 +2,7 @@
  * `noclobber/hono`: serve versioned resources and problem+json from Hono.
  * @example
  * ```ts
- * import { resourceRoute, problemJson } from 'noclobber/hono';
+ * import { honoResource, problemJson } from 'noclobber/hono';
  * ```
  */
-export { type HonoContextLike, problemJson, resourceRoute } from './adapters/hono/noclobber-hono.js';
+export { type HonoContextLike, honoResource, problemJson, resourceRoute } from './adapters/hono/noclobber-hono.js';

@@ -1,8 +1,9 @@
 /**
- * `noclobber/react`: `useResource` and `useConflicts` through `useSyncExternalStore`.
+ * `noclobber/react`: `useResource`, `useAutosave` and `useConflicts` through `useSyncExternalStore`.
  * @example
  * ```tsx
- * import { useResource, useConflicts } from 'noclobber/react';
+ * import { useAutosave, useConflicts, useResource } from 'noclobber/react';
  * ```
  */
+export { useAutosave } from './react/use-autosave.js';
 export { useConflicts, useResource } from './react/use-resource.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,9 @@ it('the README’s shortest example runs as written and does what it says', asyn
       .replace("from 'noclobber'", "from '../src/index.ts'")}\nconsole.log(JSON.stringify((await stacks.get('web'))?.value));\n`,
   );
   const tsx = join(root, 'node_modules/tsx/dist/loader.mjs');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, file]);
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, file]).finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(file, { force: true });
+  });
   expect(JSON.parse(stdout)).toEqual({ slug: 'web', status: 'active', env_vars: { API_URL: 'https://api', DEBUG: '1' } });
 }, 60_000);

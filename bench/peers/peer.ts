@@ -1,4 +1,4 @@
-import type { WriteOnce } from '../run-hot-row-cell.js';
+import type { WriteOnce } from '../sections/run-hot-row-cell.js';
 
 /** The table every peer library writes: created with SQL (no ORM migrations). */
 export const PEER_TABLE = 'peer_rows';

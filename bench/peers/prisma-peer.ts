@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { optimisticLoop } from '../optimistic-loop.js';
+import { optimisticLoop } from '../writers/optimistic-loop.js';
 import { generatePrismaClient } from './generate-prisma-client.js';
 import { installedVersion } from './installed-version.js';
 import { PEER_KEY, type Peer } from './peer.js';

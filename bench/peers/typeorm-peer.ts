@@ -1,4 +1,4 @@
-import { optimisticLoop } from '../optimistic-loop.js';
+import { optimisticLoop } from '../writers/optimistic-loop.js';
 import { installedVersion } from './installed-version.js';
 import { PEER_KEY, PEER_TABLE, type Peer } from './peer.js';
 

@@ -2,14 +2,14 @@ import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/cl
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Collection, Snapshot } from 'noclobber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
 import { dynamoEndpoint } from '../../test/dynamodb/dynamo-harness.js';
+import { localClient } from '../../tools/services/index.js';
 import { naiveAddProductMirror } from './src/naive-mirrors.js';
 import { addProductMirror, editProduct, MirrorError, type ProductChangedError, removeProductMirror, setPrimaryMirror } from './src/product-mirrors.js';
 import { createProductsTable, openProducts, type Product } from './src/products.js';
 import { productsApp } from './src/server.js';
 
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 let seq = 0;
 const url = (name: string) => `https://${name}.mirror.example/kit.zip`;
 

@@ -2,13 +2,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Collection } from 'noclobber';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { service } from '../../test/setup/services.js';
 import { createStackEnvServer } from './src/server.js';
 import { openStacks, type Stack } from './src/stacks.js';
 
-const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
 
-describe('seed 004: PATCH /stacks/:slug/env on PostgreSQL', () => {
+describe.skipIf(!url)('seed 004: PATCH /stacks/:slug/env on PostgreSQL', () => {
   let pool: pg.Pool;
   let admin: pg.Pool;
   let stacks: Collection<Stack>;

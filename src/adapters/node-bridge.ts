@@ -20,6 +20,8 @@ export function toWebRequest(req: IncomingMessage, body?: string): Request {
   const hasBody = method !== 'GET' && method !== 'HEAD';
   if (!hasBody) return new Request(url, { method, headers });
   if (body !== undefined) return new Request(url, { method, headers, body });
+  // A framework that already consumed the stream without handing over a body: there was none.
+  if (req.readableEnded) return new Request(url, { method, headers, body: '' });
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       req.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));

@@ -22,8 +22,12 @@ Usage: noclobber race [flags]
   --json                print the results as JSON on stdout (progress stays on stderr)
   --help                this text
 
-Exit status: 0 when every noclobber strategy lost nothing, 1 when one did, 2 on bad flags.
-The naive row is expected to lose updates: that is the bug noclobber exists to prevent.`;
+  --verbose             on an error, its stack after the one-line message
+
+Exit status: 0 when every noclobber strategy lost nothing, 1 when one did, 2 on bad flags,
+3 when the store cannot be used (unreachable, bad SQLite path, driver or Java missing),
+4 on an unexpected error. The naive row is expected to lose updates: that is the bug
+noclobber exists to prevent.`;
 
 const FLAGS = {
   store: { type: 'string' },

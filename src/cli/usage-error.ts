@@ -7,4 +7,5 @@
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly code = 'usage' as const;
 }

@@ -1,5 +1,9 @@
+import type { ConflictEntry } from './conflict-store.js';
+
 /**
  * A request the server refused, with its problem+json document (RFC 9457) when it sent one.
+ * When a write ran out of retries on 409/412, `conflict` is the ConflictStore entry that
+ * now holds the change (base, mine, theirs) for a person.
  * @example
  * ```ts
  * try { await doc.mutate(ops); } catch (e) { if (e instanceof ClientError) toast(e.problem?.title); }
@@ -8,12 +12,14 @@
 export class ClientError extends Error {
   readonly status: number;
   readonly problem: Record<string, unknown> | undefined;
+  readonly conflict: ConflictEntry | undefined;
 
-  constructor(message: string, status: number, problem?: Record<string, unknown>) {
+  constructor(message: string, status: number, problem?: Record<string, unknown>, conflict?: ConflictEntry) {
     super(message);
     this.name = 'ClientError';
     this.status = status;
     this.problem = problem;
+    this.conflict = conflict;
   }
 
   /** True for 409 / 412: the version moved. */

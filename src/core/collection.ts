@@ -1,3 +1,4 @@
+import { AfterCommitError } from './errors/after-commit-error.js';
 import { ConflictError } from './errors/conflict-error.js';
 import { LockBusyError } from './errors/lock-busy-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
@@ -11,7 +12,8 @@ import { DEFAULT_MAX_PATCH_BYTES, prepareOps, prepareValue } from './prepare.js'
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from './retry-policy.js';
 import { retrying } from './retrying.js';
 import type { Store, StoreSession, TransactOptions } from './store.js';
-import { Tx, txUpdateConflicts } from './tx.js';
+import { runTransaction } from './transaction.js';
+import type { Tx } from './tx.js';
 import type { Key, Row, Snapshot } from './types.js';
 import { runUpdate, type UpdateFn } from './update.js';
 
@@ -29,7 +31,10 @@ export interface WriteOptions<T> {
   readonly expect?: Expect;
   /** Retries transient failures only (a stale `expect` is never retried). */
   readonly retry?: RetryOptions;
-  /** Runs once after the write commits. If it throws, the write stands and the error propagates. */
+  /**
+   * Runs once after the write commits, outside every retry. If it throws, the write stands
+   * and is not re-run: the call fails with `AfterCommitError` carrying the committed snapshot.
+   */
   readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
   /**
    * Return the record as it was just before the write (`snapshot.previous`), from the same
@@ -44,6 +49,7 @@ export interface UpdateOptions<T> {
   readonly retry?: RetryOptions;
   /** Guards checked atomically with the final write. */
   readonly where?: readonly Guard[];
+  /** Runs once after the write commits; its failure is `AfterCommitError` (the write stands). */
   readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
 }
 
@@ -89,12 +95,23 @@ export class Collection<T extends object = Row> {
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 5000;
   }
 
+  /** The cap on one patch's (or value's) JSON size, as configured. */
+  get maxPatchBytes(): number {
+    return this.#maxPatchBytes;
+  }
+
   #policy(retry?: RetryOptions): ResolvedRetry {
     return resolveRetry(this.#retry, retry);
   }
 
+  /** Runs `afterCommit` once, after the write committed and outside the retry; its failure never re-runs the write. */
   async #committed(snap: Snapshot<T>, afterCommit?: (s: Snapshot<T>) => unknown): Promise<Snapshot<T>> {
-    if (afterCommit) await afterCommit(snap);
+    if (!afterCommit) return snap;
+    try {
+      await afterCommit(snap);
+    } catch (e) {
+      throw new AfterCommitError('The write committed, but its afterCommit callback failed', { snapshot: snap, failures: [e] });
+    }
     return snap;
   }
 
@@ -151,7 +168,7 @@ export class Collection<T extends object = Row> {
   async replace(key: Key, value: T, options: WriteOptions<T> & { expect: Expect }): Promise<Snapshot<T>> {
     const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
     const expect = normalizeExpect(options.expect);
-    const cmd = { key, change, expect };
+    const cmd = { key, change, expect, ...(options.returnPrevious ? { returnPrevious: true } : {}) };
     const snap = await this.#retried(key, options.retry, (s) => s.write(cmd));
     return this.#committed(snap, options.afterCommit);
   }
@@ -237,11 +254,14 @@ export class Collection<T extends object = Row> {
   /**
    * Runs `fn` as one transaction over several records: all writes commit or none do.
    * The closure is re-run on transient failures (deadlock, serialization) and when
-   * `tx.update` finds a record moved, so keep it free of side effects (use
-   * `tx.afterCommit`).
+   * `tx.update` finds a record moved, so keep it free of side effects: `tx.afterCommit`
+   * runs once after the commit, outside the retry. Writers that keep colliding escalate to
+   * locking the records they use in one shared order; `tx.lockAll(keys)` does it up front.
+   * `tx.with(other)` writes another collection of the same database in the same transaction.
    * @example
    * ```ts
    * await accounts.transact(async (tx) => {
+   *   await tx.lockAll([from, to]);
    *   await tx.apply(from, [inc('balance', -amount, { min: 0 })]);
    *   await tx.apply(to, [inc('balance', amount)]);
    * });
@@ -249,17 +269,12 @@ export class Collection<T extends object = Row> {
    */
   transact<R>(fn: (tx: Tx<T>) => Promise<R>, options: TransactCallOptions = {}): Promise<R> {
     const policy = this.#policy(options.retry);
-    const txOptions = { ...(options.isolation ? { isolation: options.isolation } : {}), ...(policy.signal ? { signal: policy.signal } : {}) };
-    return retrying(
-      policy,
-      async () => {
-        const callbacks: (() => unknown)[] = [];
-        const result = await this.store.transact((session) => fn(new Tx(session, this.store.schema, this.#maxPatchBytes, callbacks)), txOptions);
-        for (const cb of callbacks) await cb();
-        return result;
-      },
-      (e) => retryTransient(e) || txUpdateConflicts.has(e),
-    );
+    const txOptions: TransactOptions = {
+      lockTimeoutMs: this.#lockTimeoutMs,
+      ...(options.isolation ? { isolation: options.isolation } : {}),
+      ...(policy.signal ? { signal: policy.signal } : {}),
+    };
+    return runTransaction(this.store, fn, { policy, options: txOptions, maxPatchBytes: this.#maxPatchBytes });
   }
 }
 

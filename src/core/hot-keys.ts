@@ -62,17 +62,19 @@ export function markHot(store: Holder, id: string): void {
  * lookup and no turn (`undefined`). A turn is waited for at most `maxWaitMs`, then the call
  * proceeds without it, so an `update` nested inside another on the same record cannot
  * deadlock. Writes stay conditional either way: this changes who waits where, never what is
- * written.
+ * written. `always` takes a turn on a record that is not hot too (a transaction that names its
+ * records up front with `lockAll`).
  * @example
  * ```ts
  * const done = await takeTurn(store, id, 5000);
  * try { return await attempt(); } finally { done?.(); }
  * ```
  */
-export async function takeTurn(store: Holder, id: string, maxWaitMs: number): Promise<(() => void) | undefined> {
+export async function takeTurn(store: Holder, id: string, maxWaitMs: number, always = false): Promise<(() => void) | undefined> {
   const map = entries(store);
-  const entry = map.get(id);
-  if (!entry || entry.hotUntil < Date.now()) {
+  let entry = map.get(id);
+  if (always && !entry) map.set(id, (entry = { mutex: new Mutex(), hotUntil: 0, users: 0 }));
+  if (!entry || (!always && entry.hotUntil < Date.now())) {
     if (entry && entry.users === 0) map.delete(id);
     return undefined;
   }
@@ -88,6 +90,18 @@ export async function takeTurn(store: Holder, id: string, maxWaitMs: number): Pr
     entry.users--;
     if (entry.users === 0 && entry.hotUntil < Date.now() && map.get(id) === entry) map.delete(id);
   };
+}
+
+/**
+ * Whether this process saw a conflict on the record within the last {@link HOT_FOR_MS}.
+ * @example
+ * ```ts
+ * if (isHot(store, keyString(store.schema, key))) lockFirst();
+ * ```
+ */
+export function isHot(store: Holder, id: string): boolean {
+  const entry = entries(store).get(id);
+  return entry !== undefined && entry.hotUntil >= Date.now();
 }
 
 /**

@@ -1,12 +1,48 @@
 import { AbortedError } from './errors/aborted-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
 
+/**
+ * Why an attempt failed, as retry budgets count it: `conflict` (another writer got there
+ * first: a stale version, a held lease, a serialization failure or deadlock), `connection`
+ * (nothing was sent, or a transaction rolled back with its connection), `busy` (a lock or
+ * the database was busy: `SQLITE_BUSY`, throttling, a lock timeout, a canceled statement).
+ */
+export type RetryCause = 'conflict' | 'connection' | 'busy' | 'other';
+
+/**
+ * The cause an error counts against.
+ * @example
+ * ```ts
+ * retryCause(new TransientError('refused', { reason: 'connection' })); // 'connection'
+ * ```
+ */
+export function retryCause(e: NoclobberError): RetryCause {
+  switch (e.code) {
+    case 'conflict':
+    case 'lock_busy':
+    case 'lock_lost':
+      return 'conflict';
+    case 'lock_timeout':
+      return 'busy';
+    case 'transient': {
+      const reason = (e as { reason?: string }).reason;
+      if (reason === 'connection') return 'connection';
+      return reason === 'serialization' || reason === 'deadlock' ? 'conflict' : 'busy';
+    }
+    default:
+      return 'other';
+  }
+}
+
 /** What `onRetry` is told before each wait. */
 export interface RetryInfo {
   /** The attempt that just failed (1-based). */
   readonly attempt: number;
   readonly delayMs: number;
   readonly error: NoclobberError;
+  /** The cause `error` counts against, and the failures so far by cause. */
+  readonly cause: RetryCause;
+  readonly attemptsByCause: Readonly<Record<string, number>>;
 }
 
 /**
@@ -19,8 +55,20 @@ export interface RetryInfo {
  * ```
  */
 export interface RetryOptions {
-  /** Total attempts, the first included. Default 12. */
+  /**
+   * How many attempts may fail for one cause (see {@link RetryCause}) before the loop gives
+   * up with the last error: conflicts and connection failures have separate budgets, so an
+   * outage does not spend the conflict budget, and an error tells what really happened
+   * (`attempts`, `attemptsByCause`). `1` makes one attempt. Default 12.
+   */
   readonly attempts?: number;
+  /** Budget for connection failures (nothing sent, or rolled back with the connection). Default `attempts`. */
+  readonly connectionAttempts?: number;
+  /**
+   * Retry `LockTimeoutError`. Default false: a lock wait already took `lockTimeoutMs` (or the
+   * server's `lock_timeout`), and retrying it would multiply the wait the caller sees.
+   */
+  readonly retryLockTimeouts?: boolean;
   /** First backoff ceiling in ms. Default 2. */
   readonly baseMs?: number;
   /** Largest backoff ceiling in ms. Default 200. */
@@ -50,7 +98,8 @@ export const retryPresets = {
 } as const satisfies Record<string, RetryOptions>;
 
 /** A retry policy with every default filled in. */
-export type ResolvedRetry = Required<Omit<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry'>> & Pick<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry'>;
+export type ResolvedRetry = Required<Omit<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry' | 'connectionAttempts' | 'retryLockTimeouts'>> &
+  Pick<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry' | 'connectionAttempts' | 'retryLockTimeouts'>;
 
 /**
  * Merges policies, later ones winning, over the standard defaults.
@@ -67,7 +116,19 @@ export function resolveRetry(...layers: (RetryOptions | undefined)[]): ResolvedR
   }
   const r = out as ResolvedRetry;
   if (!(r.attempts >= 1)) throw new RangeError('retry.attempts must be at least 1');
+  if (r.connectionAttempts !== undefined && !(r.connectionAttempts >= 1)) throw new RangeError('retry.connectionAttempts must be at least 1');
   return r;
+}
+
+/**
+ * How many failed attempts of `cause` the policy allows.
+ * @example
+ * ```ts
+ * budgetFor(resolveRetry({ attempts: 5, connectionAttempts: 20 }), 'connection'); // 20
+ * ```
+ */
+export function budgetFor(policy: Pick<ResolvedRetry, 'attempts' | 'connectionAttempts'>, cause: RetryCause): number {
+  return cause === 'connection' ? (policy.connectionAttempts ?? policy.attempts) : policy.attempts;
 }
 
 /**

@@ -94,8 +94,14 @@ export interface WriteCommand {
 
 /** Options for one transaction attempt. */
 export interface TransactOptions {
-  /** SQL isolation level; stores without levels ignore it. */
+  /**
+   * SQL isolation level; stores without levels ignore it. Absent: the store's default
+   * (PostgreSQL: REPEATABLE READ, or READ COMMITTED when the closure starts by locking its
+   * records with `lockAll`, which then keeps them stable).
+   */
   readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /** How long `lockAll` may wait where the store's locks wait by polling (leases). */
+  readonly lockTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -122,6 +128,25 @@ export interface StoreSession<T extends object = Row> {
   write(cmd: WriteCommand): Promise<Snapshot<T>>;
   /** Checked delete: returns the deleted snapshot; fails loudly when nothing matched. */
   delete(key: Key, expect: Expect): Promise<Snapshot<T>>;
+}
+
+/**
+ * The session a transaction attempt works through: reads and conditional writes inside the
+ * transaction, plus what lets other stores join it and lets writers lock in key order.
+ */
+export interface TxSession<T extends object = Row> extends StoreSession<T> {
+  /**
+   * The open transaction, opaque to the core: another store of the same
+   * `transactionDomain` makes its own session over it with `joinTransaction`.
+   */
+  readonly transaction?: unknown;
+  /**
+   * Takes the write locks of these records now, in one order every transaction uses (so two
+   * writers that lock up front never deadlock): row locks `FOR UPDATE`, leases, or nothing
+   * where the transaction already excludes every other writer (SQLite, memory). Missing
+   * records are not locked (creating them stays create-only).
+   */
+  lockAll?(keys: readonly Key[]): Promise<void>;
 }
 
 /** A session holding the lock on one record. */
@@ -158,8 +183,19 @@ export interface Store<T extends object = Row> extends StoreSession<T> {
   readonly id?: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities;
+  /**
+   * What a transaction of this store lives on — the pool, database handle, client or memory
+   * database. Stores with the same domain can share one transaction (`tx.with`); absent, the
+   * store joins no other.
+   */
+  readonly transactionDomain?: object;
+  /**
+   * A session of this store inside a transaction another store of the same
+   * `transactionDomain` opened (`session.transaction`): its writes commit or roll back with it.
+   */
+  joinTransaction?(transaction: unknown): TxSession<T>;
   /** Runs `fn` in one transaction attempt: commit when it resolves, roll back when it throws. */
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R>;
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R>;
   /** Runs `fn` holding the lock on `key` (row lock, database lock or fenced lease). */
   lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R>;
 }

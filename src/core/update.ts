@@ -9,7 +9,7 @@ import { normalizeExpect } from './normalize.js';
 import { prepareValue } from './prepare.js';
 import type { ResolvedRetry } from './retry-policy.js';
 import { retrying, UserCodeError } from './retrying.js';
-import type { Store, StoreSession } from './store.js';
+import type { Store, StoreSchema, StoreSession } from './store.js';
 import type { Key, Snapshot } from './types.js';
 
 /**
@@ -25,13 +25,30 @@ interface UpdateRun {
   readonly lockTimeoutMs: number;
 }
 
-async function attemptOnce<T extends object>(
+/** What one update step needs besides the record: the patch cap and guards for the write. */
+export interface UpdateStepOptions {
+  readonly maxPatchBytes: number;
+  readonly where?: readonly Guard[] | undefined;
+}
+
+/**
+ * One read-modify-write step, shared by `update` and `tx.update`: runs `fn` on a deep copy
+ * of `snap` (its errors are wrapped in `UserCodeError`, so no retry loop ever retries them),
+ * refuses a missing next value, validates it, and — when it differs from `snap` once
+ * normalised — writes it conditioned on `snap`'s version (and the guards). An intent that
+ * changes nothing writes nothing.
+ * @example
+ * ```ts
+ * const written = await updateStep(store, store.schema, key, await store.get(key), fn, { maxPatchBytes: 65536 });
+ * ```
+ */
+export async function updateStep<T extends object>(
   session: StoreSession<T>,
-  store: Store<T>,
+  schema: StoreSchema,
   key: Key,
   snap: Snapshot<T> | undefined,
   fn: UpdateFn<T>,
-  run: UpdateRun,
+  options: UpdateStepOptions,
 ): Promise<Snapshot<T>> {
   if (!snap) throw new ConflictError('The record does not exist', { reason: 'gone', key });
   let next: T;
@@ -41,9 +58,9 @@ async function attemptOnce<T extends object>(
     throw new UserCodeError(e);
   }
   if (next === undefined || next === null) throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
-  const change = prepareValue(store.schema, key, next, run.maxPatchBytes);
+  const change = prepareValue(schema, key, next, options.maxPatchBytes);
   if (jsonEqual(change.value, snap.value)) return snap;
-  const expect = normalizeExpect({ version: snap.version, ...(run.where ? { where: run.where } : {}) });
+  const expect = normalizeExpect({ version: snap.version, ...(options.where ? { where: options.where } : {}) });
   return session.write({ key, change, expect });
 }
 
@@ -92,9 +109,9 @@ export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn:
       async () => {
         if (conflicts > 0) await turn();
         if (conflicts >= run.policy.escalateAfter) {
-          return store.lock(key, (session) => attemptOnce(session, store, key, session.snapshot, fn, run), lockOptions);
+          return store.lock(key, (session) => updateStep(session, store.schema, key, session.snapshot, fn, run), lockOptions);
         }
-        return attemptOnce(store, store, key, await store.get(key), fn, run);
+        return updateStep(store, store.schema, key, await store.get(key), fn, run);
       },
       shouldRetry,
     );

@@ -35,9 +35,38 @@ export function formatETag(resourceId: string, version: string): string {
  * ```
  */
 export function versionOf(tag: EntityTag, resourceId: string): string | undefined {
-  if (tag.weak) return undefined;
+  return tag.weak ? undefined : taggedVersion(tag, resourceId);
+}
+
+/**
+ * The version a tag names for this resource whether it is weak or strong — the weak
+ * comparison of RFC 9110 §8.8.3.2 that `If-None-Match` uses — or undefined for another
+ * resource's tag or a version no store writes (see {@link isWellFormedVersion}).
+ * @example
+ * ```ts
+ * taggedVersion({ weak: true, opaque: '1x3k9q2.7' }, 'subscriptions/42'); // '7'
+ * ```
+ */
+export function taggedVersion(tag: EntityTag, resourceId: string): string | undefined {
   const prefix = `${fnv1a(resourceId)}.`;
-  return tag.opaque.startsWith(prefix) && tag.opaque.length > prefix.length ? tag.opaque.slice(prefix.length) : undefined;
+  if (!tag.opaque.startsWith(prefix)) return undefined;
+  const version = tag.opaque.slice(prefix.length);
+  return isWellFormedVersion(version) ? version : undefined;
+}
+
+/**
+ * True for a string that can be a version: what the stores write (`7`, microseconds since
+ * the epoch, an ISO-8601 timestamp) and opaque tokens of the same alphabet, up to 100
+ * characters. Anything else in an `If-Match` or a body can never match a stored version,
+ * so it is judged without reaching the store and never echoed back in a problem.
+ * @example
+ * ```ts
+ * isWellFormedVersion('2026-11-23T17:23:10.123456Z'); // true
+ * isWellFormedVersion('<script>');                    // false
+ * ```
+ */
+export function isWellFormedVersion(version: string): boolean {
+  return /^[0-9A-Za-z][0-9A-Za-z._:+~-]{0,99}$/.test(version);
 }
 
 /**

@@ -85,16 +85,3 @@ export function collectionIdempotency(keys: Collection<IdempotencyRecord>): Idem
     },
   };
 }
-
-/**
- * A fingerprint of a request (method, path, body) to detect a key reused with another payload.
- * @example
- * ```ts
- * const fp = await requestFingerprint('PATCH', '/subscriptions/1', body);
- * ```
- */
-export async function requestFingerprint(method: string, path: string, body: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`${method}\n${path}\n${body}`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -1,15 +1,19 @@
 export { type EntityTag, formatETag, parseEntityTags, versionOf } from './etag.js';
+export { evaluatePreconditions, type FailedStep, type PreconditionOutcome, type RepresentationState } from './evaluate-preconditions.js';
+export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
   collectionIdempotency,
   type IdempotencyBegin,
   type IdempotencyRecord,
   type IdempotencyStore,
-  requestFingerprint,
   type StoredResponse,
 } from './idempotency.js';
+export { parseIdempotencyKey } from './idempotency-key.js';
 export { PreconditionError, type PreconditionReason } from './precondition-error.js';
-export { expectFromHeaders, type RequestExpectation } from './preconditions.js';
-export { problemResponse } from './problem-response.js';
+export { expectFromHeaders, parseConditions, type RequestConditions, type RequestExpectation, type TagCondition } from './preconditions.js';
+export { internalErrorResponse, problemResponse } from './problem-response.js';
 export { parseJson, readBody } from './read-body.js';
-export { type ForceEvent, type ResourceOptions, resource } from './resource.js';
-export { type IdempotencyOptions, withIdempotency } from './with-idempotency.js';
+export type { ForceEvent, ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';
+export type { BodyVersionOptions } from './resource-view.js';
+export { resource, serveResource } from './serve-resource.js';
+export { credentialScope, IdempotencyError, type IdempotencyOptions, requestFingerprint, withIdempotency } from './with-idempotency.js';

@@ -1,4 +1,5 @@
 import { NoclobberError } from '../core/errors/noclobber-error.js';
+import type { Snapshot } from '../core/types.js';
 
 /** What went wrong with the request's preconditions or framing. */
 export type PreconditionReason =
@@ -40,10 +41,13 @@ export class PreconditionError extends NoclobberError {
   readonly code = 'precondition' as const;
   readonly retryable = false;
   readonly reason: PreconditionReason;
+  /** The record as it was when a precondition failed against it (412), when there is one. */
+  readonly current?: Snapshot<unknown>;
 
-  constructor(message: string, options: { reason: PreconditionReason; cause?: unknown }) {
+  constructor(message: string, options: { reason: PreconditionReason; cause?: unknown; current?: Snapshot<unknown> }) {
     super(message, options);
     this.reason = options.reason;
+    if (options.current !== undefined) this.current = options.current;
   }
 
   get httpStatus(): number {

@@ -1,7 +1,34 @@
 import type { NoclobberError } from '../core/errors/noclobber-error.js';
+import { isWellFormedVersion } from './etag.js';
+
+/** Members of a problem that carry library-chosen text, never input. */
+const FIXED = new Set(['type', 'title', 'status', 'code', 'retryable', 'current']);
+
+/** Text for a problem: control characters escaped, cut to `max` characters. */
+function clean(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function sanitize(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (FIXED.has(k)) out[k] = v;
+    else if (k === 'expectedVersion' || k === 'currentVersion') {
+      if (typeof v === 'string' && isWellFormedVersion(v)) out[k] = v;
+    } else if (typeof v === 'string') out[k] = clean(v, k === 'detail' ? 300 : 120);
+    else if (Array.isArray(v)) out[k] = v.slice(0, 32).map((x) => (typeof x === 'string' ? clean(x, 120) : x));
+    else out[k] = v;
+  }
+  return out;
+}
 
 /**
- * An `application/problem+json` response (RFC 9457) for a noclobber error.
+ * An `application/problem+json` response (RFC 9457) for a noclobber error. Text that may
+ * quote the request (`detail`, a `path`) is cut short and its control characters escaped,
+ * and a version is named only when it is well-formed, so a problem never echoes input
+ * verbatim.
  * @example
  * ```ts
  * return problemResponse(err, { status: 412, headers: { etag: currentTag } });
@@ -12,8 +39,22 @@ export function problemResponse(
   options: { status?: number; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
 ): Response {
   const status = options.status ?? error.httpStatus;
-  const body = { ...error.toProblem(), status, ...options.extra };
+  const body = sanitize({ ...error.toProblem(), status, ...options.extra });
   const headers = new Headers({ 'content-type': 'application/problem+json', ...options.headers });
   if (error.retryable && status === 503) headers.set('retry-after', '1');
   return new Response(JSON.stringify(body), { status, headers });
+}
+
+/**
+ * The answer to any error that is not a noclobber error: a generic `500` problem that
+ * names nothing of it — no message, SQL, driver text, stack or file path. Log the error
+ * yourself (the resource's `onError` receives it).
+ * @example
+ * ```ts
+ * app.onError((e) => (isNoclobberError(e) ? problemResponse(e) : internalErrorResponse()));
+ * ```
+ */
+export function internalErrorResponse(): Response {
+  const body = { type: 'urn:noclobber:problem:internal', title: 'Internal server error', status: 500, code: 'internal', retryable: false };
+  return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': 'application/problem+json' } });
 }

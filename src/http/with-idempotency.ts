@@ -1,18 +1,23 @@
 import { NoclobberError } from '../core/errors/noclobber-error.js';
-import { type IdempotencyStore, requestFingerprint, type StoredResponse } from './idempotency.js';
+import type { IdempotencyStore, StoredResponse } from './idempotency.js';
 import { problemResponse } from './problem-response.js';
-import { readBody } from './read-body.js';
 
 /** Idempotency-Key settings. */
 export interface IdempotencyOptions {
   readonly store: IdempotencyStore;
   /** How long a key is remembered. Default 24 h. */
   readonly ttlMs?: number;
-  /** Scopes keys (per user or client) so two callers cannot collide. Default: none. */
-  readonly scope?: (req: Request) => string;
+  /**
+   * Whose key space a request's key lives in, so two callers who pick the same key never
+   * see each other's answers. Return the authenticated principal (user or client id);
+   * `context` is what the adapter passes (Hono's context, Express's or Fastify's request).
+   * Default {@link credentialScope}: the request's credentials.
+   */
+  readonly scope?: (req: Request, context: unknown) => string | Promise<string>;
 }
 
-class IdempotencyError extends NoclobberError {
+/** An Idempotency-Key problem (400 malformed, 409 in flight, 422 reused for another request). */
+export class IdempotencyError extends NoclobberError {
   readonly code = 'idempotency' as const;
   readonly retryable: boolean;
   readonly httpStatus: number;
@@ -26,34 +31,70 @@ class IdempotencyError extends NoclobberError {
   }
 }
 
+async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
- * Runs `run` once per Idempotency-Key: a completed key replays its stored response (with
- * `Idempotent-Replayed: true`), a key still in flight gets 409, the same key with another
- * payload gets 422. 5xx answers and thrown errors release the key so the client can retry.
+ * The default key scope: a digest of the request's `Authorization` header, or else of its
+ * `Cookie` header, or `anonymous` when it carries neither. Callers with different
+ * credentials never share keys. When credentials rotate between a request and its retry
+ * (a refreshed token, a changed cookie), the retry runs again instead of replaying — its
+ * own precondition still refuses a second application of a version-checked change. Set
+ * `scope` to your principal to replay across rotations.
  * @example
  * ```ts
- * return withIdempotency({ store }, req, 1 << 20, (body) => handle(req, body));
+ * idempotency: { store, scope: (req, c) => (c as Context).get('userId') }
+ * ```
+ */
+export async function credentialScope(req: Request): Promise<string> {
+  const auth = req.headers.get('authorization');
+  if (auth !== null) return `auth:${(await sha256(auth)).slice(0, 32)}`;
+  const cookie = req.headers.get('cookie');
+  if (cookie !== null) return `cookie:${(await sha256(cookie)).slice(0, 32)}`;
+  return 'anonymous';
+}
+
+/** The request headers that decide a write's outcome, so they belong to its fingerprint. */
+const DECIDING = ['content-type', 'if-match', 'if-none-match', 'if-unmodified-since'] as const;
+
+/**
+ * A fingerprint of everything that decides a request's outcome — method, path and query,
+ * `Content-Type`, the precondition headers and the body — to tell a retry from a key
+ * reused for another request (422).
+ * @example
+ * ```ts
+ * const fp = await requestFingerprint(req, bodyText);
+ * ```
+ */
+export function requestFingerprint(req: Request, body: string): Promise<string> {
+  const url = new URL(req.url);
+  const headers = DECIDING.map((h) => `${h}:${(req.headers.get(h) ?? '').trim()}`);
+  return sha256(JSON.stringify([req.method, `${url.pathname}${url.search}`, ...headers, body]));
+}
+
+/**
+ * Runs `run` at most once per Idempotency-Key (already parsed) within the caller's scope:
+ * a completed key replays its stored response (with `Idempotent-Replayed: true`), a key
+ * still in flight gets 409, the same key with another request 422. Only an answer that
+ * wrote (2xx) is stored; any other answer — a failed precondition, a conflict, a 5xx —
+ * releases the key, since nothing was written and the client may fix and resend. Refusals
+ * decided before the write (400, 415, 428, ...) never reach here.
+ * The record write and the key's completion are two writes today; `run` is the one place
+ * a transactional store will make them one.
+ * @example
+ * ```ts
+ * return withIdempotency({ store }, { id: 'order-1', scope: 'user:7', fingerprint }, () => write());
  * ```
  */
 export async function withIdempotency(
   options: IdempotencyOptions,
-  req: Request,
-  limit: number,
-  run: (bodyText: string | undefined) => Promise<Response>,
+  claim: { readonly id: string; readonly scope: string; readonly fingerprint: string },
+  run: () => Promise<Response>,
 ): Promise<Response> {
-  const raw = req.headers.get('idempotency-key');
-  if (raw === null || req.method === 'GET' || req.method === 'HEAD') return run(undefined);
-  if (!/^[\x21-\x7e]{1,255}$/.test(raw)) return problemResponse(new IdempotencyError('Idempotency-Key must be 1-255 visible ASCII characters', 400));
-  let body: string;
-  try {
-    body = await readBody(req, limit);
-  } catch (e) {
-    if (e instanceof NoclobberError) return problemResponse(e);
-    throw e;
-  }
-  const path = new URL(req.url).pathname;
-  const id = `${options.scope?.(req) ?? ''}|${raw}`;
-  const begun = await options.store.begin(id, await requestFingerprint(req.method, path, body), options.ttlMs ?? 86_400_000);
+  const id = JSON.stringify([claim.scope, claim.id]);
+  const begun = await options.store.begin(id, claim.fingerprint, options.ttlMs ?? 86_400_000);
   if (begun.state === 'completed') {
     const headers = new Headers(begun.response.headers as [string, string][]);
     headers.set('idempotent-replayed', 'true');
@@ -63,12 +104,13 @@ export async function withIdempotency(
   if (begun.state === 'mismatch') return problemResponse(new IdempotencyError('This Idempotency-Key was used with a different request', 422));
   let response: Response;
   try {
-    response = await run(body);
+    response = await run();
   } catch (e) {
     await options.store.abandon(id).catch(() => {});
     throw e;
   }
-  if (response.status >= 500) {
+  if (response.status < 200 || response.status >= 300) {
+    // Nothing was written; if releasing fails the key just stays in flight until it expires.
     await options.store.abandon(id).catch(() => {});
     return response;
   }

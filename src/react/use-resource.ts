@@ -14,7 +14,8 @@ export function useResource<T extends object>(res: Resource<T>): ResourceState<T
 }
 
 /**
- * The conflicts waiting for the user.
+ * The conflicts waiting for the user: fields changed on both sides, and changes whose retry
+ * budget ran out (`entry.reason`), each with base, mine and theirs.
  * @example
  * ```tsx
  * const conflicts = useConflicts(store);

@@ -2,6 +2,6 @@ import { describe, it } from 'vitest';
 import { dynamoEndpoint, dynamoHarness } from '../dynamodb/dynamo-harness.js';
 import { describeConformance } from './suite.js';
 
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 if (endpoint) describeConformance('dynamodb', async () => dynamoHarness(endpoint));
 else describe.skip('conformance: dynamodb (DynamoDB Local not available; see the warning above)', () => it('runs the suite', () => {}));

@@ -5,6 +5,7 @@ import { DOCS, type StoreHarness } from './harness.js';
 import { basicTests } from './suite-basics.js';
 import { concurrencyTests } from './suite-concurrency.js';
 import { opCaseTests } from './suite-ops.js';
+import { transactionTests } from './suite-transactions.js';
 
 /**
  * The conformance suite every store runs against its real database: pushdown equals
@@ -35,5 +36,6 @@ export function describeConformance(name: string, makeHarness: () => Promise<Sto
         () => docs,
       ));
     describe('concurrency', () => concurrencyTests(() => harness));
+    describe('transactions', () => transactionTests(() => harness));
   });
 }

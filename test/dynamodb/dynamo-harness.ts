@@ -1,17 +1,15 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
-import { inject } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import type { StoreHarness, TableSpec } from '../conformance/harness.js';
+import { service } from '../setup/services.js';
 
 /**
- * The DynamoDB Local endpoint the test setup started, or undefined after printing loudly
- * why the DynamoDB tests are skipped.
+ * The DynamoDB endpoint for this run (DynamoDB Local, started on first request), or
+ * undefined after printing loudly why the DynamoDB tests are skipped.
  */
-export function dynamoEndpoint(): string | undefined {
-  const endpoint = inject('DYNAMODB_ENDPOINT');
-  if (!endpoint) console.warn(`\n*** SKIPPING DYNAMODB TESTS *** ${inject('DYNAMODB_UNAVAILABLE') ?? 'the dynamodb service was not started (STORES)'}\n`);
-  return endpoint;
+export function dynamoEndpoint(): Promise<string | undefined> {
+  return service('dynamodb');
 }
 
 let seq = 0;

@@ -5,13 +5,13 @@ import { collection } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { checkHistory } from 'noclobber/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { createTable, dynamoEndpoint } from './dynamo-harness.js';
 
 const run = promisify(execFile);
 const worker = fileURLToPath(new URL('./hammer-worker.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 
 describe.skipIf(!endpoint)('DynamoDB shared by several OS processes', () => {
   const admin = localClient(endpoint as string);

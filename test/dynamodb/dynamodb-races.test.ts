@@ -2,12 +2,12 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { collection, field, inc, merge, set } from 'noclobber';
 import { DynamoStore, type DynamoStoreConfig, mapDynamoError } from 'noclobber/dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { rejects } from '../conformance/support.js';
 import { answerLost, counting } from './dynamo-faults.js';
 import { createTable, dynamoEndpoint } from './dynamo-harness.js';
 
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and leases on DynamoDB Local', () => {

@@ -2,7 +2,7 @@
 // with update, apply and withLock (leases across processes); prints the markers acknowledged.
 import { add, collection, inc } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [endpoint, table, worker, rows, ops, clients] = process.argv.slice(2) as [string, string, string, string, string, string];

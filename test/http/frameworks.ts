@@ -4,9 +4,9 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import inject from 'light-my-request';
 import { type Collection, collection, type Row } from 'noclobber';
-import { resourceMiddleware } from 'noclobber/express';
-import { noclobberFastify } from 'noclobber/fastify';
-import { resourceRoute } from 'noclobber/hono';
+import { expressResource } from 'noclobber/express';
+import { fastifyResource } from 'noclobber/fastify';
+import { honoResource } from 'noclobber/hono';
 import { collectionIdempotency, type ForceEvent, type IdempotencyRecord, type ResourceOptions } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 
@@ -33,6 +33,7 @@ export interface Framework {
 
 /** The shared fixture: a SQLite table of subscriptions and the audit log of forced writes. */
 export interface Fixture {
+  readonly db: Database.Database;
   readonly subs: Collection<Row>;
   readonly audit: ForceEvent[];
   options(extra?: Partial<ResourceOptions<Row>>): ResourceOptions<Row>;
@@ -46,6 +47,7 @@ export function fixture(): Fixture {
   const keys = collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] }));
   const audit: ForceEvent[] = [];
   return {
+    db,
     subs,
     audit,
     options: (extra = {}) => ({
@@ -66,22 +68,32 @@ const gotFromResponse = async (r: Response): Promise<Got> => {
   return { status: r.status, headers: Object.fromEntries(r.headers.entries()), text, json: () => JSON.parse(text) };
 };
 
-export function frameworks(options: ResourceOptions<Row>): Framework[] {
+/** Where the resource is mounted: `${base}/:id${suffix}` (e.g. `/tenants/:id/draft`). */
+export interface Mount {
+  readonly base?: string;
+  readonly suffix?: string;
+}
+
+/** The resource served by Hono, Express and Fastify, each mounted the documented way. */
+export function frameworks<T extends object = Row>(options: ResourceOptions<T>, mount: Mount = {}): Framework[] {
+  const base = mount.base ?? '/subscriptions';
+  const route = `${base}/:id${mount.suffix ?? ''}`;
   const hono = new Hono();
-  hono.on(['GET', 'PUT', 'PATCH', 'DELETE'], '/subscriptions/:id', resourceRoute(options) as never);
+  hono.all(route, honoResource(options) as never);
   // light-my-request re-prototypes the app's req/res, so the real server gets its own app.
   const makeExpress = () => {
     const app = express();
-    app.all('/subscriptions/:id', resourceMiddleware(options) as never);
+    app.all(route, expressResource(options) as never);
     return app;
   };
   const app = makeExpress();
   const makeFastify = async () => {
     const f = Fastify();
-    await f.register(noclobberFastify as never, { prefix: '/subscriptions', resource: options });
+    await f.register(fastifyResource as never, { prefix: base, path: `/:id${mount.suffix ?? ''}`, resource: options });
     return f;
   };
   const fastifyApp = makeFastify();
+  const payload = (r: Sent) => (r.body === undefined ? {} : { payload: r.body });
   return [
     {
       name: 'hono',
@@ -99,12 +111,7 @@ export function frameworks(options: ResourceOptions<Row>): Framework[] {
     {
       name: 'express',
       send: async (r) => {
-        const res = await inject(app as never, {
-          method: r.method as never,
-          url: r.path,
-          headers: r.headers ?? {},
-          ...(r.body === undefined ? {} : { payload: r.body }),
-        });
+        const res = await inject(app as never, { method: r.method as never, url: r.path, headers: r.headers ?? {}, ...payload(r) });
         return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
       },
       listen: () =>
@@ -118,12 +125,7 @@ export function frameworks(options: ResourceOptions<Row>): Framework[] {
     {
       name: 'fastify',
       send: async (r) => {
-        const res = await (await fastifyApp).inject({
-          method: r.method as never,
-          url: r.path,
-          headers: r.headers ?? {},
-          ...(r.body === undefined ? {} : { payload: r.body }),
-        });
+        const res = await (await fastifyApp).inject({ method: r.method as never, url: r.path, headers: r.headers ?? {}, ...payload(r) });
         return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
       },
       listen: async () => {

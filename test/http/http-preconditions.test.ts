@@ -131,7 +131,12 @@ for (const fw of frameworks(fx.options())) {
       });
       expect(ops.status).toBe(200);
       expect(ops.json().meta).toEqual({ seats: 3 });
-      const again = await fw.send({ method: 'PUT', path: `/subscriptions/${id}`, headers: { 'if-none-match': '*' }, body: '{"plan":"x"}' });
+      const again = await fw.send({
+        method: 'PUT',
+        path: `/subscriptions/${id}`,
+        headers: { 'if-none-match': '*', 'content-type': 'application/json' },
+        body: '{"plan":"x"}',
+      });
       expect(again.status).toBe(412);
       expect(again.json()).toMatchObject({ reason: 'exists' });
       expect((await fw.send({ method: 'DELETE', path: `/subscriptions/${id}`, headers: { 'if-match': etag } })).status).toBe(412);
@@ -148,11 +153,15 @@ for (const fw of frameworks(fx.options())) {
       expect(forced.status).toBe(200);
       expect(fx.audit.length).toBe(before + 1);
       expect(fx.audit.at(-1)).toMatchObject({ method: 'PATCH', previousVersion: '1', version: '2', resourceId: `subscriptions/${id}` });
+      const deleted = await fw.send({ method: 'DELETE', path: `/subscriptions/${id}?force=true`, headers: { 'x-role': 'admin' } });
+      expect(deleted.status).toBe(204);
+      expect(fx.audit.at(-1)).toMatchObject({ method: 'DELETE', previousVersion: '2', version: undefined });
+      expect(await fx.subs.get(id)).toBeUndefined();
     });
 
     it('Idempotency-Key: a completed key replays, a different payload is 422, and nothing applies twice', async () => {
       const { id, etag } = await create();
-      const h = { 'if-match': etag, 'idempotency-key': `k-${fw.name}-${id}` };
+      const h = { 'if-match': etag, 'idempotency-key': `"k-${fw.name}-${id}"` };
       const first = await patch(id, { notes: 'once' }, h);
       expect(first.status).toBe(200);
       const replay = await patch(id, { notes: 'once' }, h);

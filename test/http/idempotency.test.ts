@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { Hono } from 'hono';
 import { collection } from 'noclobber';
-import { resourceRoute } from 'noclobber/hono';
-import { collectionIdempotency, type IdempotencyRecord, requestFingerprint } from 'noclobber/http';
+import { honoResource } from 'noclobber/hono';
+import { collectionIdempotency, formatETag, type IdempotencyRecord, parseIdempotencyKey, requestFingerprint } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
+import { fixture, frameworks } from './frameworks.js';
 
 function setup() {
   const db = new Database(':memory:');
@@ -40,23 +42,117 @@ describe('Idempotency-Key store', () => {
     const { keys, docs } = setup();
     const created = await docs.create('d', { id: 'd', n: 1 });
     const app = new Hono();
-    app.on(['GET', 'PATCH'], '/docs/:id', resourceRoute({ collection: docs, name: 'docs', idempotency: { store: keys } }) as never);
-    const body = '{"n":2}';
-    const etag = `"${(await app.request('/docs/d')).headers.get('etag')?.slice(1, -1)}"`;
-    await keys.begin('|busy', await requestFingerprint('PATCH', '/docs/d', body), 60_000);
-    const r = await app.request('/docs/d', {
+    app.all('/docs/:id', honoResource({ collection: docs, name: 'docs', idempotency: { store: keys } }) as never);
+    const request = new Request('http://localhost/docs/d', {
       method: 'PATCH',
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag, 'idempotency-key': 'busy' },
-      body,
+      headers: { 'content-type': 'application/merge-patch+json', 'if-match': formatETag('docs/d', created.version), 'idempotency-key': '"busy"' },
+      body: '{"n":2}',
     });
+    await keys.begin(JSON.stringify(['anonymous', 'busy']), await requestFingerprint(request.clone(), '{"n":2}'), 60_000);
+    const r = await app.request(request);
     expect(r.status).toBe(409);
     expect(await r.json()).toMatchObject({ code: 'idempotency', retryable: true });
     expect((await docs.get('d'))?.version).toBe(created.version);
-    const bad = await app.request('/docs/d', {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag, 'idempotency-key': 'has space' },
-      body,
-    });
-    expect(bad.status).toBe(400);
   });
 });
+
+describe('Idempotency-Key is an sf-string (IETF httpapi draft, RFC 9651)', () => {
+  it.each([
+    ['"order-1"', 'order-1'],
+    ['  "order-1"  ', 'order-1'],
+    ['"a\\"b\\\\c"', 'a"b\\c'],
+    ['"k";exp=1;tag="x";flag', 'k'],
+    ['order-1', undefined],
+    ['"unterminated', undefined],
+    ['"k" trailing', undefined],
+    ['""', undefined],
+    ['"bad\\escape"', undefined],
+    ['"é"', undefined],
+    [`"${'k'.repeat(256)}"`, undefined],
+  ])('%s → %s', (header, key) => {
+    expect(parseIdempotencyKey(header)).toBe(key);
+  });
+
+  it('every key of printable ASCII round-trips through its sf-string form', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 255 }), (key) => {
+        expect(parseIdempotencyKey(`"${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).toBe(key);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+});
+
+const fx = fixture();
+let n = 0;
+const userScoped = frameworks(fx.options({ idempotency: { store: fx.options().idempotency!.store, scope: (req) => `user:${req.headers.get('x-user')}` } }));
+for (const [i, fw] of frameworks(fx.options()).entries()) {
+  describe(`Idempotency-Key over HTTP on ${fw.name}`, () => {
+    const create = async () => {
+      const id = `${fw.name}-i${++n}`;
+      const snap = await fx.subs.create(id, { id, plan: 'pro', notes: '' });
+      return { id, etag: formatETag(`subscriptions/${id}`, snap.version) };
+    };
+    const patch = (id: string, headers: Record<string, string>, body = '{"notes":"once"}') =>
+      fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { 'content-type': 'application/merge-patch+json', ...headers }, body });
+    const version = async (id: string) => (await fx.subs.get(id))?.version;
+
+    it('the quoted key replays; an unquoted one is 400 with nothing written', async () => {
+      const { id, etag } = await create();
+      expect((await patch(id, { 'if-match': etag, 'idempotency-key': 'bare' })).status).toBe(400);
+      expect(await version(id)).toBe('1');
+      const first = await patch(id, { 'if-match': etag, 'idempotency-key': `"q-${id}"` });
+      const again = await patch(id, { 'if-match': etag, 'idempotency-key': ` "q-${id}" ` });
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(await version(id)).toBe('2');
+    });
+
+    it('refusals decided before the write are not stored: after fixing the request, the same key writes', async () => {
+      const { id, etag } = await create();
+      const key = { 'idempotency-key': `"fix-${id}"` };
+      expect((await patch(id, key)).status).toBe(428);
+      expect(
+        (await fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...key, 'if-match': etag, 'content-type': 'text/plain' }, body: 'x' }))
+          .status,
+      ).toBe(415);
+      const stale = formatETag(`subscriptions/${id}`, '7');
+      expect((await patch(id, { ...key, 'if-match': stale })).status).toBe(412);
+      const fixed = await patch(id, { ...key, 'if-match': etag });
+      expect(fixed.status).toBe(200);
+      expect(fixed.headers['idempotent-replayed']).toBeUndefined();
+      expect(await version(id)).toBe('2');
+    });
+
+    it('the fingerprint covers the precondition headers: the same key and body with another If-Match is 422', async () => {
+      const { id, etag } = await create();
+      const key = { 'idempotency-key': `"fp-${id}"` };
+      expect((await patch(id, { ...key, 'if-match': etag })).status).toBe(200);
+      expect((await patch(id, { ...key, 'if-match': '*' })).status).toBe(422);
+      expect((await patch(id, { ...key, 'if-match': etag }, '{"notes":"other"}')).status).toBe(422);
+      expect(await version(id)).toBe('2');
+    });
+
+    it('keys are scoped per caller by default: another caller’s identical request is not answered from the first one’s', async () => {
+      const { id, etag } = await create();
+      const h = { 'if-match': etag, 'idempotency-key': `"order-${id}"` };
+      const alice = await patch(id, { ...h, authorization: 'Bearer alice' });
+      expect(alice.status).toBe(200);
+      const bob = await patch(id, { ...h, authorization: 'Bearer bob' });
+      expect(bob.status).toBe(412); // ran for bob, against the record alice changed
+      expect(bob.headers['idempotent-replayed']).toBeUndefined();
+      expect((await patch(id, { ...h, authorization: 'Bearer alice' })).headers['idempotent-replayed']).toBe('true');
+    });
+
+    it('a scope function names the principal: the same user replays across credentials', async () => {
+      const { id, etag } = await create();
+      const scoped = userScoped[i] as typeof fw;
+      const h = { 'content-type': 'application/merge-patch+json', 'if-match': etag, 'idempotency-key': '"u"', 'x-user': `u-${id}` };
+      const first = await scoped.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...h, authorization: 'Bearer old' }, body: '{"notes":"u"}' });
+      const again = await scoped.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...h, authorization: 'Bearer new' }, body: '{"notes":"u"}' });
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(await version(id)).toBe('2');
+    });
+  });
+}

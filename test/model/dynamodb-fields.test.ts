@@ -2,11 +2,11 @@ import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Collection, collection, inc, merge, type Row, set } from 'noclobber';
 import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { rejects, withoutNulls } from '../conformance/support.js';
 import { createTable, dynamoEndpoint } from '../dynamodb/dynamo-harness.js';
 
-const endpoint = dynamoEndpoint();
+const endpoint = await dynamoEndpoint();
 
 /**
  * What a DynamoDB store lets a write add. Without a `fields` list an item's attributes are

@@ -289,7 +289,7 @@ const CASES: Case[] = [
   },
 ];
 
-for (const { name: storeName, make } of availableHarnesses()) {
+for (const { name: storeName, make } of await availableHarnesses()) {
   describe(`hostile regression cases: ${storeName}`, () => {
     let harness: StoreHarness;
     let docs: Collection<Row>;

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ident as pgIdent, tableIdent } from '../../src/stores/postgres/postgres-sql.js';
 import { ident as sqliteIdent } from '../../src/stores/sqlite/sqlite-sql.js';
 import { newPool } from '../postgres/pg-harness.js';
+import { service } from '../setup/services.js';
 import { HOSTILE_SEGMENTS } from './hostile.js';
 
 /**
@@ -18,6 +19,8 @@ const name = fc
     fc.array(fc.constantFrom('"', "'", '.', ';', '--', '/*', ' ', 'x', '\\', '$1', '`', '[', ']'), { minLength: 1, maxLength: 12 }).map((p) => p.join('')),
   )
   .filter((s) => !s.includes('\u0000') && !/\p{Cs}/u.test(s));
+
+const url = await service('postgres');
 
 describe('identifier quoting is total', () => {
   it('SQLite: CREATE TABLE / a column named by ident() has exactly that name', () => {
@@ -42,7 +45,6 @@ describe('identifier quoting is total', () => {
     }
   });
 
-  const url = inject('POSTGRES_URL');
   describe.skipIf(!url)('PostgreSQL', () => {
     const pool = newPool(url as string, 1);
     afterAll(() => pool.end());

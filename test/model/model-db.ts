@@ -10,7 +10,7 @@ import { MemoryStore } from 'noclobber/memory';
 import { PostgresStore } from 'noclobber/postgres';
 import { SqliteStore } from 'noclobber/sqlite';
 import type pg from 'pg';
-import { localClient } from '../../src/cli/targets/dynamodb-local.js';
+import { localClient } from '../../tools/services/index.js';
 import { createTable } from '../dynamodb/dynamo-harness.js';
 import { newPool } from '../postgres/pg-harness.js';
 import { openFile } from '../sqlite/sqlite-harness.js';

@@ -1,8 +1,8 @@
-import { inject } from 'vitest';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { StoreHarness, TableSpec } from '../conformance/harness.js';
 import { dynamoHarness } from '../dynamodb/dynamo-harness.js';
 import { postgresHarness } from '../postgres/pg-harness.js';
+import { service } from '../setup/services.js';
 import { sqliteHarness } from '../sqlite/sqlite-harness.js';
 
 /** The table the hostile tests write: every column kind, a capped JSON column. */
@@ -38,16 +38,16 @@ export function memoryHarness(): StoreHarness {
   };
 }
 
-/** Every store this run can reach (STORES and the services the setup started decide). */
-export function availableHarnesses(): { name: string; make: () => StoreHarness }[] {
+/** Every store this run can reach (STORES and the services the run's broker starts decide; a skipped one says why). */
+export async function availableHarnesses(): Promise<{ name: string; make: () => StoreHarness }[]> {
   const out: { name: string; make: () => StoreHarness }[] = [
     { name: 'memory', make: memoryHarness },
     { name: 'sqlite (:memory:)', make: () => sqliteHarness('memory') },
     { name: 'sqlite (WAL file)', make: () => sqliteHarness('file') },
   ];
-  const pg = inject('POSTGRES_URL');
+  const pg = await service('postgres');
   if (pg) out.push({ name: 'postgres', make: () => postgresHarness(pg) });
-  const dynamo = inject('DYNAMODB_ENDPOINT');
+  const dynamo = await service('dynamodb');
   if (dynamo) out.push({ name: 'dynamodb', make: () => dynamoHarness(dynamo) });
   return out;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { type Collection, collection, type Row } from 'noclobber';
-import { describe, inject, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { service } from '../setup/services.js';
 import { scenario } from './model-arbitraries.js';
 import { dynamoModelDb, type ModelDb, memoryModelDb, postgresModelDb, SIBLINGS, sqliteModelDb } from './model-db.js';
 import { type Command, canonical, referenceStep, type State, storeStep } from './model-reference.js';
@@ -25,9 +26,9 @@ const stores: [string, () => Promise<ModelDb>][] = [
   ['sqlite (:memory:)', async () => sqliteModelDb('memory')],
   ['sqlite (WAL file)', async () => sqliteModelDb('file')],
 ];
-const pgUrl = inject('POSTGRES_URL');
+const pgUrl = await service('postgres');
 if (pgUrl) stores.push(['postgres', () => postgresModelDb(pgUrl)]);
-const dynamo = inject('DYNAMODB_ENDPOINT');
+const dynamo = await service('dynamodb');
 if (dynamo) stores.push(['dynamodb', () => dynamoModelDb(dynamo)]);
 
 async function readBack(docs: Collection<Row>, keys: readonly string[]): Promise<(string | undefined)[]> {

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgJsonTextBytes } from '../../src/stores/postgres/postgres-measure.js';
 import { newPool } from '../postgres/pg-harness.js';
+import { service } from '../setup/services.js';
 import { HOSTILE_NUMBERS, HOSTILE_STRINGS } from './hostile.js';
 
-const url = inject('POSTGRES_URL');
+const url = await service('postgres');
 
 /**
  * A PostgreSQL byte cap is enforced in the statement as `octet_length(x::text)` and

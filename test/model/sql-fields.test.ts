@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { type Collection, collection, type Row, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import { SqliteStore } from 'noclobber/sqlite';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rejects, withoutNulls } from '../conformance/support.js';
 import { newPool, uniqueTable } from '../postgres/pg-harness.js';
+import { service } from '../setup/services.js';
 
 /**
  * SQL stores bound with a `fields` list: the table's other columns (a `created_at` the
@@ -19,7 +20,7 @@ interface Bound {
   raw(id: string): Promise<Row>;
 }
 
-const pgUrl = inject('POSTGRES_URL');
+const pgUrl = await service('postgres');
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of cleanups) await c();

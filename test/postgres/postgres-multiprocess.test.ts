@@ -2,15 +2,17 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkHistory } from 'noclobber/testing';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 import { newPool, uniqueTable } from './pg-harness.js';
 
 const run = promisify(execFile);
 const worker = fileURLToPath(new URL('./hammer-worker.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 
-describe('PostgreSQL shared by several OS processes', () => {
-  const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
+
+describe.skipIf(!url)('PostgreSQL shared by several OS processes', () => {
   const admin = newPool(url, 2);
   afterAll(() => admin.end());
 

@@ -1,12 +1,13 @@
 import { collection, inc, merge } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 import { newPool, uniqueTable } from './pg-harness.js';
 
-const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
 
-describe('PostgreSQL: statements prepared once per connection', () => {
+describe.skipIf(!url)('PostgreSQL: statements prepared once per connection', () => {
   const pools: pg.Pool[] = [];
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()));

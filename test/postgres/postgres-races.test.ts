@@ -1,12 +1,13 @@
 import { collection, inc, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../setup/services.js';
 import { newPool, uniqueTable } from './pg-harness.js';
 
-const url = inject('POSTGRES_URL');
+const url = (await service('postgres')) as string;
 
-describe('PostgreSQL: the races noclobber exists for', () => {
+describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
   let admin: pg.Pool;
   const pools: pg.Pool[] = [];
   const pool = () => {

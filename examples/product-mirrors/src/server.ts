@@ -4,8 +4,11 @@ import { problemResponse } from 'noclobber/http';
 import { addProductMirror, editProduct, MirrorError, ProductChangedError, removeProductMirror, setPrimaryMirror } from './product-mirrors.js';
 import type { Product } from './products.js';
 
+/** A problem; its text may quote input (a URL), so it is cut short and stripped of control characters. */
 function problem(status: number, code: string, detail: string): Response {
-  return new Response(JSON.stringify({ type: `urn:product-mirrors:${code}`, title: detail, status, code }), {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const title = (detail.length > 120 ? `${detail.slice(0, 120)}…` : detail).replace(/[\u0000-\u001f\u007f]/g, '');
+  return new Response(JSON.stringify({ type: `urn:product-mirrors:${code}`, title, status, code }), {
     status,
     headers: { 'content-type': 'application/problem+json' },
   });

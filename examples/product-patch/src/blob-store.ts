@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 /**
  * Object storage for product images: a real directory on disk standing in for S3 /
  * UploadThing. `failNextDeletes(n)` makes the next n deletes throw, as a flaky storage
- * API does, so the tests can prove that nothing is orphaned when cleanup fails.
+ * API does; `beforePut` runs while an upload is in flight (to race it in tests).
  *
  * @example
  * ```ts
@@ -14,6 +14,8 @@ import { dirname, join, relative } from 'node:path';
  */
 export class BlobStore {
   readonly root: string;
+  /** Called as each upload starts, before its bytes are stored. */
+  beforePut: ((key: string) => Promise<void>) | undefined;
   #failDeletes = 0;
 
   constructor(root: string) {
@@ -21,6 +23,7 @@ export class BlobStore {
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
+    await this.beforePut?.(key);
     const path = join(this.root, key);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);

@@ -1,80 +1,206 @@
 import { randomUUID } from 'node:crypto';
-import { add, type Collection, retryPresets, type Snapshot } from 'noclobber';
+import { InvalidChangeError, isConflictError, isNoclobberError, RerunTransactionError } from 'noclobber';
 import type { BlobStore } from './blob-store.js';
-import type { Image, Product, Variant } from './catalog.js';
-import { moveToPendingDeletes, sweepProduct } from './sweep.js';
-import { type ProductPatch, ValidationError, validateAgainst, validatePatchShape } from './validate.js';
+import { PatchError } from './patch-error.js';
+import type { ImageRow, ProductRow, Shop, VariantRow } from './shop.js';
+import type { UploadLedger } from './upload-ledger.js';
+import { type ProductPatch, validatePatchShape, validateProduct } from './validate.js';
 
 /** What the product service works with. */
 export interface CatalogContext {
-  readonly products: Collection<Product>;
+  readonly prisma: Shop;
   readonly blobs: BlobStore;
-  readonly now?: () => number;
+  readonly ledger: UploadLedger;
 }
 
-function applyVariants(current: readonly Variant[], patch: ProductPatch): Variant[] {
-  const bySku = new Map(current.map((v) => [v.sku, v]));
-  for (const v of patch.variants?.upsert ?? []) bySku.set(v.sku, v);
-  for (const sku of patch.variants?.delete ?? []) bySku.delete(sku);
-  return [...bySku.values()];
+interface Upload {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  /** The image it creates, or the image whose file it replaces. */
+  readonly imageId: string;
+  readonly replaces: boolean;
+  readonly isThumbnail: boolean | undefined;
+  readonly position: number | undefined;
+}
+
+const include = { include: { images: true, variants: true } } as const;
+/** A hot product makes patches queue for its row: wait for a connection and the lock longer than Prisma's defaults (2 s, 5 s). */
+const TRANSACTION = { maxWait: 30_000, timeout: 60_000 };
+
+/**
+ * The product as the patch leaves it, and the files it stops referencing. Pure: it runs
+ * inside the update intent, possibly more than once, on the product as it is now.
+ */
+function applyPatch(current: ProductRow, patch: ProductPatch, uploads: readonly Upload[], variantIds: ReadonlyMap<string, string>) {
+  const byId = new Map(current.images.map((i) => [i.id, i]));
+  for (const id of [...(patch.images?.delete ?? []), ...(patch.images?.update ?? []).map((u) => u.id)])
+    if (!byId.has(id)) throw new PatchError(422, 'IMAGE_NOT_FOUND', `Image ${id} is not on this product`);
+  const deleting = new Set(patch.images?.delete ?? []);
+  const removed: string[] = current.images.filter((i) => deleting.has(i.id)).map((i) => i.key);
+  let images: ImageRow[] = current.images.filter((i) => !deleting.has(i.id));
+  const thumbnail = [...(patch.images?.update ?? []), ...uploads].some((u) => u.isThumbnail);
+  // Setting a new thumbnail resets the others (seed: ensureSingleThumbnail).
+  if (thumbnail) images = images.map((i) => ({ ...i, isThumbnail: false }));
+  for (const u of patch.images?.update ?? []) {
+    const file = uploads.find((x) => x.replaces && x.imageId === u.id);
+    images = images.map((i) => {
+      if (i.id !== u.id) return i;
+      if (file) removed.push(i.key);
+      return {
+        ...i,
+        ...(file ? { key: file.key } : {}),
+        ...(u.isThumbnail === undefined ? {} : { isThumbnail: u.isThumbnail }),
+        ...(u.position === undefined ? {} : { position: u.position }),
+      };
+    });
+  }
+  for (const u of uploads.filter((x) => !x.replaces))
+    images.push({ id: u.imageId, productId: current.id, key: u.key, position: u.position ?? images.length, isThumbnail: u.isThumbnail ?? false });
+
+  const bySku = new Map(current.variants.map((v) => [v.sku, v]));
+  for (const sku of patch.variants?.delete ?? []) {
+    if (!bySku.delete(sku)) throw new PatchError(422, 'VARIANT_NOT_FOUND', `Variant ${sku} is not on this product`);
+  }
+  for (const v of patch.variants?.upsert ?? []) {
+    const was = bySku.get(v.sku);
+    const row: VariantRow = {
+      id: was?.id ?? (variantIds.get(v.sku) as string),
+      productId: current.id,
+      sku: v.sku,
+      priceCents: v.priceCents,
+      stock: v.stock,
+      currency: v.currency ?? was?.currency ?? 'EUR',
+      attributes: v.attributes ?? was?.attributes ?? {},
+    };
+    bySku.set(v.sku, row);
+  }
+  const next: ProductRow = {
+    ...current,
+    ...(patch.name === undefined ? {} : { name: patch.name }),
+    ...(patch.description === undefined ? {} : { description: patch.description }),
+    ...(patch.category === undefined ? {} : { category: patch.category }),
+    ...(patch.status === undefined ? {} : { status: patch.status }),
+    images,
+    variants: [...bySku.values()],
+  };
+  validateProduct(next);
+  return { next, removed };
+}
+
+/** The HTTP answer for a failure (the seed's `status("Conflict", { code: "VERSION_CONFLICT" })`). */
+function toPatchError(e: unknown): unknown {
+  if (e instanceof PatchError) return e;
+  if (isConflictError(e) && e.reason === 'gone') return new PatchError(404, 'PRODUCT_NOT_FOUND', 'The product does not exist', { cause: e });
+  if (isConflictError(e) && e.reason === 'stale') {
+    const currentVersion = Number((e.current?.value as ProductRow | undefined)?.version ?? e.actual);
+    return new PatchError(409, 'VERSION_CONFLICT', `Product modified. Expected version ${e.expected}, current is ${currentVersion}`, {
+      currentVersion,
+      cause: e,
+    });
+  }
+  if (e instanceof InvalidChangeError && e.reason === 'constraint') return new PatchError(409, 'CONFLICTING_DATA', e.message, { cause: e });
+  if (isNoclobberError(e)) return new PatchError(e.httpStatus, e.code.toUpperCase(), e.message, { cause: e });
+  return e;
+}
+
+/** Runs the caller's transaction, again when PostgreSQL aborted it for a reason that passes. */
+async function rerunning<R>(run: () => Promise<R>, attempts = 5): Promise<R> {
+  for (let n = 1; ; n++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof RerunTransactionError) || n >= attempts) throw e;
+    }
+  }
 }
 
 /**
- * PATCH a product without losing a concurrent change, validating against the exact
- * version written, and without ever orphaning a file (seed 001):
- * 1. stateless validation before any I/O;
- * 2. the upload keys are recorded in the row's `pending_uploads` (one pushdown `add`,
- *    never conflicts) BEFORE uploading, so a crash leaves a trace the sweeper follows;
- * 3. `update` re-runs the intent on a conflict: validation sees the row it is written over;
- * 4. replaced files move to `pending_deletes` in the same write, and are deleted after
- *    commit; a failed delete stays in the outbox for the next sweep;
- * 5. if the patch fails, its uploads move to `pending_deletes` and are swept.
- *
+ * The seed's `productService.patch()`, without its races:
+ * 1. stateless validation before any I/O (negative stock, bad prices);
+ * 2. the new files' keys go into the staged-upload ledger BEFORE uploading (in parallel);
+ * 3. one transaction claims them from the ledger, writes the product with its images and
+ *    variants through `$update` — validation runs inside the intent on the product being
+ *    written, re-run when another patch got there first; a `_version` the client sent
+ *    must be current (409 VERSION_CONFLICT with the current version) — and lists the files
+ *    the product stops referencing in the ledger;
+ * 4. after the commit those files are deleted; a failure there is logged, never reported
+ *    as a failed patch: the ledger's sweeper retries it;
+ * 5. when the patch fails, its uploads are listed as due and swept at once.
  * @example
  * ```ts
- * await patchProduct({ products, blobs }, 'p1', { images: { create: [{ id: 'img9', bytes }] } });
+ * const product = await patchProduct(ctx, 'p1', { _version: 3, images: { create: [{ bytes }] } });
  * ```
  */
-export async function patchProduct(ctx: CatalogContext, id: string, patch: ProductPatch): Promise<Snapshot<Product>> {
+export async function patchProduct(ctx: CatalogContext, id: string, patch: ProductPatch): Promise<ProductRow> {
   validatePatchShape(patch);
-  const now = ctx.now ?? Date.now;
-  const uploads = (patch.images?.create ?? []).map((img) => ({ id: img.id, key: `products/${id}/${now()}-${randomUUID()}`, bytes: img.bytes }));
-  const uploadKeys = new Set(uploads.map((u) => u.key));
-  if (uploads.length > 0)
-    await ctx.products.apply(
-      id,
-      [...uploadKeys].map((k) => add('pending_uploads', k)),
-    );
+  const uploads: Upload[] = [
+    ...(patch.images?.create ?? []).map((img) => ({
+      imageId: randomUUID(),
+      replaces: false,
+      bytes: img.bytes,
+      isThumbnail: img.isThumbnail,
+      position: img.position,
+    })),
+    ...(patch.images?.update ?? [])
+      .filter((u) => u.file)
+      .map((u) => ({ imageId: u.id, replaces: true, bytes: u.file as Uint8Array, isThumbnail: u.isThumbnail, position: u.position })),
+  ].map((u) => ({ ...u, key: `products/${id}/${randomUUID()}` }));
+  const keys = uploads.map((u) => u.key);
+  const variantIds = new Map((patch.variants?.upsert ?? []).map((v) => [v.sku, randomUUID()]));
+  await ctx.ledger.stage(id, keys);
+  let removed: string[] = [];
+  let product: ProductRow;
   try {
-    await Promise.all(uploads.map((u) => ctx.blobs.put(u.key, u.bytes)));
-    return await ctx.products.update(
-      id,
-      (current) => {
-        for (const k of uploadKeys) {
-          if (!current.pending_uploads.includes(k)) throw new ValidationError('UPLOAD_EXPIRED', 'An upload was swept before the patch committed; retry');
-        }
-        validateAgainst(current, patch);
-        const deleting = new Set(patch.images?.delete ?? []);
-        const removed = current.images.filter((img) => deleting.has(img.id));
-        const images: Image[] = [...current.images.filter((img) => !deleting.has(img.id)), ...uploads.map((u) => ({ id: u.id, key: u.key }))];
-        return {
-          ...current,
-          ...(patch.name === undefined ? {} : { name: patch.name }),
-          ...(patch.category === undefined ? {} : { category: patch.category }),
-          images,
-          variants: applyVariants(current.variants, patch),
-          pending_uploads: current.pending_uploads.filter((k) => !uploadKeys.has(k)),
-          pending_deletes: [...current.pending_deletes, ...removed.map((img) => img.key)],
-        };
-      },
-      // Side effects go after the commit, never inside the intent (it may run several times).
-      { retry: retryPresets.interactive, afterCommit: () => sweepProduct(ctx, id) },
+    // Every upload settles before anything else happens: a failure must not release files still being written.
+    const settled = await Promise.allSettled(uploads.map((u) => ctx.blobs.put(u.key, u.bytes)));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    product = await rerunning(() =>
+      ctx.prisma.$transaction(async (tx) => {
+        if (!(await ctx.ledger.claim(tx, keys))) throw new PatchError(409, 'UPLOAD_EXPIRED', 'An upload expired before the patch committed; send it again');
+        const written = await tx.product.$update(
+          { id, ...(patch._version === undefined ? {} : { version: patch._version }) },
+          (current) => {
+            const result = applyPatch(current, patch, uploads, variantIds);
+            removed = result.removed;
+            return result.next;
+          },
+          include,
+        );
+        await ctx.ledger.discard(tx, id, removed);
+        return written;
+      }, TRANSACTION),
     );
   } catch (e) {
-    if (uploads.length > 0) {
-      await moveToPendingDeletes(ctx, id, [...uploadKeys]).catch(() => {});
-      await sweepProduct(ctx, id);
-    }
-    throw e;
+    await ctx.ledger.release(id, keys).catch(() => {});
+    await ctx.ledger.sweep(keys).catch(() => {});
+    throw toPatchError(e);
   }
+  // Committed: what follows may fail without failing the patch (the sweeper retries it).
+  await ctx.ledger.sweep(removed).catch(() => {});
+  return product;
+}
+
+/**
+ * Deletes a product with its images and variants (a checked delete of the whole record),
+ * listing its files in the ledger in the same transaction, then sweeping them.
+ * @example
+ * ```ts
+ * await deleteProduct(ctx, 'p1');
+ * ```
+ */
+export async function deleteProduct(ctx: CatalogContext, id: string, version?: number): Promise<void> {
+  let keys: string[] = [];
+  try {
+    await rerunning(() =>
+      ctx.prisma.$transaction(async (tx) => {
+        const gone = await tx.product.$delete({ id, ...(version === undefined ? {} : { version }) }, include);
+        keys = gone.images.map((i) => i.key);
+        await ctx.ledger.discard(tx, id, keys);
+      }, TRANSACTION),
+    );
+  } catch (e) {
+    throw toPatchError(e);
+  }
+  await ctx.ledger.sweep(keys).catch(() => {});
 }

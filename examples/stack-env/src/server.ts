@@ -44,8 +44,13 @@ export function createStackEnvServer(stacks: Collection<Stack>): Server {
       }
       send({ status: 404, body: { code: 'no_route', status: 404 } });
     } catch (e) {
-      const status = (e as { status?: number }).status ?? 500;
-      send({ status, body: { code: status === 413 ? 'env_too_large' : status === 400 ? 'invalid_env' : 'internal', status, detail: (e as Error).message } });
+      const status = (e as { status?: number }).status;
+      // Only the two refusals readJson raises carry their (fixed) text; anything else is a
+      // generic 500 that names nothing of the error — no driver text, SQL, stack or path.
+      if (status === 413 || status === 400)
+        return send({ status, body: { code: status === 413 ? 'env_too_large' : 'invalid_env', status, detail: (e as Error).message } });
+      console.error('stack-env: unhandled error', e);
+      send({ status: 500, body: { type: 'urn:stack-env:internal', title: 'Internal server error', status: 500, code: 'internal' } });
     }
   });
 }

@@ -1,6 +1,6 @@
 // Seed 003's billing API on the embedded SQLite default:
 //   npx tsx examples/subscriptions/src/main.ts        (BILLING_DB=path to keep the data)
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -9,7 +9,15 @@ import type { ForceEvent } from 'noclobber/http';
 import { billingApp } from './billing-app.js';
 import { openSqliteBilling } from './open-billing.js';
 
-const file = process.env.BILLING_DB ?? join(mkdtempSync(join(tmpdir(), 'billing-')), 'billing.db');
+// A throwaway database unless BILLING_DB names one; removed when the server is stopped.
+const dir = process.env.BILLING_DB ? undefined : mkdtempSync(join(tmpdir(), 'billing-'));
+const file = process.env.BILLING_DB ?? join(dir as string, 'billing.db');
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    db.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 const collections = openSqliteBilling(db);

@@ -1,10 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Row } from '../../core/types.js';
-import { type ResourceOptions, resource } from '../../http/resource.js';
+import { internalErrorResponse } from '../../http/problem-response.js';
+import type { ResourceOptions } from '../../http/resource-options.js';
+import { serveResource } from '../../http/serve-resource.js';
 import { toWebRequest } from '../node-bridge.js';
+
+/** The part of a Fastify request this plugin uses. */
+export interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  readonly params: unknown;
+  readonly body: unknown;
+}
 
 /** The part of a Fastify instance this plugin uses (typed structurally). */
 export interface FastifyLike {
+  /** Every method the instance routes (Fastify ≥ 4.x); all of them reach the resource, which answers 405 itself. */
+  readonly supportedMethods?: readonly string[];
   removeAllContentTypeParsers(): void;
   addContentTypeParser(
     type: string,
@@ -14,7 +25,8 @@ export interface FastifyLike {
   route(route: {
     method: string[];
     url: string;
-    handler: (request: { raw: IncomingMessage; params: unknown; body: unknown }, reply: FastifyReplyLike) => Promise<unknown>;
+    exposeHeadRoute?: boolean;
+    handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>;
   }): void;
 }
 
@@ -25,39 +37,69 @@ export interface FastifyReplyLike {
   send(body?: unknown): FastifyReplyLike;
 }
 
-/** Options of {@link noclobberFastify}. */
-export interface NoclobberFastifyOptions<T extends object> {
+/** Options of {@link fastifyResource}. */
+export interface FastifyResourceOptions<T extends object> {
   readonly resource: ResourceOptions<T>;
   /** Route path under the plugin's prefix. Default `/:id`. */
   readonly path?: string;
   readonly param?: string;
 }
 
+/** @deprecated The earlier name of {@link FastifyResourceOptions}. */
+export type NoclobberFastifyOptions<T extends object> = FastifyResourceOptions<T>;
+
+const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST'];
+
+async function reply(to: FastifyReplyLike, response: Response): Promise<FastifyReplyLike> {
+  to.code(response.status);
+  response.headers.forEach((value, name) => {
+    to.header(name, value);
+  });
+  // Bytes, not a string: Fastify would append a charset to a string's content-type, and HEAD would then differ from GET.
+  return to.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+}
+
 /**
- * A Fastify plugin serving a versioned resource under its prefix. Bodies reach noclobber as
- * raw text (this plugin's own parser, encapsulated), so the size limit and prototype-key
- * checks see exactly what was sent.
+ * A Fastify plugin serving a versioned resource under its prefix, for every method
+ * Fastify routes (OPTIONS, 405 with `Allow`, and HEAD with GET's headers). Bodies reach
+ * noclobber as raw text (this plugin's own parser, encapsulated), so the size limit and
+ * prototype-key checks see exactly what was sent. The Fastify request reaches
+ * `authorizeForce`, `exposeCurrent` and the idempotency `scope`; every error is answered
+ * here (a generic 500 problem), never by Fastify's handler with its message.
+ * @example
+ * ```ts
+ * await app.register(fastifyResource, { prefix: '/subscriptions', resource: { collection: subs, name: 'subscriptions' } });
+ * ```
+ */
+export async function fastifyResource<T extends object = Row>(fastify: FastifyLike, options: FastifyResourceOptions<T>): Promise<void> {
+  const handle = serveResource(options.resource);
+  const onError = options.resource.onError ?? ((error: unknown) => console.error('noclobber/fastify: unhandled error', error));
+  const param = options.param ?? 'id';
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fastify.route({
+    method: [...(fastify.supportedMethods ?? METHODS)],
+    url: options.path ?? `/:${param}`,
+    exposeHeadRoute: false,
+    async handler(request, to) {
+      let web: Request | undefined;
+      try {
+        web = toWebRequest(request.raw, typeof request.body === 'string' ? request.body : undefined);
+        return await reply(to, await handle(web, (request.params as Record<string, string>)[param] ?? '', request));
+      } catch (e) {
+        onError(e, web ?? new Request('http://localhost/'));
+        return reply(to, internalErrorResponse());
+      }
+    },
+  });
+}
+
+/**
+ * The earlier name of {@link fastifyResource}.
+ * @deprecated Use `fastifyResource`.
  * @example
  * ```ts
  * await app.register(noclobberFastify, { prefix: '/subscriptions', resource: { collection: subs, name: 'subscriptions' } });
  * ```
  */
-export async function noclobberFastify<T extends object = Row>(fastify: FastifyLike, options: NoclobberFastifyOptions<T>): Promise<void> {
-  const handle = resource(options.resource);
-  const param = options.param ?? 'id';
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  fastify.route({
-    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
-    url: options.path ?? `/:${param}`,
-    async handler(request, reply) {
-      const body = typeof request.body === 'string' ? request.body : undefined;
-      const response = await handle(toWebRequest(request.raw, body), (request.params as Record<string, string>)[param] ?? '');
-      reply.code(response.status);
-      response.headers.forEach((value, name) => {
-        reply.header(name, value);
-      });
-      return reply.send(response.body ? await response.text() : undefined);
-    },
-  });
-}
+export const noclobberFastify: typeof fastifyResource = fastifyResource;

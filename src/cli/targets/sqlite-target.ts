@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../stores/sqlite/index.js';
 import type { RaceTarget } from '../../testing/race-target.js';
+import { describeError, StoreUnavailableError } from '../store-unavailable-error.js';
 
 /**
  * A race target on an SQLite file in WAL mode: a temp file by default (removed on close),
  * or the file named by `url` (`sqlite:/path/to.db` or a plain path). Each `connect()`
- * opens a new connection.
+ * opens a new connection. A file that cannot be opened or written is a
+ * `StoreUnavailableError` naming it.
  * @example
  * ```ts
  * const target = await openTarget({});
@@ -23,8 +25,16 @@ export async function openTarget(options: { url?: string }): Promise<RaceTarget>
     db.pragma('synchronous = NORMAL');
     return db;
   };
-  const main = open();
-  main.exec('CREATE TABLE IF NOT EXISTS race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)');
+  let opened: Database.Database | undefined;
+  try {
+    opened = open();
+    opened.exec('CREATE TABLE IF NOT EXISTS race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)');
+  } catch (e) {
+    opened?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw new StoreUnavailableError(`cannot open SQLite file ${file}: ${describeError(e)}`, e);
+  }
+  const main = opened;
   let connections: Database.Database[] = [];
   return {
     name: 'sqlite',

@@ -1,8 +1,10 @@
 import { NoclobberError } from './noclobber-error.js';
 
 /**
- * The connection was lost while the commit was in flight: the write may or may not have
- * happened. Never retried blindly; re-read the record (or use an idempotency key).
+ * The connection was lost after a write, or the COMMIT of a transaction, was sent and before
+ * its answer came back: the write may or may not have happened. Only then — a failure before
+ * anything was sent, or inside a transaction that had not reached COMMIT, is a retryable
+ * `TransientError`. Never retried blindly; re-read the record (or use an idempotency key).
  *
  * @example
  * ```ts

@@ -35,6 +35,11 @@ export abstract class NoclobberError extends Error {
   abstract readonly httpStatus: number;
   /** How many attempts were made before this error surfaced (set by retry loops). */
   attempts?: number;
+  /**
+   * How many of those attempts failed, by cause (`conflict`, `connection`, `busy`, ...), set
+   * by retry loops: a caller can tell an outage from contention (see `retryCause`).
+   */
+  attemptsByCause?: Readonly<Record<string, number>>;
 
   constructor(message: string, options?: NoclobberErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });

@@ -11,7 +11,9 @@ export interface TransientErrorOptions extends NoclobberErrorOptions {
 /**
  * The database refused the work for a reason that passes: a serialization failure
  * (40001), a deadlock (40P01, MySQL 1213), `SQLITE_BUSY`, throttling, or a connection
- * dropped before commit. Nothing was committed; retrying is safe (503).
+ * that failed before anything was sent (refused, closed pool, server starting up) or
+ * inside a transaction before its COMMIT (it rolled back). Nothing was committed;
+ * retrying is safe (503).
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { CommitUnknownError } from '../../core/errors/commit-unknown-error.js';
+import { DatabaseError } from '../../core/errors/database-error.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isNoclobberError } from '../../core/errors/noclobber-error.js';
 import { TooLargeError } from '../../core/errors/too-large-error.js';
@@ -24,7 +25,12 @@ interface AwsError {
 }
 
 const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException']);
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Socket errors of a connection that could not be made: the request never left. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+/** Failures the SDK raises before it sends anything (no credentials, a client already destroyed). */
+const SDK_BEFORE_SEND = new Set(['CredentialsProviderError', 'TokenProviderError']);
+/** Answers callers handle themselves (a false condition, a cancelled transaction). */
+const HANDLED = new Set(['ConditionalCheckFailedException', 'TransactionCanceledException']);
 
 /** True when no answer came back, so the request's outcome is unknown (unless it never left). */
 function noAnswer(e: AwsError): boolean {
@@ -34,13 +40,17 @@ function noAnswer(e: AwsError): boolean {
 }
 
 /**
- * Maps an AWS SDK error to the noclobber family by its `name` (the exception type), never
- * by message — except `ValidationException`, whose only size signal is its message.
- * Throttling → `TransientError('throttled')`; a write conflicting with a running
- * transaction → `TransientError('serialization')`; an item over 400 KB → `TooLargeError`;
- * any other `ValidationException` → `InvalidChangeError('unsupported_value')`;
- * no answer (timeout, reset, 5xx) → `TransientError('connection')` for a read but
- * `CommitUnknownError` for a write, which may have been applied.
+ * Maps an AWS SDK error to the noclobber family by its `name` (the exception type) and by
+ * when it happened (see the failure table in docs/design.md), never by message — except
+ * `ValidationException`, whose only size signal is its message:
+ * - throttling → `TransientError('throttled')`; a write conflicting with a running
+ *   transaction → `TransientError('serialization')`; an item over 400 KB → `TooLargeError`;
+ * - any other `ValidationException` → `InvalidChangeError('unsupported_value')`: refused whole, nothing written;
+ * - the connection could not be made (refused, DNS) → `TransientError('connection')`: nothing was sent;
+ * - no answer (timeout, reset socket, 5xx) → `TransientError('connection')` for a read but
+ *   `CommitUnknownError` for a write, which may have been applied;
+ * - any other answer from DynamoDB (4xx: missing table, access denied, …) or failure of the
+ *   SDK before sending → `DatabaseError`: nothing was written.
  * @example
  * ```ts
  * try { await client.send(cmd); } catch (e) { throw mapDynamoError(e, 'write'); }
@@ -49,6 +59,7 @@ function noAnswer(e: AwsError): boolean {
 export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
   if (isNoclobberError(e) || typeof e !== 'object' || e === null) return e;
   const err = e as AwsError;
+  if (HANDLED.has(err.name ?? '')) return e;
   if (THROTTLED.has(err.name ?? '')) return new TransientError('DynamoDB throttled the request', { reason: 'throttled', cause: e });
   if (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')
     return new TransientError('The item is being changed by a transaction', { reason: 'serialization', cause: e });
@@ -62,6 +73,8 @@ export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
     if (phase === 'write') return new CommitUnknownError('DynamoDB did not answer a write; it may or may not have been applied', { cause: e });
     return new TransientError('DynamoDB did not answer; nothing was changed', { reason: 'connection', cause: e });
   }
+  if (err.$metadata?.httpStatusCode !== undefined || SDK_BEFORE_SEND.has(err.name ?? ''))
+    return new DatabaseError(`DynamoDB refused the request (${err.name ?? 'error'}): ${err.message ?? ''}`, { cause: e });
   return e;
 }
 

@@ -1,6 +1,6 @@
 import type { Expect } from '../../core/expect.js';
 import { keyString } from '../../core/key.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { keyItem, toSnapshot } from './dynamodb-codec.js';
 import { acquireLease, releaseLease } from './dynamodb-lease.js';
@@ -52,6 +52,11 @@ export class DynamoStore<T extends object = Row> implements Store<T> {
     return new DynamoStore<T>(client, await describeTable(client, config));
   }
 
+  /** The client: stores on the same client share a transaction (one `TransactWriteItems`). */
+  get transactionDomain(): DynamoClient {
+    return this.#w.client;
+  }
+
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#w.get(key);
   }
@@ -64,12 +69,26 @@ export class DynamoStore<T extends object = Row> implements Store<T> {
     return this.#w.delete(key, expect);
   }
 
-  /** One attempt: the closure runs against buffered writes, then one TransactWriteItems commits or nothing does. */
-  async transact<R>(fn: (session: StoreSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
-    const tx = new DynamoTx<T>(this.#w);
-    const result = await fn(tx);
-    await tx.commit();
-    return result;
+  /**
+   * One attempt: the closure runs against buffered writes, then one TransactWriteItems
+   * commits or nothing does. Leases it took (`lockAll`) end with it, committed or not.
+   */
+  async transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    const tx = new DynamoTx(this.#w.client, options);
+    try {
+      const result = await fn(tx.session(this.#w));
+      await tx.commit();
+      return result;
+    } finally {
+      await tx.release();
+    }
+  }
+
+  /** A session of this store (table) inside a transaction another store on the same client opened (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (!(transaction instanceof DynamoTx) || transaction.client !== this.#w.client)
+      throw new TypeError('noclobber/dynamodb: not a transaction of this store’s client');
+    return transaction.session(this.#w);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { StoreSchema } from '../../core/store.js';
-import { DYNAMODB_MAX_ITEM_BYTES } from './dynamodb-errors.js';
+import { DYNAMODB_MAX_ITEM_BYTES, mapDynamoError } from './dynamodb-errors.js';
 import { DYNAMODB_LIMITS } from './dynamodb-limits.js';
 import type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';
 import { DynamoVersion } from './dynamodb-version.js';
@@ -33,7 +33,9 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
   try {
     described = await client.send(new DescribeTableCommand({ TableName: config.table }));
   } catch (e) {
-    throw new TypeError(`noclobber/dynamodb: cannot describe table "${config.table}": ${(e as Error).message}`, { cause: e });
+    // A catalog request fails like any read: unreachable is TransientError, any answer (a
+    // missing table, access denied) DatabaseError, the SDK's error as the cause.
+    throw mapDynamoError(e, 'read');
   }
   const t = described.Table;
   const types = new Map((t?.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]));

@@ -10,24 +10,29 @@ import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
 import { keyString } from '../../core/key.js';
 import { sleep } from '../../core/retry-policy.js';
-import type { StoreSession, WriteCommand } from '../../core/store.js';
+import type { TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
 import { diffUpdate } from './dynamodb-diff.js';
 import { DYNAMODB_MAX_ITEM_BYTES, mapDynamoError } from './dynamodb-errors.js';
 import { DynExpr } from './dynamodb-expr.js';
 import type { Item } from './dynamodb-item.js';
-import { leaseCondition, leaseProblem } from './dynamodb-lease.js';
+import { acquireLease, type Lease, leaseCondition, leaseProblem, releaseLease } from './dynamodb-lease.js';
+import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoWriter } from './dynamodb-writer.js';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
 interface Entry {
+  /** The store (table) the record belongs to. */
+  readonly w: DynamoWriter<Row>;
   readonly key: Key;
   /** The record as first read in this transaction (what the commit is conditioned on). */
   readonly base: Snapshot<Row> | undefined;
-  readonly baseItem: Item | undefined;
+  baseItem: Item | undefined;
+  /** The lease this transaction holds on the record (`lockAll`): its writes are conditioned on its token. */
+  lease?: Lease;
   /** The record as this transaction has left it so far. */
   current: Snapshot<Row> | undefined;
   touched: boolean;
@@ -37,91 +42,182 @@ interface Cancelled {
   readonly CancellationReasons?: readonly { Code?: string; Message?: string; Item?: Item }[];
 }
 
+/** How long `lockAll` waits for a lease held elsewhere, when the transaction names no wait. */
+const DEFAULT_LOCK_WAIT_MS = 5000;
+
 /**
- * One `transact` attempt on DynamoDB: reads are strongly consistent and remembered; writes
- * are computed at once (so errors are precise and immediate) and buffered; the commit is
- * ONE `TransactWriteItems` in which every write is conditioned on the version it was
- * computed from and every record only read gets a `ConditionCheck` on the version read.
- * If anything moved, the whole transaction is cancelled and the core re-runs the closure —
- * so the closure sees a serializable world (optimistic validation), at any isolation asked.
- * The commit carries a `ClientRequestToken`; when DynamoDB's answer is lost it is sent
- * again with the same token, which DynamoDB applies at most once.
+ * How long a transaction's lease lasts: it only has to outlive one commit, and a holder that
+ * died (or lost the network) mid-commit must not keep others waiting past their own lock wait —
+ * so half of it, between 1 and 15 s. A holder slower than that loses its lease and its commit
+ * is refused (`LockLostError`, retried), never applied over another holder's.
+ */
+function transactionLeaseMs(lockWaitMs: number): number {
+  return Math.min(15_000, Math.max(1000, Math.floor(lockWaitMs / 2)));
+}
+
+/**
+ * One `transact` attempt on DynamoDB, over one client and any tables of it: reads are
+ * strongly consistent and remembered; writes are computed at once (so errors are precise and
+ * immediate) and buffered; the commit is ONE `TransactWriteItems` in which every write is
+ * conditioned on the version it was computed from and every record only read gets a
+ * `ConditionCheck` on the version read. If anything moved, the whole transaction is cancelled
+ * and the core re-runs the closure — so the closure sees a serializable world (optimistic
+ * validation), at any isolation asked. Stores on the same client join it (`session(writer)`),
+ * so two tables commit in the same request. `lockAll` takes leases in key order (escalation
+ * and writers that name their records up front): other writers then wait for them, and the
+ * commit is conditioned on the leases' tokens. The commit carries a `ClientRequestToken`;
+ * when DynamoDB's answer is lost it is sent again with the same token, which DynamoDB
+ * applies at most once.
  * @example
  * ```ts
- * const tx = new DynamoTx(writer);
- * const result = await fn(tx);
- * await tx.commit();
+ * const tx = new DynamoTx(client, { lockTimeoutMs: 5000 });
+ * try { const result = await fn(tx.session(writer)); await tx.commit(); } finally { await tx.release(); }
  * ```
  */
-export class DynamoTx<T extends object = Row> implements StoreSession<T> {
-  readonly #w: DynamoWriter<T>;
+export class DynamoTx {
+  readonly client: DynamoClient;
   readonly #entries = new Map<string, Entry>();
+  /** Set once the commit went through: its own actions ended every lease, nothing left to release. */
+  #committed = false;
+  readonly #lockWaitMs: number;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(writer: DynamoWriter<T>) {
-    this.#w = writer;
+  constructor(client: DynamoClient, options: { lockTimeoutMs?: number; signal?: AbortSignal } = {}) {
+    this.client = client;
+    this.#lockWaitMs = options.lockTimeoutMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.#signal = options.signal;
   }
 
-  async #entry(key: Key): Promise<Entry> {
-    const id = keyString(this.#w.table.schema, key);
+  /** The session of one store (table) in this transaction. */
+  session<T extends object>(writer: DynamoWriter<T>): TxSession<T> {
+    const w = writer as unknown as DynamoWriter<Row>;
+    return {
+      transaction: this,
+      get: async (key) => (await this.#entry(w, key)).current as Snapshot<T> | undefined,
+      write: (cmd) => this.#write(w, cmd) as Promise<Snapshot<T>>,
+      delete: (key, expect) => this.#delete(w, key, expect) as Promise<Snapshot<T>>,
+      lockAll: (keys) => this.#lockAll(w, keys),
+    };
+  }
+
+  #id(w: DynamoWriter<Row>, key: Key): string {
+    return `${w.table.name}\u0000${keyString(w.table.schema, key)}`;
+  }
+
+  async #entry(w: DynamoWriter<Row>, key: Key): Promise<Entry> {
+    const id = this.#id(w, key);
     let e = this.#entries.get(id);
     if (!e) {
-      const item = await this.#w.readItem(key);
-      const base = toSnapshot<Row>(this.#w.table, key, item);
-      e = { key, base, baseItem: item, current: base, touched: false };
+      const item = await w.readItem(key);
+      const base = toSnapshot<Row>(w.table, key, item);
+      e = { w, key, base, baseItem: item, current: base, touched: false };
       this.#entries.set(id, e);
     }
     return e;
   }
 
-  async get(key: Key): Promise<Snapshot<T> | undefined> {
-    return (await this.#entry(key)).current as Snapshot<T> | undefined;
+  /**
+   * Leases the records, one after the other in the order given (the core sorts them), waiting
+   * for other holders up to the transaction's lock wait. A missing record gets no lease, as a
+   * row lock on a missing row. The leased item, returned by the lease's own write, becomes the
+   * record's read (no extra request).
+   */
+  async #lockAll(w: DynamoWriter<Row>, keys: readonly Key[]): Promise<void> {
+    for (const key of keys) {
+      const id = this.#id(w, key);
+      if (this.#entries.get(id)?.lease) continue;
+      const options = {
+        lockTimeoutMs: this.#lockWaitMs,
+        leaseMs: transactionLeaseMs(this.#lockWaitMs),
+        nowait: false,
+        ...(this.#signal ? { signal: this.#signal } : {}),
+      };
+      const { lease, item } = await acquireLease(this.client, w.table, keyItem(w.table, key), options);
+      const known = this.#entries.get(id);
+      if (known) {
+        if (lease) {
+          known.lease = lease;
+          if (known.baseItem) known.baseItem = { ...known.baseItem, [w.table.lease]: lease.attr };
+        }
+        continue;
+      }
+      const base = toSnapshot<Row>(w.table, key, item);
+      this.#entries.set(id, { w, key, base, baseItem: item, current: base, touched: false, ...(lease ? { lease } : {}) });
+    }
   }
 
-  async write(cmd: WriteCommand): Promise<Snapshot<T>> {
-    const e = await this.#entry(cmd.key);
-    const error = explainFailure(this.#w.table.schema, cmd, e.current);
+  /** Ends the leases this transaction took, after a rollback (a commit ends them in its own request). */
+  async release(): Promise<void> {
+    if (this.#committed) return;
+    await Promise.all(
+      [...this.#entries.values()].filter((e) => e.lease).map((e) => releaseLease(this.client, e.w.table, keyItem(e.w.table, e.key), e.lease as Lease)),
+    );
+  }
+
+  /** A write to a record another holder has leased would only be refused at the commit: say so now. */
+  #refuseForeignLease(e: Entry): void {
+    if (e.lease || !e.baseItem) return;
+    const busy = leaseProblem(e.w.table, e.baseItem);
+    if (busy) throw busy;
+  }
+
+  async #write(w: DynamoWriter<Row>, cmd: WriteCommand): Promise<Snapshot<Row>> {
+    const e = await this.#entry(w, cmd.key);
+    const error = explainFailure(w.table.schema, cmd, e.current);
     if (error) throw error;
+    this.#refuseForeignLease(e);
     const before = e.current;
-    const value = recordValue(this.#w.table, cmd, before?.value);
-    const version = before ? this.#w.table.version.next(before.version) : this.#w.table.version.initial();
-    fullItem(this.#w.table, cmd.key, value, version); // size check now, not at commit
+    const value = recordValue(w.table, cmd, before?.value);
+    const version = before ? w.table.version.next(before.version) : w.table.version.initial();
+    fullItem(w.table, cmd.key, value, version); // size check now, not at commit
     e.current = { key: cmd.key, version, value };
     e.touched = true;
-    const written = e.current as Snapshot<T>;
-    return cmd.returnPrevious && before ? { ...written, previous: { version: before.version, value: before.value as T } } : written;
+    const written = e.current;
+    return cmd.returnPrevious && before ? { ...written, previous: { version: before.version, value: before.value } } : written;
   }
 
-  async delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
-    const e = await this.#entry(key);
+  async #delete(w: DynamoWriter<Row>, key: Key, expect: Expect): Promise<Snapshot<Row>> {
+    const e = await this.#entry(w, key);
     if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: e.current ? 'exists' : 'gone', key });
-    const error = explainFailure(this.#w.table.schema, { key, change: { ops: [] }, expect }, e.current);
+    const error = explainFailure(w.table.schema, { key, change: { ops: [] }, expect }, e.current);
     if (error) throw error;
-    const deleted = e.current as Snapshot<T>;
+    this.#refuseForeignLease(e);
+    const deleted = e.current as Snapshot<Row>;
     e.current = undefined;
     e.touched = true;
     return deleted;
   }
 
   #action(e: Entry): TransactWriteItem {
-    const t = this.#w.table;
+    const t = e.w.table;
     const x = new DynExpr();
     const pk = x.name(t.keys[0]!.name);
     const read = e.base ? `attribute_exists(${pk}) AND ${t.version.equals(x, e.base.version)}` : `attribute_not_exists(${pk})`;
-    const common = { TableName: t.name, Key: keyItem(this.#w.table, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    const common = { TableName: t.name, Key: keyItem(t, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    // A leased record the transaction only read: the commit ends the lease (its expiry set to 0,
+    // the fencing token kept) under the same condition a ConditionCheck would have had.
+    const l = e.lease ? x.name(t.lease) : '';
+    const end = e.lease ? `${l}.${x.name('until')} = ${x.constant(0)}` : '';
+    if (e.lease && !e.touched)
+      return { Update: { ...common, UpdateExpression: `SET ${end}`, ConditionExpression: `${read} AND ${leaseCondition(x, t, e.lease)}`, ...x.input() } };
     if (!e.touched || (!e.base && !e.current)) return { ConditionCheck: { ...common, ConditionExpression: read, ...x.input() } };
     if (!e.base) {
       const { Key: _key, ...put } = common;
       const current = e.current as Snapshot<Row>;
-      return { Put: { ...put, Item: fullItem(this.#w.table, e.key, current.value, current.version), ConditionExpression: read, ...x.input() } };
+      return { Put: { ...put, Item: fullItem(t, e.key, current.value, current.version), ConditionExpression: read, ...x.input() } };
     }
-    const free = leaseCondition(x, t);
+    // Under this transaction's lease, the item must still carry its token; otherwise no other holder's lease may be live.
+    const free = leaseCondition(x, t, e.lease);
     if (!e.current) return { Delete: { ...common, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
-    const update = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
+    const diff = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
+    const update = diff && e.lease ? diff.replace(/^SET /, `SET ${end}, `) : diff;
     if (update) return { Update: { ...common, UpdateExpression: update, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
     const y = new DynExpr();
-    const condition = `attribute_exists(${y.name(t.keys[0]!.name)}) AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t)}`;
+    const condition = `attribute_exists(${y.name(t.keys[0]!.name)}) AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t, e.lease)}`;
     const { Key: _key, ...put } = common;
-    const item = fullItem(this.#w.table, e.key, e.current.value, e.current.version, e.baseItem?.[t.lease]);
+    // The whole item is written: a lease of this transaction is written already ended.
+    const leaseAttr = e.lease ? ({ M: { ...(e.lease.attr as { M?: Item }).M, until: { N: '0' } } } as Item[string]) : e.baseItem?.[t.lease];
+    const item = fullItem(t, e.key, e.current.value, e.current.version, leaseAttr);
     return { Put: { ...put, Item: item, ConditionExpression: condition, ...y.input() } };
   }
 
@@ -130,7 +226,7 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
       switch (r.Code) {
         case 'ConditionalCheckFailed': {
           const entry = entries[i];
-          const busy = entry?.touched && r.Item ? leaseProblem(this.#w.table, r.Item) : undefined;
+          const busy = entry?.touched && r.Item ? leaseProblem(entry.w.table, r.Item, entry.lease) : undefined;
           return busy ?? new TransientError('A record the transaction used changed before it committed; run it again', { reason: 'serialization', cause: e });
         }
         case 'TransactionConflict':
@@ -159,7 +255,8 @@ export class DynamoTx<T extends object = Row> implements StoreSession<T> {
     const input = { TransactItems: entries.map((e) => this.#action(e)), ClientRequestToken: randomUUID() };
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#w.client.send(new TransactWriteItemsCommand(input));
+        await this.client.send(new TransactWriteItemsCommand(input));
+        this.#committed = true;
         return;
       } catch (e) {
         const name = (e as { name?: string }).name;

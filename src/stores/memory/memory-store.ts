@@ -3,7 +3,7 @@ import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { cloneJson } from '../../core/json.js';
 import { keyFields, keyString } from '../../core/key.js';
-import { Mutex } from '../../core/mutex.js';
+import type { Mutex } from '../../core/mutex.js';
 import type {
   FieldType,
   LockOptions,
@@ -13,9 +13,11 @@ import type {
   StoreSchema,
   StoreSession,
   TransactOptions,
+  TxSession,
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
+import { MemoryDatabase, MemoryTransaction, memoryState, type Table } from './memory-database.js';
 
 /** How a {@link MemoryStore} is shaped. */
 export interface MemoryStoreConfig {
@@ -30,6 +32,11 @@ export interface MemoryStoreConfig {
   readonly fieldTypes?: Readonly<Record<string, FieldType>>;
   /** Nesting limit of values (default 64). */
   readonly maxDepth?: number;
+  /**
+   * The memory database the store's records live in. Stores of one database can share a
+   * transaction (`tx.with`); by default every store has a database of its own.
+   */
+  readonly database?: MemoryDatabase;
 }
 
 interface Entry {
@@ -37,8 +44,6 @@ interface Entry {
   readonly version: number;
   readonly value: Row;
 }
-
-type Table = Map<string, Entry>;
 
 function withoutNulls(v: Row): Row {
   const out: Row = {};
@@ -63,10 +68,18 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
   readonly kind = 'memory';
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'mutex' };
-  #table: Table = new Map();
-  readonly #mutex = new Mutex();
+  /** The memory database this store's transactions live on (see `MemoryStoreConfig.database`). */
+  readonly transactionDomain: MemoryDatabase;
+  /** This store's table inside the database. */
+  readonly #slot = {};
+  readonly #mutex: Mutex;
+  readonly #tables: Map<object, Table>;
 
   constructor(config: MemoryStoreConfig = {}) {
+    this.transactionDomain = config.database ?? new MemoryDatabase();
+    const state = memoryState(this.transactionDomain);
+    this.#mutex = state.mutex;
+    this.#tables = state.tables;
     const keys = config.key === undefined ? ['id'] : typeof config.key === 'string' ? [config.key] : [...config.key];
     this.schema = {
       keyFields: keys,
@@ -77,6 +90,13 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
       ...(config.fieldTypes ? { fieldTypes: { ...config.fieldTypes } } : {}),
       ...(config.maxDepth === undefined ? {} : { maxDepth: config.maxDepth }),
     };
+  }
+
+  /** The committed table (writes outside a transaction change it in place, under the database's mutex). */
+  get #table(): Table {
+    let table = this.#tables.get(this.#slot);
+    if (!table) this.#tables.set(this.#slot, (table = new Map()));
+    return table;
   }
 
   #snap(entry: Entry | undefined): Snapshot<T> | undefined {
@@ -143,25 +163,36 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     }
   }
 
-  async #exclusive<R>(release: () => void, fn: (table: Table) => Promise<R>): Promise<R> {
+  /** Runs `fn` on working copies of the database's tables, made current only if it resolves. */
+  async #exclusive<R>(release: () => void, fn: (txn: MemoryTransaction) => Promise<R>): Promise<R> {
     try {
-      const working: Table = new Map(this.#table);
-      const result = await fn(working);
-      this.#table = working;
+      const txn = new MemoryTransaction(this.transactionDomain);
+      const result = await fn(txn);
+      txn.commit();
       return result;
     } finally {
       release();
     }
   }
 
-  async transact<R>(fn: (session: StoreSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
+  async transact<R>(fn: (session: TxSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
     const release = await this.#mutex.acquire();
-    return this.#exclusive(release, (table) => fn(this.#session(table)));
+    return this.#exclusive(release, (txn) => fn(this.joinTransaction(txn)));
+  }
+
+  /** A session of this store inside a transaction of its memory database (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (!(transaction instanceof MemoryTransaction) || transaction.database !== this.transactionDomain)
+      throw new TypeError('noclobber/memory: not a transaction of this store’s memory database');
+    return { ...this.#session(transaction.table(this.#slot)), transaction };
   }
 
   async lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
     keyFields(this.schema, key);
     const release = await this.#mutex.acquire({ timeoutMs: options.lockTimeoutMs, nowait: options.nowait });
-    return this.#exclusive(release, (table) => fn({ ...this.#session(table), snapshot: this.#readIn(table, key) }));
+    return this.#exclusive(release, (txn) => {
+      const table = txn.table(this.#slot);
+      return fn({ ...this.#session(table), snapshot: this.#readIn(table, key) });
+    });
   }
 }

@@ -2,6 +2,8 @@
 export interface PgResult {
   readonly rows: Record<string, unknown>[];
   readonly rowCount: number | null;
+  /** The command tag (`UPDATE`, `COMMIT`; `ROLLBACK` for a COMMIT of a failed transaction). */
+  readonly command?: string;
 }
 
 /** A statement with a name, which node-postgres prepares once per connection. */

@@ -5,17 +5,16 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type { LockOptions, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
 import { planOps } from './postgres-ops-sql.js';
-import { preparedName } from './postgres-prepared.js';
+import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, PgParams } from './postgres-sql.js';
-import type { PgPool, PgPoolClient, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
-import { inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
-
-type Queryable = Pick<PgPoolClient, 'query'>;
+import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
+import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
+import { checkout, type PgLockSession, PgTransaction, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
 
@@ -24,8 +23,11 @@ const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPE
  * condition in its WHERE, the new row and — when nothing matched — the current row in its
  * result, so stale / gone / guard / type / size are told apart without a second racy round
  * trip. `withLock` is `SELECT … FOR UPDATE [NOWAIT]` under `lock_timeout`; `transact` runs
- * at REPEATABLE READ by default (every read in it sees one snapshot), and 40001 / 40P01
- * become retryable. Create it with the async {@link PostgresStore.open}.
+ * at REPEATABLE READ by default (every read in it sees one snapshot), or READ COMMITTED with
+ * its rows locked in key order when it starts with `lockAll`; 40001 / 40P01 become
+ * retryable. Stores on the same pool share a transaction (`tx.with`). A failure is classified
+ * by when it happened (nothing sent / write or COMMIT in flight). Create it with the async
+ * {@link PostgresStore.open}.
  *
  * @example
  * ```ts
@@ -66,6 +68,11 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return new PostgresStore<T>(pool, await inspectTable(pool, config), config);
   }
 
+  /** The pool: stores on the same pool share a transaction (on the one client it checked out). */
+  get transactionDomain(): object {
+    return transactionDomainOf(this.#pool);
+  }
+
   #v(alias: string): string {
     const c = `${alias}.${ident(this.schema.versionField)}`;
     return this.#timestamp ? `((extract(epoch from ${c}) * 1000000)::bigint)::text` : `${c}::text`;
@@ -79,12 +86,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
     if (!row) return undefined;
     const value: Row = {};
-    for (const [name, column] of this.#table.columns) {
-      const raw = row[name];
-      // pg reads int8 and numeric as strings; a number is what was written (and exact here).
-      const n = typeof raw === 'string' && (column.kind === 'integer' || column.kind === 'number') ? Number(raw) : undefined;
-      value[name] = raw instanceof Date ? raw.toISOString() : n !== undefined && Number.isFinite(n) ? n : (raw ?? null);
-    }
+    for (const [name, column] of this.#table.columns) value[name] = columnValue(column, row[name]);
     return { key, version: row.__nc_v as string, value: value as T };
   }
 
@@ -111,23 +113,18 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return list;
   }
 
-  async #query(q: Queryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
-    const name = this.#prepare && values.length > 0 ? preparedName(sql) : undefined;
-    try {
-      return await (name ? q.query({ name, text: sql, values }) : q.query(sql, values));
-    } catch (e) {
-      throw mapPgError(e, phase);
-    }
+  #q(q: PgQueryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
+    return pgQuery(q, sql, values, phase, this.#prepare);
   }
 
   /** Runs a write CTE `w` and returns the written row, or explains why nothing was written. */
-  async #conditional(q: Queryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  async #conditional(q: PgQueryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
     const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
     const sql = `WITH w AS (${write} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
 SELECT true AS __nc_w, * FROM w
 UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
-    const row = (await this.#query(q, sql, p.values, phase)).rows[0];
+    const row = (await this.#q(q, sql, p.values, phase)).rows[0];
     if (row?.__nc_w === true) {
       const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
       const before = row.__nc_old ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv }) : undefined;
@@ -148,11 +145,11 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
   }
 
   /** A value the table cannot take is refused in the documented order: exists / gone / stale / guards first. */
-  async #refuse(q: Queryable, cmd: WriteCommand, error: Error, phase: PgPhase): Promise<never> {
+  async #refuse(q: PgQueryable, cmd: WriteCommand, error: Error, phase: PgPhase): Promise<never> {
     throw explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase)) ?? error;
   }
 
-  async #write(q: Queryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  async #write(q: PgQueryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     const p = new PgParams();
     const key = this.#keyWhere(cmd.key, p);
     const v = ident(this.schema.versionField);
@@ -195,7 +192,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return this.#conditional(q, update, key, p, cmd, phase);
   }
 
-  async #delete(q: Queryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
+  async #delete(q: PgQueryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
     if (expect.absent) {
       const reason = (await this.#read(q, key, phase === 'write' ? 'read' : phase)) ? 'exists' : 'gone';
       throw new ConflictError('A delete cannot expect the record to be absent', { reason, key });
@@ -206,84 +203,90 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return this.#conditional(q, del, where, p, { key, change: { ops: [] }, expect }, phase);
   }
 
-  async #read(q: Queryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
+  async #read(q: PgQueryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
     const p = new PgParams();
     const sql = `SELECT ${this.#cols('t')}, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
-    return this.#snapshot(key, (await this.#query(q, sql, p.values, phase)).rows[0]);
+    return this.#snapshot(key, (await this.#q(q, sql, p.values, phase)).rows[0]);
   }
 
-  #session(client: Queryable): StoreSession<T> {
+  #session(q: PgQueryable): StoreSession<T> {
     return {
-      get: (key) => this.#read(client, key, 'in-transaction'),
-      write: (cmd) => this.#write(client, cmd, 'in-transaction'),
-      delete: (key, expect) => this.#delete(client, key, expect, 'in-transaction'),
+      get: (key) => this.#read(q, key, 'in-transaction'),
+      write: (cmd) => this.#write(q, cmd, 'in-transaction'),
+      delete: (key, expect) => this.#delete(q, key, expect, 'in-transaction'),
     };
+  }
+
+  #txSession(txn: PgTransaction): TxSession<T> {
+    return { ...this.#session(txn.queryable), transaction: txn, lockAll: (keys) => this.#lockAll(txn, keys) };
+  }
+
+  /**
+   * Locks the rows of `keys` with ONE `SELECT … ORDER BY key FOR UPDATE`: PostgreSQL sorts
+   * before it locks, so every transaction takes the rows in the same order and two of them
+   * cannot deadlock on them. Sent first, it begins the transaction at READ COMMITTED (unless
+   * an isolation was asked): the rows are then read as committed, and held. Rows it did not
+   * lock stay optimistic (see `PgTransaction.locking`).
+   */
+  async #lockAll(txn: PgTransaction, keys: readonly Key[]): Promise<void> {
+    if (keys.length === 0) return;
+    const p = new PgParams();
+    const which = keys.map((k) => `(${this.#keyWhere(k, p)('t')})`).join(' OR ');
+    const order = this.schema.keyFields.map((f) => `t.${ident(f)}`).join(', ');
+    const sql = `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`;
+    await txn.locking(() => this.#q(txn.queryable, sql, p.values, 'in-transaction'));
   }
 
   get(key: Key): Promise<Snapshot<T> | undefined> {
     return this.#read(this.#pool, key, 'read');
   }
 
-  write(cmd: WriteCommand): Promise<Snapshot<T>> {
-    return this.#write(this.#pool, cmd, 'write');
-  }
-
-  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
-    return this.#delete(this.#pool, key, expect, 'write');
-  }
-
-  /** Runs `fn` on one client inside BEGIN … COMMIT; a failed client is destroyed, never reused. */
-  async #withTransaction<R>(begin: string, fn: (client: PgPoolClient) => Promise<R>): Promise<R> {
-    let client: PgPoolClient;
+  /** An autocommit write on its own checked-out client, so a failure to connect (nothing sent) is told from a write in flight. */
+  async #autocommit<R>(fn: (q: PgQueryable) => Promise<R>): Promise<R> {
+    const held = await checkout(this.#pool);
     try {
-      client = await this.#pool.connect();
-    } catch (e) {
-      throw mapPgError(e, 'read');
-    }
-    // The failure also arrives as the pending query's rejection; this listener only keeps
-    // the event from crashing the process.
-    const onError = () => {};
-    client.on?.('error', onError);
-    const release = (err?: Error) => {
-      client.off?.('error', onError);
-      client.release(err);
-    };
-    try {
-      await this.#query(client, begin, [], 'in-transaction');
-      const result = await fn(client);
-      await this.#query(client, 'COMMIT', [], 'commit');
-      release();
+      const result = await fn(held.client);
+      held.release();
       return result;
     } catch (e) {
-      // Roll back and reuse a healthy connection; a connection that cannot even roll back
-      // is destroyed (released with the error), so no 25P02 leaks into the next request.
-      let rolledBack = false;
-      try {
-        await client.query('ROLLBACK');
-        rolledBack = true;
-      } catch {}
-      release(rolledBack ? undefined : e instanceof Error ? e : new Error(String(e)));
+      held.release(e);
       throw e;
     }
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
-    const level = ISOLATION[options.isolation ?? 'repeatable read'];
-    return this.#withTransaction(`BEGIN ISOLATION LEVEL ${level}`, (client) => fn(this.#session(client)));
+  write(cmd: WriteCommand): Promise<Snapshot<T>> {
+    return this.#autocommit((q) => this.#write(q, cmd, 'write'));
   }
 
-  lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
+  delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
+    return this.#autocommit((q) => this.#delete(q, key, expect, 'write'));
+  }
+
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
+    const level = options.isolation ? ISOLATION[options.isolation] : undefined;
+    return runPgTransaction(this.#pool, level, (txn) => fn(this.#txSession(txn)), options.lockTimeoutMs);
+  }
+
+  /** A session of this store inside a transaction another store on the same pool opened (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (!(transaction instanceof PgTransaction) || transactionDomainOf(transaction.pool) !== this.transactionDomain)
+      throw new TypeError('noclobber/postgres: not a transaction of this store’s pool');
+    return this.#txSession(transaction);
+  }
+
+  lock<R>(key: Key, fn: (session: PgLockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
     keyFields(this.schema, key);
-    return this.#withTransaction('BEGIN', async (client) => {
+    return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
+      const q = txn.queryable;
       if (!options.nowait)
-        await this.#query(client, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+        await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
       let snapshot: Snapshot<T> | undefined;
       try {
-        snapshot = await this.#read(client, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
+        snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
       } catch (e) {
         throw mapPgError((e as { cause?: unknown }).cause ?? e, 'lock', { nowait: options.nowait });
       }
-      return fn({ ...this.#session(client), snapshot });
+      return fn({ ...this.#session(q), snapshot, transaction: txn });
     });
   }
 }

@@ -1,5 +1,6 @@
 import { listedFields } from '../../core/listed-fields.js';
 import type { FieldType, StoreSchema } from '../../core/store.js';
+import { mapPgError } from './postgres-errors.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
 import { tableIdent } from './postgres-sql.js';
 import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
@@ -40,6 +41,14 @@ export interface PgTable {
   readonly serverVersion: number;
 }
 
+/** A column as the catalog describes it. */
+export interface CatalogColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly typname: string;
+  readonly typcategory: string;
+}
+
 function kindOf(typname: string, category: string): PgColumn['kind'] {
   if (['int2', 'int4', 'int8'].includes(typname)) return 'integer';
   if (category === 'N') return 'number';
@@ -58,17 +67,7 @@ function kindOf(typname: string, category: string): PgColumn['kind'] {
  */
 export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): Promise<PgTable> {
   const quoted = tableIdent(config.table);
-  const { rows } = await pool
-    .query(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname, t.typcategory
-         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-      [quoted],
-    )
-    .catch((e: unknown) => {
-      throw new TypeError(`noclobber/postgres: cannot read table "${config.table}": ${(e as Error).message}`, { cause: e });
-    });
-  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${config.table}" does not exist`);
+  const rows = await readColumns(pool, config.table);
   const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
   const versionField = config.version ?? 'version';
   const byName = new Map(rows.map((r) => [r.name as string, r]));
@@ -84,10 +83,12 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     const name = r.name as string;
     if (name === versionField) continue;
     if (r.typname === 'json') throw new TypeError(`noclobber/postgres: column "${name}" is json; use jsonb`);
-    const kind = kindOf(r.typname as string, r.typcategory as string);
-    columns.set(name, { name, type: r.type as string, json: r.typname === 'jsonb', kind, fieldType: fieldTypeOf(r.typname as string, kind) });
+    columns.set(name, toPgColumn(r));
   }
-  const serverVersion = Number((await pool.query('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
+  const shown = await pool.query('SHOW server_version_num').catch((e: unknown) => {
+    throw mapPgError(e, 'read');
+  });
+  const serverVersion = Number(shown.rows[0]?.server_version_num ?? 0);
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
@@ -109,4 +110,57 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes }, measure: pgJsonTextBytes } : {}),
     },
   };
+}
+
+/**
+ * The columns of a table (names as text, so every driver reads them as strings), in
+ * order; a TypeError when the table cannot be read or does not exist.
+ * @example
+ * ```ts
+ * const columns = await readColumns(pool, 'app.stacks');
+ * ```
+ */
+export async function readColumns(pool: Pick<PgPool, 'query'>, table: string): Promise<CatalogColumn[]> {
+  const { rows } = await pool
+    .query(
+      `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname::text AS typname, t.typcategory::text AS typcategory
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [tableIdent(table)],
+    )
+    .catch((e: unknown) => {
+      // A catalog query fails like any read: a lost or refused connection is a TransientError.
+      throw mapPgError(e, 'read');
+    });
+  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${table}" does not exist`);
+  return rows as unknown as CatalogColumn[];
+}
+
+/**
+ * What the store knows of a catalog column: jsonb is JSON, and its scalar kind.
+ * @example
+ * ```ts
+ * toPgColumn({ name: 'n', type: 'integer', typname: 'int4', typcategory: 'N' }); // kind 'integer', int4's range
+ * ```
+ */
+export function toPgColumn(r: CatalogColumn): PgColumn {
+  const kind = kindOf(r.typname, r.typcategory);
+  return { name: r.name, type: r.type, json: r.typname === 'jsonb', kind, fieldType: fieldTypeOf(r.typname, kind) };
+}
+
+/**
+ * A column's value as read back: timestamps as ISO-8601 strings, int8 and numeric (which pg
+ * reads as strings) as the numbers that were written — exact, since writes keep them in range.
+ * @example
+ * ```ts
+ * columnValue({ name: 'n', type: 'bigint', json: false, kind: 'integer', fieldType: { kind: 'integer' } }, '42'); // 42
+ * ```
+ */
+export function columnValue(column: PgColumn, raw: unknown): unknown {
+  if (raw instanceof Date) return raw.toISOString();
+  if (typeof raw === 'string' && (column.kind === 'integer' || column.kind === 'number')) {
+    const n = Number(raw);
+    if (Number.isFinite(n)) return n;
+  }
+  return raw ?? null;
 }

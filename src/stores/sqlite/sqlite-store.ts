@@ -6,9 +6,19 @@ import type { Expect } from '../../core/expect.js';
 import { checkCaps, checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { Mutex } from '../../core/mutex.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import { isBusy, mapSqliteError } from './sqlite-errors.js';
+import { commit, isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
 import { guardSql } from './sqlite-guards-sql.js';
 import { planOps } from './sqlite-ops-sql.js';
@@ -42,6 +52,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   readonly id?: string;
   readonly schema: StoreSchema;
   readonly capabilities: StoreCapabilities = { lock: 'database' };
+  /** The database handle: a transaction lives on one connection, so stores on this handle can share it (`tx.with`). */
+  readonly transactionDomain: SqliteDatabase;
   readonly #db: SqliteDatabase;
   readonly #table: SqliteTable;
   readonly #gate: Mutex;
@@ -50,14 +62,23 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   constructor(db: SqliteDatabase, config: SqliteStoreConfig) {
     this.#db = db;
-    this.#table = inspectTable(db, config);
+    this.transactionDomain = db;
+    try {
+      this.#table = inspectTable(db, config);
+    } catch (e) {
+      throw mapSqliteError(e);
+    }
     this.schema = this.#table.schema;
     // Connections to one file share data; every ':memory:' database is its own.
     if (db.name && db.name !== ':memory:') this.id = `sqlite:${db.name}:${this.#table.quoted}`;
     this.#gate = gateFor(db);
     this.#busyMs = config.busyTimeoutMs ?? 5000;
     if (!Number.isFinite(this.#busyMs)) throw new TypeError('noclobber/sqlite: busyTimeoutMs must be a finite number');
-    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);
+    } catch (e) {
+      throw mapSqliteError(e);
+    }
   }
 
   #prepare(sql: string): SqliteStatement {
@@ -106,14 +127,16 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   #atomic<R>(fn: () => R): R {
     const nested = this.#db.inTransaction;
     this.#db.exec(nested ? 'SAVEPOINT noclobber_write' : 'BEGIN IMMEDIATE');
+    let result: R;
     try {
-      const result = fn();
-      this.#db.exec(nested ? 'RELEASE noclobber_write' : 'COMMIT');
-      return result;
+      result = fn();
+      if (nested) this.#db.exec('RELEASE noclobber_write');
     } catch (e) {
       if (this.#db.inTransaction) this.#db.exec(nested ? 'ROLLBACK TO noclobber_write; RELEASE noclobber_write' : 'ROLLBACK');
       throw e;
     }
+    if (!nested) commit(this.#db);
+    return result;
   }
 
   #failed(cmd: WriteCommand): never {
@@ -229,25 +252,36 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   }
 
   async #inTransaction<R>(fn: () => Promise<R>): Promise<R> {
+    let result: R;
     try {
-      const result = await fn();
-      this.#db.exec('COMMIT');
-      return result;
+      result = await fn();
     } catch (e) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       throw mapSqliteError(e);
     }
+    commit(this.#db);
+    return result;
   }
 
-  transact<R>(fn: (session: StoreSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
+  /**
+   * One `BEGIN IMMEDIATE` transaction: SQLite locks the whole database for writing, so the
+   * transaction excludes every other writer from its start (no deadlock, no `lockAll` needed).
+   */
+  transact<R>(fn: (session: TxSession<T>) => Promise<R>, _options: TransactOptions): Promise<R> {
     return this.#gated(async () => {
       try {
         this.#db.exec('BEGIN IMMEDIATE');
       } catch (e) {
         throw mapSqliteError(e);
       }
-      return this.#inTransaction(() => fn(this.#session()));
+      return this.#inTransaction(() => fn({ ...this.#session(), transaction: this.#db }));
     });
+  }
+
+  /** A session of this store inside the transaction open on its database handle (`tx.with`). */
+  joinTransaction(transaction: unknown): TxSession<T> {
+    if (transaction !== this.#db || !this.#db.inTransaction) throw new TypeError('noclobber/sqlite: no transaction of this database handle to join');
+    return { ...this.#session(), transaction };
   }
 
   async lock<R>(key: Key, fn: (session: LockSession<T>) => Promise<R>, options: LockOptions): Promise<R> {
