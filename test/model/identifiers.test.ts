@@ -64,5 +64,31 @@ describe('identifier quoting is total', () => {
         { seed: 4343, numRuns: 200 },
       );
     });
+
+    it('with a schema, tableIdent() names exactly that table in exactly that schema, dots and all (Prisma @@map, @@schema)', async () => {
+      const schema = `nc_ident_${process.pid}`;
+      await pool.query(`CREATE SCHEMA ${pgIdent(schema)}`);
+      try {
+        let n = 0;
+        await fc.assert(
+          // Room for the suffix that keeps the names apart, within 63 bytes.
+          fc.asyncProperty(
+            pgName.filter((s) => new TextEncoder().encode(s).length <= 58),
+            async (table) => {
+              const t = `${table}${++n}`;
+              await pool.query(`CREATE TABLE ${tableIdent(t, schema)} (x int)`);
+              const { rows } = await pool.query(
+                `SELECT c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
+                [tableIdent(t, schema)],
+              );
+              expect(rows).toEqual([{ relname: t, nspname: schema }]);
+            },
+          ),
+          { seed: 4444, numRuns: 100 },
+        );
+      } finally {
+        await pool.query(`DROP SCHEMA ${pgIdent(schema)} CASCADE`);
+      }
+    });
   });
 });

@@ -8,11 +8,14 @@ import type { Row, Store } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { MemoryStore } from 'noclobber/memory';
 import { PostgresStore } from 'noclobber/postgres';
+import { PrismaStore } from 'noclobber/prisma';
 import { SqliteStore } from 'noclobber/sqlite';
 import type pg from 'pg';
+import { ident as pgIdent } from '../../src/stores/postgres/postgres-sql.js';
 import { localClient } from '../../tools/services/index.js';
 import { createTable } from '../dynamodb/dynamo-harness.js';
 import { newPool } from '../postgres/pg-harness.js';
+import { CONFORMANCE_MODELS, connectPrisma, HOSTILE_COLUMNS, prismaClientClass } from '../prisma/prisma-harness.js';
 import { openFile } from '../sqlite/sqlite-harness.js';
 import { HOSTILE_STRINGS } from './hostile.js';
 
@@ -84,24 +87,36 @@ export function sqliteModelDb(mode: 'memory' | 'file'): ModelDb {
 }
 
 let pgSeq = 0;
-/** PostgreSQL: the model table and a canary in a schema of their own, plus a canary in public. */
-export async function postgresModelDb(url: string): Promise<ModelDb> {
+
+/**
+ * PostgreSQL: the model table and a canary in a schema of their own, plus a canary in
+ * public. `columns` names each field's column and `table` the model table (Prisma maps
+ * them to hostile names); `open` binds the store.
+ */
+async function pgModelDb(
+  url: string,
+  table: string,
+  columns: Readonly<Record<string, string>>,
+  open: (pool: pg.Pool, schema: string) => Promise<{ store: Store<Row>; close(): Promise<void> }>,
+): Promise<ModelDb> {
   const schema = `nc_model_${process.pid}_${++pgSeq}`;
   const pool: pg.Pool = newPool(url, 2);
+  const col = (f: string) => pgIdent(columns[f] ?? f);
+  const model = `${pgIdent(schema)}.${pgIdent(table)}`;
   const cols = Object.entries(MODEL_COLUMNS).map(
-    ([c, k]) => `"${c}" ${k === 'text' ? 'text' : k === 'json' ? 'jsonb' : k === 'int' ? 'integer' : 'double precision'}`,
+    ([c, k]) => `${col(c)} ${k === 'text' ? 'text' : k === 'json' ? 'jsonb' : k === 'int' ? 'integer' : 'double precision'}`,
   );
   await pool.query(`CREATE SCHEMA ${schema}`);
-  await pool.query(`CREATE TABLE ${schema}.model (${cols.join(', ')}, version integer NOT NULL, PRIMARY KEY (id))`);
+  await pool.query(`CREATE TABLE ${model} (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${col('id')}))`);
   await pool.query(`CREATE TABLE ${schema}.canary (k text PRIMARY KEY, v text)`);
   await pool.query(`CREATE TABLE public.${schema}_canary (k text PRIMARY KEY, v text)`);
   for (const [k, v] of CANARY_ROWS) {
     await pool.query(`INSERT INTO ${schema}.canary VALUES ($1, $2)`, [k, v]);
     await pool.query(`INSERT INTO public.${schema}_canary VALUES ($1, $2)`, [k, v]);
   }
-  const store = await PostgresStore.open(pool, { table: `${schema}.model`, key: 'id', maxBytes: MODEL_CAPS });
+  const opened = await open(pool, schema);
   return {
-    store,
+    store: opened.store,
     async checksum(runKeys) {
       const parts: string[] = [];
       const defs = await pool.query(
@@ -109,25 +124,51 @@ export async function postgresModelDb(url: string): Promise<ModelDb> {
         [schema, `${schema}_canary`],
       );
       parts.push(JSON.stringify(defs.rows));
-      const tables = [...new Set(defs.rows.map((r) => `${r.table_schema}.${r.table_name}`))];
+      const tables = [...new Map(defs.rows.map((r) => [`${r.table_schema}.${r.table_name}`, r] as const)).values()];
       for (const t of tables) {
+        const quoted = `${pgIdent(t.table_schema)}.${pgIdent(t.table_name)}`;
+        const isModel = t.table_schema === schema && t.table_name === table;
         const rows = await pool.query(
-          `SELECT to_jsonb(x) AS r FROM ${t} x ${t.endsWith('.model') ? 'WHERE NOT (id = ANY($1))' : ''} ORDER BY 1`,
-          t.endsWith('.model') ? [[...runKeys]] : [],
+          `SELECT to_jsonb(x) AS r FROM ${quoted} x ${isModel ? `WHERE NOT (${col('id')} = ANY($1))` : ''} ORDER BY 1`,
+          isModel ? [[...runKeys]] : [],
         );
-        parts.push(t, ...rows.rows.map((r) => JSON.stringify(r.r)));
+        parts.push(quoted, ...rows.rows.map((r) => JSON.stringify(r.r)));
       }
       return hash(parts);
     },
     async dropRun(runKeys) {
-      await pool.query(`DELETE FROM ${schema}.model WHERE id = ANY($1)`, [[...runKeys]]);
+      await pool.query(`DELETE FROM ${model} WHERE ${col('id')} = ANY($1)`, [[...runKeys]]);
     },
     async close() {
+      await opened.close();
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.query(`DROP TABLE public.${schema}_canary`);
       await pool.end();
     },
   };
+}
+
+/** PostgreSQL through `pg`. */
+export function postgresModelDb(url: string): Promise<ModelDb> {
+  return pgModelDb(url, 'model', {}, async (pool, schema) => ({
+    store: await PostgresStore.open(pool, { table: `${schema}.model`, key: 'id', maxBytes: MODEL_CAPS }),
+    async close() {},
+  }));
+}
+
+/**
+ * PostgreSQL through a PrismaClient: the `Hostile` model, whose table (`hostile.model`), key,
+ * version and fields have hostile names, so every statement also proves names are quoted.
+ */
+export async function prismaModelDb(url: string): Promise<ModelDb> {
+  const PrismaClient = await prismaClientClass(CONFORMANCE_MODELS, 'conformance');
+  return pgModelDb(url, 'hostile.model', HOSTILE_COLUMNS, async (_pool, schema) => {
+    const client = connectPrisma(PrismaClient, url, schema, 2);
+    return {
+      store: await PrismaStore.open(client, { model: 'Hostile', schema, maxBytes: MODEL_CAPS }),
+      close: () => client.$disconnect(),
+    };
+  });
 }
 
 /** DynamoDB Local: the model table (json and fields as the SQL tables) and a canary table. */

@@ -2,6 +2,7 @@ import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { StoreHarness, TableSpec } from '../conformance/harness.js';
 import { dynamoHarness } from '../dynamodb/dynamo-harness.js';
 import { postgresHarness } from '../postgres/pg-harness.js';
+import { prismaHarness } from '../prisma/prisma-harness.js';
 import { service } from '../setup/services.js';
 import { sqliteHarness } from '../sqlite/sqlite-harness.js';
 
@@ -39,14 +40,14 @@ export function memoryHarness(): StoreHarness {
 }
 
 /** Every store this run can reach (STORES and the services the run's broker starts decide; a skipped one says why). */
-export async function availableHarnesses(): Promise<{ name: string; make: () => StoreHarness }[]> {
-  const out: { name: string; make: () => StoreHarness }[] = [
+export async function availableHarnesses(): Promise<{ name: string; make: () => StoreHarness | Promise<StoreHarness> }[]> {
+  const out: { name: string; make: () => StoreHarness | Promise<StoreHarness> }[] = [
     { name: 'memory', make: memoryHarness },
     { name: 'sqlite (:memory:)', make: () => sqliteHarness('memory') },
     { name: 'sqlite (WAL file)', make: () => sqliteHarness('file') },
   ];
   const pg = await service('postgres');
-  if (pg) out.push({ name: 'postgres', make: () => postgresHarness(pg) });
+  if (pg) out.push({ name: 'postgres', make: () => postgresHarness(pg) }, { name: 'prisma', make: () => prismaHarness(pg) });
   const dynamo = await service('dynamodb');
   if (dynamo) out.push({ name: 'dynamodb', make: () => dynamoHarness(dynamo) });
   return out;

@@ -3,7 +3,7 @@ import { type Collection, collection, type Row } from 'noclobber';
 import { describe, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { scenario } from './model-arbitraries.js';
-import { dynamoModelDb, type ModelDb, memoryModelDb, postgresModelDb, SIBLINGS, sqliteModelDb } from './model-db.js';
+import { dynamoModelDb, type ModelDb, memoryModelDb, postgresModelDb, prismaModelDb, SIBLINGS, sqliteModelDb } from './model-db.js';
 import { type Command, canonical, referenceStep, type State, storeStep } from './model-reference.js';
 
 /**
@@ -11,8 +11,9 @@ import { type Command, canonical, referenceStep, type State, storeStep } from '.
  * (ops, replaces, creates, checked deletes) whose path segments, keys, guard paths and
  * values come from a hostile alphabet (quotes, `"`, `\`, `$`, `--`, `/*`, `;`, unicode,
  * numeric-looking and overlong names, Object.prototype names, huge, tiny and deep values)
- * — and runs each on a real store and on the reference (`applyOps` / `evaluateGuard` via
- * `explainFailure`, under the store's own schema). Every step must give the same outcome
+ * — and runs each on a real store (PostgreSQL both through `pg` and through Prisma, on a
+ * model whose table, key, version and fields all have hostile names) and on the reference
+ * (`applyOps` / `evaluateGuard` via `explainFailure`, under the store's own schema). Every step must give the same outcome
  * (the same snapshot, or an error of the same class, code and reason), both rows must then
  * read back as the model says, and after the run every other row and table — read through a
  * raw connection, not through noclobber — must hash exactly as before. Failures shrink to a
@@ -27,7 +28,7 @@ const stores: [string, () => Promise<ModelDb>][] = [
   ['sqlite (WAL file)', async () => sqliteModelDb('file')],
 ];
 const pgUrl = await service('postgres');
-if (pgUrl) stores.push(['postgres', () => postgresModelDb(pgUrl)]);
+if (pgUrl) stores.push(['postgres', () => postgresModelDb(pgUrl)], ['prisma', () => prismaModelDb(pgUrl)]);
 const dynamo = await service('dynamodb');
 if (dynamo) stores.push(['dynamodb', () => dynamoModelDb(dynamo)]);
 

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import { type Collection, collection, type Row, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
+import { PrismaStore } from 'noclobber/prisma';
 import { SqliteStore } from 'noclobber/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rejects, withoutNulls } from '../conformance/support.js';
 import { newPool, uniqueTable } from '../postgres/pg-harness.js';
+import { CONFORMANCE_MODELS, connectPrisma, prismaClientClass } from '../prisma/prisma-harness.js';
 import { service } from '../setup/services.js';
 
 /**
@@ -65,6 +67,47 @@ if (pgUrl)
             row.legacy,
           ])),
         raw: async (id) => (await pool.query(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0],
+      };
+    },
+  ]);
+
+if (pgUrl)
+  setups.push([
+    'prisma',
+    async () => {
+      const PrismaClient = await prismaClientClass(CONFORMANCE_MODELS, 'conformance');
+      const schema = uniqueTable('fields_prisma');
+      const client = connectPrisma(PrismaClient, pgUrl, schema);
+      cleanups.push(async () => {
+        await client.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
+        await client.$disconnect();
+      });
+      // Every column is named apart from its field (FieldsItem in CONFORMANCE_MODELS); `fields` names fields.
+      const cols = { name: '"item name"', data: '"item.data"', created_at: '"created at"', legacy: '"legacy""col"' };
+      await client.$executeRawUnsafe(`CREATE SCHEMA "${schema}"`);
+      await client.$executeRawUnsafe(
+        `CREATE TABLE "${schema}".fields_items (id text PRIMARY KEY, ${cols.name} text, ${cols.data} jsonb, ${cols.created_at} text, ${cols.legacy} integer, "row version" integer NOT NULL DEFAULT 1)`,
+      );
+      const store = await PrismaStore.open(client, { model: 'FieldsItem', schema, fields: ['name', 'data'] });
+      const docs = collection(store, { retry: { attempts: 1 } });
+      return {
+        docs,
+        insert: async (row) =>
+          void (await client.$executeRawUnsafe(
+            `INSERT INTO "${schema}".fields_items (id, ${cols.name}, ${cols.data}, ${cols.created_at}, ${cols.legacy}) VALUES ($1, $2, $3::jsonb, $4, $5)`,
+            row.id,
+            row.name,
+            row.data,
+            row.created_at,
+            row.legacy,
+          )),
+        raw: async (id) => {
+          const rows = (await client.$queryRawUnsafe(
+            `SELECT id, ${cols.name} AS name, ${cols.data} AS data, ${cols.created_at} AS created_at, ${cols.legacy} AS legacy FROM "${schema}".fields_items WHERE id = $1`,
+            id,
+          )) as Row[];
+          return rows[0] as Row;
+        },
       };
     },
   ]);

@@ -13,14 +13,17 @@ export function ident(name: string): string {
 }
 
 /**
- * Quotes a table name from options, optionally schema-qualified: `app.stacks` is table
- * `stacks` in schema `app` (each part through {@link ident}).
+ * Quotes a table name from options (each part through {@link ident}). Without `schema`,
+ * the name may be schema-qualified: `app.stacks` is table `stacks` in schema `app`. With
+ * `schema`, both are single names as they are, dots included (a Prisma `@@map("v1.items")`).
  * @example
  * ```ts
  * tableIdent('app.stacks'); // '"app"."stacks"'
+ * tableIdent('v1.items', 'app'); // '"app"."v1.items"'
  * ```
  */
-export function tableIdent(name: string): string {
+export function tableIdent(name: string, schema?: string): string {
+  if (schema !== undefined) return `${ident(schema)}.${ident(name)}`;
   return name.split('.').map(ident).join('.');
 }
 

@@ -49,8 +49,10 @@ export interface PgPool {
  * ```
  */
 export interface PostgresStoreConfig {
-  /** Table name, optionally schema-qualified (`app.stacks`). */
+  /** Table name, optionally schema-qualified (`app.stacks`) unless `schema` is given. */
   readonly table: string;
+  /** The table's schema. When given, `table` is one name as it is (dots included). */
+  readonly schema?: string;
   /** Key column, or columns for a composite key. */
   readonly key: string | readonly string[];
   /** Version column. Default `'version'`. */

@@ -66,8 +66,8 @@ function kindOf(typname: string, category: string): PgColumn['kind'] {
  * ```
  */
 export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): Promise<PgTable> {
-  const quoted = tableIdent(config.table);
-  const rows = await readColumns(pool, config.table);
+  const quoted = tableIdent(config.table, config.schema);
+  const rows = await readColumns(pool, config.table, config.schema);
   const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
   const versionField = config.version ?? 'version';
   const byName = new Map(rows.map((r) => [r.name as string, r]));
@@ -114,25 +114,26 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
 
 /**
  * The columns of a table (names as text, so every driver reads them as strings), in
- * order; a TypeError when the table cannot be read or does not exist.
+ * order; a TypeError when the table does not exist. `table` and `schema` as in
+ * {@link tableIdent}.
  * @example
  * ```ts
  * const columns = await readColumns(pool, 'app.stacks');
  * ```
  */
-export async function readColumns(pool: Pick<PgPool, 'query'>, table: string): Promise<CatalogColumn[]> {
+export async function readColumns(pool: Pick<PgPool, 'query'>, table: string, schema?: string): Promise<CatalogColumn[]> {
   const { rows } = await pool
     .query(
       `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname::text AS typname, t.typcategory::text AS typcategory
          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-      [tableIdent(table)],
+      [tableIdent(table, schema)],
     )
     .catch((e: unknown) => {
       // A catalog query fails like any read: a lost or refused connection is a TransientError.
       throw mapPgError(e, 'read');
     });
-  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${table}" does not exist`);
+  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${schema === undefined ? table : `${schema}.${table}`}" does not exist`);
   return rows as unknown as CatalogColumn[];
 }
 
