@@ -20,12 +20,12 @@ function columnJson(c: string, column: PgColumn): string {
   return `to_jsonb(${c})`;
 }
 
-/** A child row as one jsonb object (jsonb_build_object takes at most 100 arguments: built in chunks). */
-function rowObject(child: PgChild, alias: string): string {
-  const pairs = [...child.columns.values()].map((col) => `'${col.name.replaceAll("'", "''")}', ${columnJson(`${alias}.${ident(col.name)}`, col)}`);
-  const chunks: string[] = [];
-  for (let i = 0; i < pairs.length; i += 50) chunks.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
-  return chunks.join(' || ');
+/**
+ * A child row's columns as they go into its JSON, each named by ident(): `to_jsonb` of the
+ * row keys it by those names, so no name is ever a string literal in the statement.
+ */
+function rowColumns(child: PgChild, alias: string): string {
+  return [...child.columns.values()].map((col) => `${columnJson(`${alias}.${ident(col.name)}`, col)} AS ${ident(col.name)}`).join(', ');
 }
 
 /**
@@ -33,13 +33,13 @@ function rowObject(child: PgChild, alias: string): string {
  * the root whose key column `k` is `parent(k)` (a column of the outer row or a parameter).
  * @example
  * ```ts
- * childrenSql(images, (i) => `t."id"`); // (SELECT coalesce(jsonb_agg(… ORDER BY c."id"), '[]') FROM "product_images" AS c WHERE c."product_id" = t."id")
+ * childrenSql(images, (i) => `t."id"`); // (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY c."id"), '[]') FROM "product_images" AS c CROSS JOIN LATERAL (…) AS r WHERE c."product_id" = t."id")
  * ```
  */
 export function childrenSql(child: PgChild, parent: (i: number) => string): string {
   const where = child.schema.parentFields.map((f, i) => `c.${ident(f)} = ${parent(i)}`).join(' AND ');
   const order = child.orderBy.map((c) => `c.${ident(c)}`).join(', ');
-  return `(SELECT coalesce(jsonb_agg(${rowObject(child, 'c')} ORDER BY ${order}), '[]'::jsonb) FROM ${child.quoted} AS c WHERE ${where})`;
+  return `(SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY ${order}), '[]'::jsonb) FROM ${child.quoted} AS c CROSS JOIN LATERAL (SELECT ${rowColumns(child, 'c')}) AS r WHERE ${where})`;
 }
 
 /**
