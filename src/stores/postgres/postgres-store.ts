@@ -14,7 +14,7 @@ import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
-import { checkout, type PgLockSession, PgTransaction, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
+import { checkout, type PgLockSession, PgTransaction, pgLockWait, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
 
@@ -278,8 +278,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     keyFields(this.schema, key);
     return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
       const q = txn.queryable;
-      if (!options.nowait)
-        await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+      if (!options.nowait) await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [pgLockWait(options.lockTimeoutMs)], 'in-transaction');
       let snapshot: Snapshot<T> | undefined;
       try {
         snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');
