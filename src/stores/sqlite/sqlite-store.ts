@@ -18,7 +18,7 @@ import type {
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import { commit, isBusy, mapSqliteError } from './sqlite-errors.js';
+import { atomically, commit, isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
 import { guardSql } from './sqlite-guards-sql.js';
 import { planOps } from './sqlite-ops-sql.js';
@@ -119,26 +119,6 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
   }
 
-  /**
-   * Runs `fn` atomically: in its own immediate transaction, or under a savepoint of the open
-   * one — so a write that fails after its statement ran (a byte cap) leaves nothing behind
-   * even when the caller catches the error and commits.
-   */
-  #atomic<R>(fn: () => R): R {
-    const nested = this.#db.inTransaction;
-    this.#db.exec(nested ? 'SAVEPOINT noclobber_write' : 'BEGIN IMMEDIATE');
-    let result: R;
-    try {
-      result = fn();
-      if (nested) this.#db.exec('RELEASE noclobber_write');
-    } catch (e) {
-      if (this.#db.inTransaction) this.#db.exec(nested ? 'ROLLBACK TO noclobber_write; RELEASE noclobber_write' : 'ROLLBACK');
-      throw e;
-    }
-    if (!nested) commit(this.#db);
-    return result;
-  }
-
   #failed(cmd: WriteCommand): never {
     const current = this.#read(cmd.key);
     const error = explainFailure(this.schema, cmd, current);
@@ -189,14 +169,14 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
     // Byte caps come last and are measured on the written value as JSON, exactly as
     // explainFailure measures it (SQLite's own text would say 6.0 for 6); throwing rolls the
-    // statement back (#atomic).
+    // statement back (atomically).
     const tooLarge = checkCaps(this.schema, written.value as Row);
     if (tooLarge) throw tooLarge;
     return written;
   }
 
   #writeNow(cmd: WriteCommand): Snapshot<T> {
-    return this.#atomic(() => {
+    return atomically(this.#db, () => {
       // Inside the immediate transaction no other writer can move the row in between.
       const before = cmd.returnPrevious && !cmd.expect.absent ? this.#read(cmd.key) : undefined;
       const written = cmd.expect.absent ? this.#insert(cmd) : this.#update(cmd);
@@ -205,7 +185,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   }
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
-    return this.#atomic(() => {
+    return atomically(this.#db, () => {
       if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
       const p = new Params();
       const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
