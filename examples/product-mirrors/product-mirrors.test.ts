@@ -1,4 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Collection, Snapshot } from 'noclobber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoEndpoint } from '../../test/dynamodb/dynamo-harness.js';
@@ -128,6 +129,54 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
     await Promise.all([editProduct(products, 'p1', { name: 'Pro kit', price_cents: 4900 }), addProductMirror(other, 'p1', url('b'))]);
     const final = (await products.get('p1'))?.value;
     expect(final).toMatchObject({ name: 'Pro kit', price_cents: 4900, metadata: { mirrors: [url('a'), url('b')], primary_mirror: url('a') } });
+  });
+
+  it('existing products carry attributes the fields list does not name: every mutation works and keeps them as they are', async () => {
+    const table = `products_${process.pid}_${++seq}`;
+    await createProductsTable(admin, table);
+    // A product as the admin UI wrote it before noclobber: its own updated_at (milliseconds)
+    // and attributes noclobber is not told about.
+    const legacy = {
+      id: 'p1',
+      name: 'Starter kit',
+      price_cents: 1900,
+      sku: 'KIT-001',
+      description: "It's the kit — ünïcødé",
+      images: ['https://cdn.example/kit.png'],
+      dimensions: { w: 10, h: 2.5, unit: 'cm' },
+      created_at: '2025-01-02T03:04:05.678Z',
+      updated_at: '2025-06-07T08:09:10.111Z',
+      metadata: { mirrors: [url('old')], primary_mirror: url('old'), checksum: 'sha256:ab' },
+    };
+    await admin.send(new PutItemCommand({ TableName: table, Item: marshall(legacy) }));
+    const products = await openProducts(admin, table);
+    const app = productsApp(products);
+    await addProductMirror(products, 'p1', url('eu'));
+    await setPrimaryMirror(products, 'p1', url('eu'));
+    await removeProductMirror(products, 'p1', url('old'));
+    await editProduct(products, 'p1', { name: 'Pro kit', price_cents: 4900 });
+    const patched = await app.request('/products/p1', {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Pro kit 2' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(patched.status).toBe(200);
+    const raw = unmarshall((await admin.send(new GetItemCommand({ TableName: table, Key: marshall({ id: 'p1' }), ConsistentRead: true }))).Item ?? {});
+    const { updated_at, ...rest } = raw;
+    expect(rest).toEqual({
+      ...legacy,
+      updated_at: undefined,
+      name: 'Pro kit 2',
+      price_cents: 4900,
+      metadata: { mirrors: [url('eu')], primary_mirror: url('eu'), checksum: 'sha256:ab' },
+    } as never);
+    expect(updated_at > legacy.updated_at).toBe(true);
+    // What the fields list does not name can be read and carried, never changed through the API's writes.
+    const snap = await products.get('p1');
+    expect(snap?.value).toMatchObject({ sku: 'KIT-001', dimensions: { w: 10, h: 2.5, unit: 'cm' } });
+    await expect(products.update('p1', (p) => ({ ...p, sku: 'HACKED' }))).rejects.toMatchObject({ code: 'invalid_change', reason: 'unknown_field' });
+    await expect(products.apply('p1', [{ op: 'set', path: 'sku', value: 'HACKED' }])).rejects.toMatchObject({ reason: 'unknown_field' });
+    expect((await products.get('p1'))?.value.sku).toBe('KIT-001');
   });
 
   it('over HTTP: add, set primary, remove; 409 / 422 / 404 as problem+json', async () => {

@@ -7,6 +7,11 @@ import type { JsonObject, JsonValue, Key } from './types.js';
 
 type Obj = Record<string, unknown>;
 
+/** An own property only: an `Object.prototype` member (`toString`, …) is an absent key like any other. */
+function own(node: Obj, k: string): unknown {
+  return Object.hasOwn(node, k) ? node[k] : undefined;
+}
+
 function mismatch(path: readonly string[], message: string): never {
   throw new InvalidChangeError(`${message} at ${formatPath(path)}`, { reason: 'type_mismatch', path });
 }
@@ -16,7 +21,7 @@ function parentFor(root: Obj, path: readonly string[]): Obj {
   let node = root;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i] as string;
-    const next = node[k];
+    const next = own(node, k);
     if (next === undefined || next === null) node[k] = {};
     else if (!isPlainObject(next)) mismatch(path.slice(0, i + 1), 'Expected an object');
     node = node[k] as Obj;
@@ -29,7 +34,7 @@ function existingParent(root: Obj, path: readonly string[]): Obj | undefined {
   let node: unknown = root;
   for (let i = 0; i < path.length - 1; i++) {
     if (!isPlainObject(node)) return undefined;
-    node = node[path[i] as string];
+    node = own(node, path[i] as string);
   }
   return isPlainObject(node) ? node : undefined;
 }
@@ -46,7 +51,7 @@ export function mergePatch(target: unknown, patch: JsonValue): JsonValue {
   const out: JsonObject = isPlainObject(target) ? { ...(target as JsonObject) } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else out[k] = mergePatch(own(out, k), v);
   }
   return out;
 }
@@ -68,9 +73,12 @@ function applyOne(root: Obj, op: NormalOp, key: Key): void {
     }
     case 'inc': {
       const parent = parentFor(root, path);
-      const cur = parent[last(path)];
+      const cur = own(parent, last(path));
       if (cur !== undefined && cur !== null && typeof cur !== 'number') mismatch(path, 'inc needs a number');
       const result = ((cur as number | null | undefined) ?? 0) + op.by;
+      if (!Number.isFinite(result)) {
+        throw new InvalidChangeError(`inc would take ${formatPath(path)} beyond the largest JSON number`, { reason: 'out_of_range', path });
+      }
       if (op.min !== undefined && result < op.min) {
         throw new GuardError(`inc would take ${formatPath(path)} to ${result}, below its minimum ${op.min}`, {
           key,
@@ -92,17 +100,17 @@ function applyOne(root: Obj, op: NormalOp, key: Key): void {
       if (path.length === 0) {
         for (const [k, v] of Object.entries(op.value)) {
           if (v === null) delete root[k];
-          else root[k] = mergePatch(root[k], v);
+          else root[k] = mergePatch(own(root, k), v);
         }
         return;
       }
       const parent = parentFor(root, path);
-      parent[last(path)] = mergePatch(parent[last(path)], op.value);
+      parent[last(path)] = mergePatch(own(parent, last(path)), op.value);
       return;
     }
     case 'add': {
       const parent = parentFor(root, path);
-      const cur = parent[last(path)];
+      const cur = own(parent, last(path));
       if (cur === undefined || cur === null) parent[last(path)] = [op.value];
       else if (!Array.isArray(cur)) mismatch(path, 'add needs an array');
       else if (!cur.some((x) => x === op.value)) parent[last(path)] = [...cur, op.value];
@@ -110,7 +118,7 @@ function applyOne(root: Obj, op: NormalOp, key: Key): void {
     }
     case 'remove': {
       const parent = existingParent(root, path);
-      const cur = parent?.[last(path)];
+      const cur = parent && own(parent, last(path));
       if (cur === undefined || cur === null || !parent) return;
       if (!Array.isArray(cur)) mismatch(path, 'remove needs an array');
       parent[last(path)] = cur.filter((x) => x !== op.value);
@@ -126,7 +134,8 @@ function parseOps(ops: readonly (Op | NormalOp)[]): NormalOp[] {
 /**
  * The meaning of ops, as one pure function: returns a new value with `ops` applied in
  * order to `value` (which is not modified). Throws `InvalidChangeError` for a type
- * mismatch and `GuardError` for an `inc` out of bounds. Every store's pushdown must
+ * mismatch, `InvalidChangeError('out_of_range')` for an `inc` whose result is not a finite
+ * number, and `GuardError` for an `inc` out of bounds. Paths name own properties only. Every store's pushdown must
  * produce exactly this (the conformance suite checks). At the top level a removed field
  * is absent; stores report it as null, which means the same.
  *

@@ -3,15 +3,18 @@ import { isPlainObject } from './json.js';
 
 /**
  * Reads the value at a path; missing, or reached through a non-object, is `undefined`.
+ * Only own properties count: `toString`, `hasOwnProperty` and every other
+ * `Object.prototype` member are ordinary keys, absent unless the record has them.
  * @example
  * ```ts
  * readPath({ meta: { owner: 'ann' } }, ['meta', 'owner']); // 'ann'
+ * readPath({}, ['toString']);                              // undefined
  * ```
  */
 export function readPath(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const k of path) {
-    if (!isPlainObject(node)) return undefined;
+    if (!isPlainObject(node) || !Object.hasOwn(node, k)) return undefined;
     node = node[k];
   }
   return node;

@@ -1,4 +1,5 @@
 export { applyOps, mergePatch } from './apply-ops.js';
+export { fieldTypeProblem } from './check-change.js';
 export {
   Collection,
   type CollectionOptions,
@@ -11,9 +12,9 @@ export {
 export * from './errors/index.js';
 export { evaluateGuard, readPath } from './evaluate-guard.js';
 export type { Expect } from './expect.js';
-export { checkCaps, explainFailure, nextValue } from './explain-failure.js';
+export { checkCaps, checkChange, explainFailure, nextValue } from './explain-failure.js';
 export { type FieldGuards, field, type Guard, type GuardOp } from './guards.js';
-export { assertJson, cloneJson, isPlainObject, jsonBytes, jsonEqual } from './json.js';
+export { assertJson, cloneJson, DEFAULT_MAX_DEPTH, isPlainObject, type JsonLimits, jsonBytes, jsonEqual, numberProblem } from './json.js';
 export { keyFields, keyString } from './key.js';
 export { Locked } from './locked.js';
 export { elementSegment, type Merge3Options, type Merge3Result, type MergeConflict, merge3, parseElementSegment } from './merge3.js';
@@ -37,6 +38,7 @@ export {
 } from './retry-policy.js';
 export type {
   Change,
+  FieldType,
   LockOptions,
   LockSession,
   Store,

@@ -1,5 +1,5 @@
 import { InvalidChangeError } from './errors/invalid-change-error.js';
-import { keyProblem } from './path.js';
+import { keyProblem, LONE_SURROGATE } from './path.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /**
@@ -54,23 +54,74 @@ export function cloneJson<T>(v: T): T {
   return v;
 }
 
+/** What a store can hold beyond plain JSON's rules (see `StoreSchema`). */
+export interface JsonLimits {
+  /** Deepest path to a scalar, counting segments from the record's root (default 64; objects and arrays one less). */
+  readonly maxDepth?: number;
+  readonly numberRange?: { readonly minAbs: number; readonly maxAbs: number };
+  readonly noNulText?: boolean;
+}
+
+/** Default nesting limit of values (path segments from the record's root). */
+export const DEFAULT_MAX_DEPTH = 64;
+
+function invalid(message: string, reason: 'not_json' | 'too_deep' | 'out_of_range' | 'unsupported_value', at: readonly string[]): never {
+  throw new InvalidChangeError(`${message} at ${at.join('.') || '(root)'}`, { reason, path: at });
+}
+
 /**
- * Checks that `v` is JSON (finite numbers, plain objects, arrays, no `undefined`) and has no
- * forbidden key (`__proto__`, `constructor`, `prototype`) at any depth. Throws
- * `InvalidChangeError` (`not_json` / `forbidden_key` / `bad_path`) naming the path.
+ * Why a number cannot be stored under `limits`, or undefined.
+ * @example
+ * ```ts
+ * numberProblem(1e200, { numberRange: { minAbs: 1e-130, maxAbs: 9.999999999999999e125 } }); // 'out_of_range'
+ * ```
+ */
+export function numberProblem(n: number, limits: JsonLimits = {}): 'out_of_range' | undefined {
+  if (!Number.isFinite(n)) return 'out_of_range';
+  const r = limits.numberRange;
+  const abs = Math.abs(n);
+  return r && abs !== 0 && (abs < r.minAbs || abs > r.maxAbs) ? 'out_of_range' : undefined;
+}
+
+/**
+ * Checks that `v` is JSON (finite numbers, well-formed strings, plain objects, arrays, no
+ * `undefined`), nests no deeper than `limits.maxDepth` (64) counting `at`, holds only what
+ * the store can hold (`limits`), and has no forbidden key (`__proto__`, `constructor`,
+ * `prototype`) at any depth. Throws `InvalidChangeError` (`not_json` / `too_deep` /
+ * `out_of_range` / `unsupported_value` / `forbidden_key` / `bad_path`) naming the path —
+ * never a `RangeError`: the walk stops at the depth limit, so a cyclic or absurdly deep
+ * value is refused before anything serialises it.
  * @example
  * ```ts
  * assertJson(JSON.parse('{"__proto__":{"admin":true}}'), ['profile']); // throws forbidden_key
  * ```
  */
-export function assertJson(v: unknown, at: readonly string[] = []): asserts v is JsonValue {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+export function assertJson(v: unknown, at: readonly string[] = [], limits: JsonLimits = {}): asserts v is JsonValue {
+  walk(v, [...at], limits.maxDepth ?? DEFAULT_MAX_DEPTH, limits);
+}
+
+function walk(v: unknown, at: string[], maxDepth: number, limits: JsonLimits): void {
+  // A scalar may sit `maxDepth` segments deep; an object or array (a level of its own) one less.
+  const container = typeof v === 'object' && v !== null;
+  if (at.length > maxDepth || (container && at.length >= maxDepth))
+    invalid(`The value nests deeper than ${maxDepth} levels`, 'too_deep', at.slice(0, maxDepth + 1));
+  if (v === null || typeof v === 'boolean') return;
+  if (typeof v === 'string') {
+    if (LONE_SURROGATE.test(v)) invalid('A string with a lone surrogate is not Unicode text', 'not_json', at);
+    if (limits.noNulText && v.includes('\u0000')) invalid('This store cannot hold U+0000 in text', 'unsupported_value', at);
+    return;
+  }
   if (typeof v === 'number') {
-    if (Number.isFinite(v)) return;
-    throw new InvalidChangeError(`Not a finite number at ${at.join('.') || '(root)'}`, { reason: 'not_json', path: at });
+    if (!Number.isFinite(v)) invalid('Not a finite number', 'not_json', at);
+    if (numberProblem(v, limits)) invalid(`The number ${v} is outside what this store can hold`, 'out_of_range', at);
+    return;
   }
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) assertJson(v[i], [...at, String(i)]);
+    for (let i = 0; i < v.length; i++) {
+      at.push(String(i));
+      walk(v[i], at, maxDepth, limits);
+      at.pop();
+    }
     return;
   }
   if (isPlainObject(v)) {
@@ -82,11 +133,13 @@ export function assertJson(v: unknown, at: readonly string[] = []): asserts v is
           path: [...at, k],
         });
       }
-      assertJson(v[k], [...at, k]);
+      at.push(k);
+      walk(v[k], at, maxDepth, limits);
+      at.pop();
     }
     return;
   }
-  throw new InvalidChangeError(`Not a JSON value at ${at.join('.') || '(root)'}`, { reason: 'not_json', path: at });
+  invalid('Not a JSON value', 'not_json', at);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidChangeError } from './errors/invalid-change-error.js';
 import type { Expect } from './expect.js';
 import type { Guard, GuardOp } from './guards.js';
-import { assertJson, isPlainObject } from './json.js';
+import { assertJson, isPlainObject, numberProblem } from './json.js';
 import type { NormalOp, Op, SetItem } from './ops.js';
 import { parsePath } from './path.js';
 import type { StoreSchema } from './store.js';
@@ -39,18 +39,17 @@ function isJsonField(schema: StoreSchema, name: string): boolean {
   return !schema.jsonFields || schema.jsonFields.includes(name);
 }
 
-/** A value written whole into a non-JSON field must be a scalar. */
-function checkScalarField(schema: StoreSchema, path: readonly string[], value: unknown): void {
-  const top = path[0];
-  if (path.length === 1 && top !== undefined && !isJsonField(schema, top) && !isScalar(value)) {
-    throw new InvalidChangeError(`The field "${top}" holds scalars, not objects or arrays`, { reason: 'type_mismatch', path });
-  }
+function outOfRange(n: number, path: readonly string[]): never {
+  throw new InvalidChangeError(`The number ${n} is outside what this store can hold`, { reason: 'out_of_range', path });
 }
 
 /**
  * Validates a list of ops (from code or from untrusted JSON) against a store's schema and
  * returns them with parsed paths. Throws `InvalidChangeError` for anything malformed,
- * any prototype key at any depth, and writes to key / version / unknown fields.
+ * any prototype key at any depth, values nested deeper than `schema.maxDepth` or holding
+ * what the store cannot hold, ops that cannot apply to a field's kind (`merge` / `add` into
+ * a scalar field), and writes to key / version / unknown fields. Whether a value fits its
+ * field is decided with the data, after existence, version and guards (`explainFailure`).
  *
  * @example
  * ```ts
@@ -68,8 +67,7 @@ export function normalizeOps(ops: unknown, schema: StoreSchema): NormalOp[] {
     switch (o.op) {
       case 'set':
         if (!('value' in o) || o.value === undefined) bad('set needs a value', 'bad_op', path);
-        assertJson(o.value, path);
-        checkScalarField(schema, path, o.value);
+        assertJson(o.value, path, schema);
         return { op: 'set', path, value: o.value };
       case 'unset':
         return { op: 'unset', path };
@@ -78,23 +76,22 @@ export function normalizeOps(ops: unknown, schema: StoreSchema): NormalOp[] {
         const { min, max } = o;
         if (min !== undefined && (typeof min !== 'number' || !Number.isFinite(min))) bad('inc min must be a finite number', 'bad_op', path);
         if (max !== undefined && (typeof max !== 'number' || !Number.isFinite(max))) bad('inc max must be a finite number', 'bad_op', path);
+        for (const n of [o.by, min, max]) if (n !== undefined && numberProblem(n, schema)) outOfRange(n, path);
         if (min !== undefined && max !== undefined && min > max) bad('inc min is above max', 'bad_op', path);
         return { op: 'inc', path, by: o.by, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
       }
       case 'merge':
         if (!isPlainObject(o.value)) bad('merge needs an object value (use set to replace)', 'bad_op', path);
-        assertJson(o.value, path);
-        if (path.length === 1 && !isJsonField(schema, path[0] as string)) checkScalarField(schema, path, o.value);
-        if (path.length === 0) {
-          for (const [k, v] of Object.entries(o.value)) {
-            checkTopField(schema, [k]);
-            checkScalarField(schema, [k], v);
-          }
+        assertJson(o.value, path, schema);
+        if (path.length === 1 && !isJsonField(schema, path[0] as string)) {
+          throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not objects`, { reason: 'type_mismatch', path });
         }
+        if (path.length === 0) for (const k of Object.keys(o.value)) checkTopField(schema, [k]);
         return { op: 'merge', path, value: o.value };
       case 'add':
       case 'remove':
         if (!isScalar(o.value) || o.value === null) bad(`${o.op} needs a string, number or boolean item`, 'bad_op', path);
+        assertJson(o.value, path, schema);
         if (path.length === 1 && !isJsonField(schema, path[0] as string)) {
           throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not arrays`, { reason: 'type_mismatch', path });
         }

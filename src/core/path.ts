@@ -14,10 +14,13 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 const MAX_SEGMENT_LENGTH = 256;
 const MAX_DEPTH = 32;
 
+/** A lone UTF-16 surrogate: not Unicode text, so no database stores it as it was (UTF-8 turns it into U+FFFD). */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Why a key cannot be used, or `undefined` when it can. Besides prototype keys, a key
- * must be non-empty, at most 256 characters, and free of `"`, `\` and control characters
- * (so every store can address it in its JSON path syntax).
+ * must be non-empty, at most 256 characters, well-formed Unicode, and free of `"`, `\`
+ * and control characters (so every store can address it in its JSON path syntax).
  *
  * @example
  * ```ts
@@ -29,7 +32,7 @@ export function keyProblem(key: string): 'forbidden_key' | 'bad_path' | undefine
   if (FORBIDDEN_KEYS.has(key)) return 'forbidden_key';
   if (key.length === 0 || key.length > MAX_SEGMENT_LENGTH) return 'bad_path';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
-  if (/["\\\u0000-\u001f]/.test(key)) return 'bad_path';
+  if (/["\\\u0000-\u001f]/.test(key) || LONE_SURROGATE.test(key)) return 'bad_path';
   return undefined;
 }
 

@@ -1,5 +1,4 @@
 import { TooLargeError } from './errors/too-large-error.js';
-import { checkCaps } from './explain-failure.js';
 import { jsonBytes } from './json.js';
 import { keyFields } from './key.js';
 import { normalizeOps } from './normalize.js';
@@ -20,7 +19,10 @@ export const DEFAULT_MAX_PATCH_BYTES = 256 * 1024;
  */
 export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Change {
   keyFields(schema, key);
-  const size = jsonBytes(ops);
+  // Validate first: a BigInt or a value nested 100 000 deep must be a typed error, never
+  // a TypeError or RangeError from serialising it.
+  const normal = normalizeOps(ops, schema);
+  const size = jsonBytes(normal);
   if (size > maxPatchBytes) {
     throw new TooLargeError(`The patch is ${size} bytes, over the ${maxPatchBytes} byte limit`, {
       what: 'patch',
@@ -28,11 +30,12 @@ export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], ma
       actualBytes: size,
     });
   }
-  return { ops: normalizeOps(ops, schema) };
+  return { ops: normal };
 }
 
 /**
- * Validates a whole value for `schema` and `key`, and checks field caps before any I/O.
+ * Validates a whole value for `schema` and `key`, and checks its size before any I/O.
+ * Field caps (`maxBytes`) are the store's to check, after existence, version and guards.
  * @example
  * ```ts
  * const change = prepareValue(store.schema, 'k1', { id: 'k1', n: 0 }, 65536);
@@ -48,7 +51,5 @@ export function prepareValue(schema: StoreSchema, key: Key, value: unknown, maxP
       actualBytes: size,
     });
   }
-  const tooLarge = checkCaps(schema, normal);
-  if (tooLarge) throw tooLarge;
   return { value: normal };
 }

@@ -3,6 +3,22 @@ import type { NormalOp } from './ops.js';
 import type { Key, Row, Snapshot } from './types.js';
 
 /**
+ * The scalars a top-level field (a column) can hold, as its database enforces them.
+ * `integer` refuses non-integers; `min` / `max` bound numbers (an `int4` column, or
+ * ±(2^53 − 1) for `int8`, beyond which JavaScript cannot carry the value exactly).
+ * `scalar` takes strings and numbers (an SQLite column without affinity).
+ * @example
+ * ```ts
+ * const t: FieldType = { kind: 'integer', min: -2147483648, max: 2147483647 };
+ * ```
+ */
+export interface FieldType {
+  readonly kind: 'string' | 'number' | 'integer' | 'boolean' | 'scalar';
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
  * How a store's records are shaped: which fields form the key, which holds the version,
  * and (optionally) which top-level fields exist, which hold JSON, and byte caps.
  *
@@ -20,7 +36,11 @@ export interface StoreSchema {
   readonly versionField: string;
   /** Fields the store keeps for itself (a DynamoDB lease): never readable or writable as data. */
   readonly reservedFields?: readonly string[];
-  /** Known top-level fields (key fields included, version excluded); absent = any. */
+  /**
+   * Top-level fields ops and values may write (key fields included, version excluded);
+   * absent = any. A record may hold others (a DynamoDB item written by older code): they
+   * are read, kept as they are by every write, and a value may carry them only unchanged.
+   */
   readonly fields?: readonly string[];
   /** Fields holding JSON objects, the only ones nested paths may enter; absent = any. */
   readonly jsonFields?: readonly string[];
@@ -32,6 +52,23 @@ export interface StoreSchema {
    * of `JSON.stringify`.
    */
   readonly measure?: (value: unknown) => number;
+  /**
+   * Scalar kinds of top-level fields whose database enforces one (SQL columns). A write that
+   * puts another kind there is `type_mismatch`, one beyond `min`/`max` `out_of_range` — both
+   * decided after existence, version and guards, like every other property of the result.
+   */
+  readonly fieldTypes?: Readonly<Record<string, FieldType>>;
+  /** How deep a value may nest, counting path segments (default 64; DynamoDB allows 32). */
+  readonly maxDepth?: number;
+  /** Magnitudes of non-zero numbers the database can store, when narrower than JavaScript's (DynamoDB). */
+  readonly numberRange?: { readonly minAbs: number; readonly maxAbs: number };
+  /** The database cannot store U+0000 in text (PostgreSQL text and jsonb). */
+  readonly noNulText?: boolean;
+  /**
+   * Without a `fields` list, still refuse a write that would add a top-level field to an
+   * existing record (DynamoDB without `fields`: no mass assignment through ops or replace).
+   */
+  readonly fixedFields?: boolean;
 }
 
 /** What a store can do, so the core can choose strategies. */

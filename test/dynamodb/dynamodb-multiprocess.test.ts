@@ -19,7 +19,7 @@ describe.skipIf(!endpoint)('DynamoDB shared by several OS processes', () => {
 
   it('4 processes x 4 clients on the same 5 items (update + apply + withLock leases): the oracle finds nothing lost', async () => {
     const table = await createTable(admin, 'mp', [{ name: 'id', type: 'S' }]);
-    const docs = collection(await DynamoStore.open(admin, { table, json: ['markers'] }));
+    const docs = collection(await DynamoStore.open(admin, { table, fields: 'open', json: ['markers'] }));
     for (let r = 0; r < 5; r++) await docs.create(`row-${r}`, { id: `row-${r}`, n: 0, markers: [] });
     const ops = 15;
     const outputs = await Promise.all(

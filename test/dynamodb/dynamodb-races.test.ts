@@ -19,7 +19,7 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
 
   async function table(config: Omit<DynamoStoreConfig, 'table'> = {}, keyType: 'S' | 'N' = 'S') {
     const name = await createTable(main, 'races', [{ name: 'id', type: keyType }]);
-    return { name, config: { table: name, json: ['data', 'tags'], ...config } };
+    return { name, config: { table: name, fields: 'open' as const, json: ['data', 'tags'], ...config } };
   }
 
   it('a conflict carries the current item from the failed write itself: one request, no read', async () => {

@@ -7,7 +7,7 @@ import { localClient } from '../../tools/services/index.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [endpoint, table, worker, rows, ops, clients] = process.argv.slice(2) as [string, string, string, string, string, string];
 const stores = await Promise.all(
-  Array.from({ length: Number(clients) }, async () => collection(await DynamoStore.open(localClient(endpoint), { table, json: ['markers'] }))),
+  Array.from({ length: Number(clients) }, async () => collection(await DynamoStore.open(localClient(endpoint), { table, fields: 'open', json: ['markers'] }))),
 );
 const acknowledged: string[] = [];
 await Promise.all(

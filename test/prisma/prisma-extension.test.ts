@@ -130,6 +130,15 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
     expect(stored.releasedAt.toISOString()).toBe('2026-01-27T10:11:13.345Z');
   });
 
+  it('a bigint beyond 2^53 or a Decimal no double holds exactly is out_of_range (as any number the store cannot hold), nothing written', async () => {
+    await prisma.gadget.create({ data: { id: 'g2', label: 'Lamp', views: 1n, weight: new Decimal('1.25'), releasedAt: new Date(0) } });
+    const tooBig = await prisma.gadget.$update({ id: 'g2' }, (g) => ({ ...g, views: 2n ** 53n + 2n })).catch((e: unknown) => e);
+    expect(tooBig).toMatchObject({ code: 'invalid_change', reason: 'out_of_range', path: ['views'] });
+    const inexact = await prisma.gadget.$update({ id: 'g2' }, (g) => ({ ...g, weight: new Decimal('1.0000000000000000000001') })).catch((e: unknown) => e);
+    expect(inexact).toMatchObject({ code: 'invalid_change', reason: 'out_of_range', path: ['weight'] });
+    expect(await prisma.gadget.findUniqueOrThrow({ where: { id: 'g2' } })).toMatchObject({ views: 1n, version: 1 });
+  });
+
   it('$withLock holds the row: another client waiting with nowait is refused', async () => {
     const id = await product();
     let release!: () => void;

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Row, Store } from 'noclobber';
 import { type PrismaClientLike, PrismaStore, type PrismaStoreConfig } from 'noclobber/prisma';
+import { ident } from '../../src/stores/postgres/postgres-sql.js';
 import type { ColumnKind, StoreHarness, TableSpec } from '../conformance/harness.js';
 import { generatePrismaClient } from './prisma-generate.js';
 
@@ -44,8 +45,11 @@ export function connectPrisma(PrismaClient: TestPrismaClientClass, url: string, 
 /**
  * The conformance tables as Prisma models whose fields are mapped to differently named
  * columns (`@map`, `@@map`), so every case also checks that names are translated both ways.
+ * `Hostile` (the model-based and hostile-case tables) maps every field, the key and the
+ * version to names with quotes, dots, a backslash, comment and placeholder syntax, in a
+ * table whose name holds a dot: they reach SQL only through the identifier helper.
  */
-export const CONFORMANCE_MODELS = `
+export const CONFORMANCE_MODELS = String.raw`
 model Doc {
   id      String  @id
   title   String? @map("doc_title")
@@ -78,12 +82,48 @@ model TenantItem {
   @@id([tenant, id])
   @@map("tenant_items")
 }
+
+model Hostile {
+  id      String  @id @map("id'; --")
+  title   String? @map("ti\"tle")
+  n       Float?  @map("n.x")
+  count   Int?    @map("count $1")
+  data    Json?   @map("da/*ta*/")
+  meta    Json?
+  capped  Json?   @map("capped\\")
+  version Int     @map("row.version")
+
+  @@map("hostile.model")
+}
+
+model FieldsItem {
+  id         String  @id
+  name       String? @map("item name")
+  data       Json?   @map("item.data")
+  created_at String? @map("created at")
+  legacy     Int?    @map("legacy\"col")
+  version    Int     @default(1) @map("row version")
+
+  @@map("fields_items")
+}
 `;
 
-const MODEL: Record<string, { model: string; columns: Record<string, string> }> = {
+/** The columns of the `Hostile` model's fields (as the schema above maps them). */
+export const HOSTILE_COLUMNS: Readonly<Record<string, string>> = {
+  id: "id'; --",
+  title: 'ti"tle',
+  n: 'n.x',
+  count: 'count $1',
+  data: 'da/*ta*/',
+  capped: 'capped\\',
+  version: 'row.version',
+};
+
+const MODEL: Record<string, { model: string; table?: string; columns: Readonly<Record<string, string>> }> = {
   docs: { model: 'Doc', columns: { title: 'doc_title', status: 'doc_status', n: 'num', data: 'doc_data', version: 'row_version' } },
   accounts: { model: 'Account', columns: { balance: 'bal' } },
   tenant_items: { model: 'TenantItem', columns: { title: 'item_title', version: 'v' } },
+  hostile: { model: 'Hostile', table: 'hostile.model', columns: HOSTILE_COLUMNS },
 };
 
 const SQL_TYPE: Record<ColumnKind, string> = { text: 'text', int: 'integer', number: 'double precision', json: 'jsonb' };
@@ -113,11 +153,11 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
       const m = MODEL[spec.name];
       if (!m) throw new Error(`no model for ${spec.name}`);
       const schema = `ncp_${process.pid}_${++seq}`;
-      const col = (c: string) => `"${m.columns[c] ?? c}"`;
+      const col = (c: string) => ident(m.columns[c] ?? c);
       const cols = Object.entries(spec.columns).map(([c, kind]) => `${col(c)} ${SQL_TYPE[kind]}`);
       await admin.$executeRawUnsafe(`CREATE SCHEMA "${schema}"`);
       await admin.$executeRawUnsafe(
-        `CREATE TABLE "${schema}"."${spec.name}" (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
+        `CREATE TABLE "${schema}".${ident(m.table ?? spec.name)} (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
       );
       const config: PrismaStoreConfig = { model: m.model, schema, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
       const connect = async (): Promise<Store<Row>> => {

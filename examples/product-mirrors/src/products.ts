@@ -34,6 +34,8 @@ export async function createProductsTable(client: DynamoDBClient, table = 'produ
  * The products collection. The seed's table already has `updated_at`, so it becomes the
  * version (an ISO timestamp that noclobber strictly increases): every write is conditioned
  * on the `updated_at` the caller read — the seed's proposed fix, applied to every mutation.
+ * `fields` lists what these mutations may write; the products already in the table carry
+ * more (sku, images, …), which every write keeps exactly as it is.
  * @example
  * ```ts
  * const products = await openProducts(new DynamoDBClient({ maxAttempts: 1 }));

@@ -11,6 +11,12 @@ export type InvalidChangeReason =
   | 'protected_field'
   | 'unknown_field'
   | 'type_mismatch'
+  /** A value nested deeper than the store allows (default 64 levels, DynamoDB 32). */
+  | 'too_deep'
+  /** A number the field or store cannot hold: not finite, beyond an integer column's range, outside DynamoDB's range. */
+  | 'out_of_range'
+  /** Text the store cannot hold (U+0000 in PostgreSQL text and jsonb). */
+  | 'unsupported_value'
   | 'constraint'
   /** More records in one transaction than the database can commit atomically (DynamoDB: 100). */
   | 'too_many_items';
@@ -21,7 +27,7 @@ export interface InvalidChangeErrorOptions extends NoclobberErrorOptions {
   readonly path?: readonly string[];
 }
 
-const MALFORMED: ReadonlySet<InvalidChangeReason> = new Set(['bad_op', 'bad_path', 'bad_key', 'bad_expect', 'not_json', 'forbidden_key']);
+const MALFORMED: ReadonlySet<InvalidChangeReason> = new Set(['bad_op', 'bad_path', 'bad_key', 'bad_expect', 'not_json', 'forbidden_key', 'too_deep']);
 
 /**
  * The change cannot be applied as written: a malformed op, a bad path, a prototype key

@@ -1,10 +1,17 @@
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { TooLargeError } from '../../core/errors/too-large-error.js';
-import { checkCaps, nextValue } from '../../core/explain-failure.js';
+import { checkChange } from '../../core/explain-failure.js';
+import { numberProblem } from '../../core/json.js';
 import { keyFields } from '../../core/key.js';
+import { LONE_SURROGATE } from '../../core/path.js';
 import type { WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { fromAttr, type Item, itemSize, toAttr } from './dynamodb-item.js';
+import { DYNAMODB_KEY_BYTES, DYNAMODB_LIMITS } from './dynamodb-limits.js';
+
+const encoder = new TextEncoder();
+const utf8Bytes = (s: string) => encoder.encode(s).length;
+
 import type { DynamoTable } from './dynamodb-table.js';
 
 /**
@@ -17,12 +24,17 @@ import type { DynamoTable } from './dynamodb-table.js';
 export function keyItem(t: DynamoTable, key: Key): Item {
   const fields = keyFields(t.schema, key);
   const out: Item = {};
-  for (const k of t.keys) {
+  t.keys.forEach((k, i) => {
     const v = fields[k.name];
     if (typeof v !== (k.type === 'S' ? 'string' : 'number'))
       throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, { reason: 'bad_key' });
+    const limit = i === 0 ? DYNAMODB_KEY_BYTES.hash : DYNAMODB_KEY_BYTES.range;
+    if (typeof v === 'string' && (LONE_SURROGATE.test(v) || utf8Bytes(v) > limit))
+      throw new InvalidChangeError(`The key attribute "${k.name}" must be Unicode text of at most ${limit} bytes`, { reason: 'bad_key' });
+    if (typeof v === 'number' && numberProblem(v, DYNAMODB_LIMITS))
+      throw new InvalidChangeError(`The key attribute "${k.name}" is out of DynamoDB's range`, { reason: 'bad_key' });
     out[k.name] = toAttr(v);
-  }
+  });
   return out;
 }
 
@@ -65,17 +77,18 @@ export function fullItem(t: DynamoTable, key: Key, value: Row, version: string, 
 }
 
 /**
- * The value `cmd` produces from `current`: key fields in, top-level nulls out (an absent
- * attribute), field caps checked.
+ * The value `cmd` produces from `current` (`undefined`: a create), refused exactly as the
+ * reference refuses it (`checkChange`: types, unknown or added fields, numbers DynamoDB
+ * cannot hold, field caps); key fields in, top-level nulls out (an absent attribute).
  * @example
  * ```ts
  * recordValue(table, { key: 'p1', change: { ops }, expect: {} }, current.value);
  * ```
  */
-export function recordValue(t: DynamoTable, cmd: WriteCommand, current: Row): Row {
-  const next = { ...nextValue(cmd.change, current, cmd.key), ...keyFields(t.schema, cmd.key) };
+export function recordValue(t: DynamoTable, cmd: WriteCommand, current: Row | undefined): Row {
+  const checked = checkChange(t.schema, cmd, current);
+  if ('error' in checked) throw checked.error;
+  const next = checked.next;
   for (const k of Object.keys(next)) if (next[k] === null || next[k] === undefined) delete next[k];
-  const tooLarge = checkCaps(t.schema, next);
-  if (tooLarge) throw tooLarge;
   return next;
 }

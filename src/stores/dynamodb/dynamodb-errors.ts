@@ -1,5 +1,6 @@
 import { CommitUnknownError } from '../../core/errors/commit-unknown-error.js';
 import { DatabaseError } from '../../core/errors/database-error.js';
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isNoclobberError } from '../../core/errors/noclobber-error.js';
 import { TooLargeError } from '../../core/errors/too-large-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
@@ -44,6 +45,7 @@ function noAnswer(e: AwsError): boolean {
  * `ValidationException`, whose only size signal is its message:
  * - throttling → `TransientError('throttled')`; a write conflicting with a running
  *   transaction → `TransientError('serialization')`; an item over 400 KB → `TooLargeError`;
+ * - any other `ValidationException` → `InvalidChangeError('unsupported_value')`: refused whole, nothing written;
  * - the connection could not be made (refused, DNS) → `TransientError('connection')`: nothing was sent;
  * - no answer (timeout, reset socket, 5xx) → `TransientError('connection')` for a read but
  *   `CommitUnknownError` for a write, which may have been applied;
@@ -63,6 +65,9 @@ export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
     return new TransientError('The item is being changed by a transaction', { reason: 'serialization', cause: e });
   if (err.name === 'ValidationException' && /item size/i.test(err.message ?? ''))
     return new TooLargeError('The item would exceed DynamoDB’s 400 KB limit', { what: 'item', limitBytes: DYNAMODB_MAX_ITEM_BYTES, cause: e });
+  // noclobber checks what DynamoDB can hold before sending (depth, number range, key sizes);
+  // anything else it refuses was still refused before any write: typed, its text kept in `cause`.
+  if (err.name === 'ValidationException') return new InvalidChangeError('DynamoDB cannot hold this change', { reason: 'unsupported_value', cause: e });
   if (NEVER_SENT.has(err.code ?? '')) return new TransientError('Could not reach DynamoDB; nothing was sent', { reason: 'connection', cause: e });
   if (noAnswer(err)) {
     if (phase === 'write') return new CommitUnknownError('DynamoDB did not answer a write; it may or may not have been applied', { cause: e });
@@ -71,6 +76,11 @@ export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
   if (err.$metadata?.httpStatusCode !== undefined || SDK_BEFORE_SEND.has(err.name ?? ''))
     return new DatabaseError(`DynamoDB refused the request (${err.name ?? 'error'}): ${err.message ?? ''}`, { cause: e });
   return e;
+}
+
+/** True for DynamoDB's `ValidationException`: the request was refused whole, nothing was written. */
+export function isValidation(e: unknown): boolean {
+  return (e as AwsError | null)?.name === 'ValidationException';
 }
 
 /** True for the exception DynamoDB raises when a ConditionExpression is false. */

@@ -1,5 +1,6 @@
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
+import type { StoreSchema } from '../../core/store.js';
 import type { JsonObject } from '../../core/types.js';
 import type { DynExpr } from './dynamodb-expr.js';
 
@@ -32,8 +33,21 @@ const safe = (n: number | undefined) => n === undefined || Number.isSafeInteger(
  * planOps([merge(['env'], { A: '1' })], new DynExpr(), new Set()); // { set: ['#n0.#n1 = :v1'], conditions: ['attribute_type(#n0, :v0)'] }
  * ```
  */
-export function planOps(ops: readonly NormalOp[], x: DynExpr, capped: ReadonlySet<string>): OpsPlan | undefined {
+export function planOps(
+  ops: readonly NormalOp[],
+  x: DynExpr,
+  capped: ReadonlySet<string>,
+  schema: StoreSchema = { keyFields: [], versionField: '' },
+): OpsPlan | undefined {
   const plan: OpsPlan = { set: [], remove: [], conditions: [] };
+  // Without a field list, an item's attributes are its schema: a write may change them but
+  // not add one, so every top-level attribute a write gives a value must already hold one.
+  const mustExist = (top: string) => {
+    if (schema.fixedFields) plan.conditions.push(`(attribute_exists(${x.name(top)}) AND NOT attribute_type(${x.name(top)}, ${x.constant('NULL')}))`);
+  };
+  // An object or list written whole into a scalar attribute is refused, after the item's
+  // existence, version and guards: computed on the item instead (explainFailure says why).
+  const scalarOnly = (top: string, v: unknown) => v !== null && typeof v === 'object' && !!schema.jsonFields && !schema.jsonFields.includes(top);
   const writes: { path: Path; op: number }[] = [];
   const reads: { path: Path; op: number }[] = [];
   let op = 0;
@@ -67,9 +81,13 @@ export function planOps(ops: readonly NormalOp[], x: DynExpr, capped: ReadonlySe
     const p = () => x.path(o.path);
     switch (o.op) {
       case 'set':
+        if (o.path.length === 1 && scalarOnly(top as string, o.value)) return undefined;
         parentIsMap(o.path);
         if (o.value === null && o.path.length === 1) plan.remove.push(p());
-        else plan.set.push(`${p()} = ${x.json(o.value)}`);
+        else {
+          if (o.path.length === 1) mustExist(top as string);
+          plan.set.push(`${p()} = ${x.json(o.value)}`);
+        }
         write(o.path);
         break;
       case 'unset':
@@ -87,7 +105,7 @@ export function planOps(ops: readonly NormalOp[], x: DynExpr, capped: ReadonlySe
         if (lo !== undefined) typed.push(`${p()} >= ${x.json(lo)}`);
         if (hi !== undefined) typed.push(`${p()} <= ${x.json(hi)}`);
         // A missing counter counts as 0: allowed only when 0 + by is within the bounds.
-        const fromZero = (o.min === undefined || o.by >= o.min) && (o.max === undefined || o.by <= o.max);
+        const fromZero = (o.min === undefined || o.by >= o.min) && (o.max === undefined || o.by <= o.max) && !(schema.fixedFields && o.path.length === 1);
         plan.conditions.push(fromZero ? `(attribute_not_exists(${p()}) OR (${typed.join(' AND ')}))` : `(${typed.join(' AND ')})`);
         plan.set.push(`${p()} = if_not_exists(${p()}, ${x.constant(0)}) + ${x.json(o.by)}`);
         write(o.path);
@@ -99,24 +117,27 @@ export function planOps(ops: readonly NormalOp[], x: DynExpr, capped: ReadonlySe
           break;
         }
         for (const [k, v] of Object.entries(o.value)) {
-          if (capped.has(k)) return undefined;
+          if (capped.has(k) || scalarOnly(k, v)) return undefined;
           if (v === null) {
             plan.remove.push(x.path([k]));
             write([k]);
           } else if (isPlainObject(v)) mergeInto([k], v);
           else {
+            mustExist(k);
             plan.set.push(`${x.path([k])} = ${x.json(v)}`);
             write([k]);
           }
         }
         break;
-      case 'add':
+      case 'add': {
         parentIsMap(o.path);
         reads.push({ path: o.path, op });
-        plan.conditions.push(`(attribute_not_exists(${p()}) OR (attribute_type(${p()}, ${x.constant('L')}) AND NOT contains(${p()}, ${x.json(o.value)})))`);
+        const appendable = `(attribute_type(${p()}, ${x.constant('L')}) AND NOT contains(${p()}, ${x.json(o.value)}))`;
+        plan.conditions.push(schema.fixedFields && o.path.length === 1 ? appendable : `(attribute_not_exists(${p()}) OR ${appendable})`);
         plan.set.push(`${p()} = list_append(if_not_exists(${p()}, ${x.constant([])}), ${x.json([o.value])})`);
         write(o.path);
         break;
+      }
       case 'remove':
         return undefined;
     }

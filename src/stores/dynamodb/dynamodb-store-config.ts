@@ -33,8 +33,14 @@ export interface DynamoStoreConfig {
    * with microseconds, set to now (or 1 µs after the stored one) so it strictly increases.
    */
   readonly versionKind?: VersionKind;
-  /** Known top-level attributes (key attributes included); absent = any. */
-  readonly fields?: readonly string[];
+  /**
+   * Top-level attributes ops and values may write (key attributes included). Items may
+   * hold others (written by older code): they are read, kept as they are by every write,
+   * and a value may carry them only unchanged. Without a list, writes may change the
+   * attributes an item already has but not add new ones (`unknown_field`), so a resource
+   * served over HTTP cannot be mass-assigned; `'open'` lets any write add any attribute.
+   */
+  readonly fields?: readonly string[] | 'open';
   /** Attributes holding maps or lists, the only ones nested paths may enter; absent = any. */
   readonly json?: readonly string[];
   /**

@@ -1,6 +1,7 @@
 import { DescribeTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { StoreSchema } from '../../core/store.js';
 import { DYNAMODB_MAX_ITEM_BYTES, mapDynamoError } from './dynamodb-errors.js';
+import { DYNAMODB_LIMITS } from './dynamodb-limits.js';
 import type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';
 import { DynamoVersion } from './dynamodb-version.js';
 
@@ -58,7 +59,8 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
     throw new RangeError(`noclobber/dynamodb: maxItemBytes must be in 1..${DYNAMODB_MAX_ITEM_BYTES}`);
   for (const f of Object.keys(config.maxBytes ?? {}))
     if (config.json && !config.json.includes(f)) throw new TypeError(`noclobber/dynamodb: maxBytes names "${f}", which is not in json`);
-  const fields = config.fields ? [...new Set([...keyNames, ...config.fields])] : undefined;
+  const listed = Array.isArray(config.fields) ? (config.fields as readonly string[]) : undefined;
+  const fields = listed ? [...new Set([...keyNames, ...listed])] : undefined;
   for (const f of [version, lease]) if (fields?.includes(f)) throw new TypeError(`noclobber/dynamodb: fields must not list "${f}"`);
   return {
     name: config.table,
@@ -70,7 +72,8 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
       keyFields: keyNames,
       versionField: version,
       reservedFields: [lease],
-      ...(fields ? { fields } : {}),
+      ...(fields ? { fields } : config.fields === 'open' ? {} : { fixedFields: true }),
+      ...DYNAMODB_LIMITS,
       ...(config.json ? { jsonFields: [...config.json] } : {}),
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
     },

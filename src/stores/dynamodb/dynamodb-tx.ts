@@ -8,7 +8,7 @@ import { TooLargeError } from '../../core/errors/too-large-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
-import { keyFields, keyString } from '../../core/key.js';
+import { keyString } from '../../core/key.js';
 import { sleep } from '../../core/retry-policy.js';
 import type { TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
@@ -167,7 +167,7 @@ export class DynamoTx {
     if (error) throw error;
     this.#refuseForeignLease(e);
     const before = e.current;
-    const value = recordValue(w.table, cmd, before?.value ?? { ...keyFields(w.table.schema, cmd.key) });
+    const value = recordValue(w.table, cmd, before?.value);
     const version = before ? w.table.version.next(before.version) : w.table.version.initial();
     fullItem(w.table, cmd.key, value, version); // size check now, not at commit
     e.current = { key: cmd.key, version, value };

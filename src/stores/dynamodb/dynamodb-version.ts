@@ -56,6 +56,17 @@ export class DynamoVersion {
     return av.S ?? String(av.N ?? '0');
   }
 
+  /**
+   * Whether `version` can name a stored version at all: integers are spelled as DynamoDB
+   * returns them ("7", never "07" or "7.0", and sent as N, so they must be numbers).
+   * Timestamps are strings compared exactly, whatever their precision (items written before
+   * noclobber keep the `updated_at` their code wrote).
+   */
+  isCanonical(version: string): boolean {
+    if (this.kind === 'integer') return /^(0|[1-9]\d{0,15})$/.test(version) && Number.isSafeInteger(Number(version));
+    return true;
+  }
+
   /** The version of a newly created record. */
   initial(): string {
     return this.kind === 'integer' ? '1' : formatMicros(nowMicros());

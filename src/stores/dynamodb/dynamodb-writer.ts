@@ -1,17 +1,16 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type UpdateItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
-import { keyFields } from '../../core/key.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
 import type { JsonValue, Key, Row, Snapshot } from '../../core/types.js';
 import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
 import { diffUpdate } from './dynamodb-diff.js';
-import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, mapDynamoError } from './dynamodb-errors.js';
+import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, isValidation, mapDynamoError } from './dynamodb-errors.js';
 import { DynExpr, MAX_EXPRESSION_BYTES } from './dynamodb-expr.js';
-import { guardExpr } from './dynamodb-guards-expr.js';
+import { type GuardScope, guardExpr } from './dynamodb-guards-expr.js';
 import type { Item } from './dynamodb-item.js';
 import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
 import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
@@ -40,10 +39,13 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   readonly #client: DynamoClient;
   readonly #t: DynamoTable;
   readonly #capped: ReadonlySet<string>;
+  readonly #scope: GuardScope;
 
   constructor(client: DynamoClient, table: DynamoTable) {
     this.#client = client;
     this.#t = table;
+    const keys = table.keys.map((k) => k.name);
+    this.#scope = { pk: keys[0] as string, keys, hidden: [table.version.field, table.lease] };
     // A condition cannot measure a map, and an item under a smaller cap than DynamoDB's must be measured whole.
     this.#capped = new Set(Object.keys(table.schema.maxBytes ?? {}));
   }
@@ -89,7 +91,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   #conditions(x: DynExpr, expect: Expect, lease?: Lease): string[] {
     const out = [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`];
     if (expect.version !== undefined) out.push(this.#t.version.equals(x, expect.version));
-    for (const g of expect.where ?? []) out.push(guardExpr(g, x));
+    for (const g of expect.where ?? []) out.push(guardExpr(g, x, this.#scope));
     out.push(leaseCondition(x, this.#t, lease));
     return out;
   }
@@ -108,11 +110,20 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
 
   async write(cmd: WriteCommand, lease?: Lease): Promise<Snapshot<T>> {
     if (cmd.expect.absent) return this.#create(cmd);
-    if ('value' in cmd.change && cmd.expect.version !== undefined) return this.#put(cmd, cmd.expect.version, lease);
+    const { version } = cmd.expect;
+    // "02" or "abc" is no version DynamoDB ever gave out: explained (stale / gone) from the item, never sent.
+    if (version !== undefined && !this.#t.version.isCanonical(version)) {
+      this.explain(cmd, await this.readItem(cmd.key), lease);
+      throw new TransientError('The record changed while the write was being decided; retry', { reason: 'serialization' });
+    }
+    // A whole item is put only when any attribute may be written; otherwise the attributes
+    // the item holds decide what a value may carry (see `fields`).
+    const open = !this.#t.schema.fields && !this.#t.schema.fixedFields;
+    if ('value' in cmd.change && version !== undefined && open) return this.#put(cmd, version, lease);
     const ops = 'ops' in cmd.change ? cmd.change.ops : this.#replaceOps(cmd.change.value);
     let item: Item | undefined;
     const x = new DynExpr();
-    const plan = ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES ? planOps(ops, x, this.#capped) : undefined;
+    const plan = ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES ? planOps(ops, x, this.#capped, this.#t.schema) : undefined;
     const done = plan && (await this.#pushdown(cmd, x, plan, lease));
     if (done && 'snapshot' in done) return done.snapshot;
     item = done ? done.failed : await this.readItem(cmd.key);
@@ -136,6 +147,8 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   #replaceOps(value: Row): NormalOp[] | undefined {
     const fields = this.#t.schema.fields;
     if (!fields) return undefined;
+    // Attributes outside the list may ride along only unchanged: that needs the item.
+    if (Object.keys(value).some((k) => !fields.includes(k))) return undefined;
     const keys = new Set(this.#t.schema.keyFields);
     const ops: NormalOp[] = [];
     for (const f of fields) {
@@ -152,19 +165,27 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const update = `SET ${[...plan.set, bump.set].join(', ')}${plan.remove.length ? ` REMOVE ${plan.remove.join(', ')}` : ''}`;
     if (update.length > MAX_EXPRESSION_BYTES || condition.length > MAX_EXPRESSION_BYTES) return undefined;
     const returnOld = cmd.returnPrevious === true;
-    const out = await this.#send(cmd, lease, () =>
-      this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#t.name,
-          Key: keyItem(this.#t, cmd.key),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...x.input(),
-        }),
-      ),
-    );
+    let out: { ok: UpdateItemCommandOutput } | { failed: Item | undefined };
+    try {
+      out = await this.#send(cmd, lease, () =>
+        this.#client.send(
+          new UpdateItemCommand({
+            TableName: this.#t.name,
+            Key: keyItem(this.#t, cmd.key),
+            UpdateExpression: update,
+            ConditionExpression: condition,
+            ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...x.input(),
+          }),
+        ),
+      );
+    } catch (e) {
+      // DynamoDB adds in decimal: a sum it cannot hold (over 38 digits, out of range) is
+      // refused before anything is written, and is computed in JavaScript instead.
+      if (isValidation((e as { cause?: unknown }).cause)) return undefined;
+      throw e;
+    }
     if ('failed' in out) return out;
     if (!returnOld) return { snapshot: toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T> };
     const previous = toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T>;
@@ -201,7 +222,14 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
-    const value = recordValue(this.#t, cmd, { ...keyFields(this.#t.schema, cmd.key) });
+    let value: Row;
+    try {
+      value = recordValue(this.#t, cmd, undefined);
+    } catch (e) {
+      // An existing record still wins over a value that could not be written.
+      this.explain(cmd, await this.readItem(cmd.key));
+      throw e;
+    }
     const version = this.#t.version.initial();
     const x = new DynExpr();
     const condition = `attribute_not_exists(${x.name(this.#t.keys[0]!.name)})`;

@@ -1,10 +1,11 @@
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import type { Expect } from '../../core/expect.js';
-import { checkCaps, explainFailure, nextValue } from '../../core/explain-failure.js';
+import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { cloneJson } from '../../core/json.js';
 import { keyFields, keyString } from '../../core/key.js';
 import type { Mutex } from '../../core/mutex.js';
 import type {
+  FieldType,
   LockOptions,
   LockSession,
   Store,
@@ -27,6 +28,10 @@ export interface MemoryStoreConfig {
   readonly fields?: readonly string[];
   readonly json?: readonly string[];
   readonly maxBytes?: Readonly<Record<string, number>>;
+  /** Scalar kinds of fields, to behave like a database with typed columns (see `StoreSchema.fieldTypes`). */
+  readonly fieldTypes?: Readonly<Record<string, FieldType>>;
+  /** Nesting limit of values (default 64). */
+  readonly maxDepth?: number;
   /**
    * The memory database the store's records live in. Stores of one database can share a
    * transaction (`tx.with`); by default every store has a database of its own.
@@ -82,6 +87,8 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
       ...(config.fields ? { fields: [...config.fields] } : {}),
       ...(config.json ? { jsonFields: [...config.json] } : {}),
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
+      ...(config.fieldTypes ? { fieldTypes: { ...config.fieldTypes } } : {}),
+      ...(config.maxDepth === undefined ? {} : { maxDepth: config.maxDepth }),
     };
   }
 
@@ -106,9 +113,9 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     const current = this.#snap(entry);
     const error = explainFailure(this.schema, cmd, current);
     if (error) throw error;
-    const next = withoutNulls({ ...nextValue(cmd.change, current?.value ?? {}, cmd.key), ...keyFields(this.schema, cmd.key) });
-    const tooLarge = checkCaps(this.schema, next);
-    if (tooLarge) throw tooLarge;
+    const checked = checkChange(this.schema, cmd, current?.value as Row | undefined);
+    if ('error' in checked) throw checked.error;
+    const next = withoutNulls(checked.next);
     const written: Entry = { key: cmd.key, version: (entry?.version ?? 0) + 1, value: next };
     table.set(id, written);
     const snap = this.#snap(written) as Snapshot<T>;

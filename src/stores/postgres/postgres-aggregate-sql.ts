@@ -1,7 +1,7 @@
+import { fieldTypeProblem } from '../../core/check-change.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import type { KeyPart, Row } from '../../core/types.js';
 import type { PgChild } from './postgres-aggregate-table.js';
-import { checkScalar } from './postgres-ops-sql.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgColumn } from './postgres-table.js';
 
@@ -20,12 +20,12 @@ function columnJson(c: string, column: PgColumn): string {
   return `to_jsonb(${c})`;
 }
 
-/** A child row as one jsonb object (jsonb_build_object takes at most 100 arguments: built in chunks). */
-function rowObject(child: PgChild, alias: string): string {
-  const pairs = [...child.columns.values()].map((col) => `'${col.name.replaceAll("'", "''")}', ${columnJson(`${alias}.${ident(col.name)}`, col)}`);
-  const chunks: string[] = [];
-  for (let i = 0; i < pairs.length; i += 50) chunks.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
-  return chunks.join(' || ');
+/**
+ * A child row's columns as they go into its JSON, each named by ident(): `to_jsonb` of the
+ * row keys it by those names, so no name is ever a string literal in the statement.
+ */
+function rowColumns(child: PgChild, alias: string): string {
+  return [...child.columns.values()].map((col) => `${columnJson(`${alias}.${ident(col.name)}`, col)} AS ${ident(col.name)}`).join(', ');
 }
 
 /**
@@ -33,13 +33,13 @@ function rowObject(child: PgChild, alias: string): string {
  * the root whose key column `k` is `parent(k)` (a column of the outer row or a parameter).
  * @example
  * ```ts
- * childrenSql(images, (i) => `t."id"`); // (SELECT coalesce(jsonb_agg(… ORDER BY c."id"), '[]') FROM "product_images" AS c WHERE c."product_id" = t."id")
+ * childrenSql(images, (i) => `t."id"`); // (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY c."id"), '[]') FROM "product_images" AS c CROSS JOIN LATERAL (…) AS r WHERE c."product_id" = t."id")
  * ```
  */
 export function childrenSql(child: PgChild, parent: (i: number) => string): string {
   const where = child.schema.parentFields.map((f, i) => `c.${ident(f)} = ${parent(i)}`).join(' AND ');
   const order = child.orderBy.map((c) => `c.${ident(c)}`).join(', ');
-  return `(SELECT coalesce(jsonb_agg(${rowObject(child, 'c')} ORDER BY ${order}), '[]'::jsonb) FROM ${child.quoted} AS c WHERE ${where})`;
+  return `(SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY ${order}), '[]'::jsonb) FROM ${child.quoted} AS c CROSS JOIN LATERAL (SELECT ${rowColumns(child, 'c')}) AS r WHERE ${where})`;
 }
 
 /**
@@ -53,13 +53,28 @@ export function childrenSql(child: PgChild, parent: (i: number) => string): stri
 export function encodeColumn(column: PgColumn, value: unknown, p: PgParams): string {
   if (value === null || value === undefined) return `NULL::${column.type}`;
   if (column.json) return p.json(value);
-  checkScalar(column, value);
+  checkColumn(column, value, [column.name]);
   return p.add(value, column.type);
+}
+
+/** Refuses a scalar the column cannot hold as it is: of another kind, or beyond its range (int2/int4, float4, safe int8). */
+function checkColumn(column: PgColumn, value: unknown, path: readonly string[]): void {
+  const problem = fieldTypeProblem(column.fieldType, value);
+  if (problem === 'type_mismatch')
+    throw new InvalidChangeError(`The ${column.type} column "${column.name}" cannot hold ${JSON.stringify(value)}`, { reason: problem, path });
+  if (problem)
+    throw new InvalidChangeError(
+      `The ${column.type} column "${column.name}" cannot hold ${value} (its range is ${column.fieldType.min} to ${column.fieldType.max})`,
+      {
+        reason: problem,
+        path,
+      },
+    );
 }
 
 /**
  * Checks every row of a relation before anything is sent: known columns only, scalars
- * of the column's kind (errors name the row: `images.2.position`).
+ * of the column's kind and range (errors name the row: `images.2.position`).
  * @example
  * ```ts
  * checkChildRows(images, rows);
@@ -72,12 +87,7 @@ export function checkChildRows(child: PgChild, rows: readonly Row[]): void {
       const at = [child.name, String(i), f];
       if (!column) throw new InvalidChangeError(`A ${child.name} row has no column "${f}"`, { reason: 'unknown_field', path: at });
       if (v === null || v === undefined || column.json) continue;
-      try {
-        checkScalar(column, v);
-      } catch (e) {
-        if (e instanceof InvalidChangeError) throw new InvalidChangeError(e.message, { reason: e.reason, path: at, cause: e });
-        throw e;
-      }
+      checkColumn(column, v, at);
     }
   });
 }

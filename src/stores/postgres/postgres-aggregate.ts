@@ -33,6 +33,7 @@ import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, type PgParams } from './postgres-sql.js';
 import { PostgresStore } from './postgres-store.js';
 import type { PgPool } from './postgres-store-config.js';
+import { columnValue } from './postgres-table.js';
 import type { PgTransaction } from './postgres-transaction.js';
 
 type Children = Record<string, Row[]>;
@@ -128,10 +129,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     const row = (await pgQuery(q, this.#readSql(lock, param), values, phase, this.#prepare)).rows[0];
     if (!row) return undefined;
     const value: Row = {};
-    for (const name of this.#table.root.columns.keys()) {
-      const raw = row[name];
-      value[name] = raw instanceof Date ? raw.toISOString() : (raw ?? null);
-    }
+    for (const [name, column] of this.#table.root.columns) value[name] = columnValue(column, row[name]);
     return { key, version: row.__nc_v as string, value: { ...value, ...this.#childrenOf(row) } as T };
   }
 

@@ -1,7 +1,7 @@
-import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { JsonObject } from '../../core/types.js';
+import { andThen, bounds, castBack, finalFits, floatSum, planScalar, STEP_TYPE, type Step, scalarState } from './postgres-scalar-sql.js';
 import { ident, objectify, type PgParams, typeOf } from './postgres-sql.js';
 import type { PgColumn } from './postgres-table.js';
 
@@ -11,33 +11,6 @@ export interface PgOpsPlan {
   readonly set: string;
   /** A boolean SQL expression for the WHERE: every type check, bound and cap held. */
   readonly ok: string;
-}
-
-/**
- * A scalar written to a non-jsonb column must be of the column's kind, or PostgreSQL would
- * convert or round it (2.5 into an integer column reads back as 3).
- * @example
- * ```ts
- * checkScalar({ name: 'n', type: 'integer', json: false, kind: 'integer' }, 2.5); // throws type_mismatch
- * ```
- */
-export function checkScalar(column: PgColumn, value: unknown): void {
-  if (value === null || column.json) return;
-  const ok =
-    column.kind === 'integer'
-      ? Number.isSafeInteger(value)
-      : column.kind === 'number'
-        ? typeof value === 'number'
-        : column.kind === 'string'
-          ? typeof value === 'string'
-          : column.kind === 'boolean'
-            ? typeof value === 'boolean'
-            : typeof value === 'string' || typeof value === 'number';
-  if (!ok)
-    throw new InvalidChangeError(`The ${column.type} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
-      reason: 'type_mismatch',
-      path: [column.name],
-    });
 }
 
 /** Containers along a path: the column value itself, then each proper prefix. */
@@ -52,8 +25,6 @@ function setAt(X: string, rest: readonly string[], value: string, p: PgParams): 
   for (let i = rest.length - 1; i >= 0; i--) inner = `jsonb_set(${objectify(boxes[i] as string)}, ${p.path([rest[i] as string])}, ${inner})`;
   return inner;
 }
-
-type Step = (expr: string, check?: string) => void;
 
 /** RFC 7396 at `rest` (empty = the column): one step per object of the patch. */
 function mergeAt(X: () => string, rest: readonly string[], patch: JsonObject, p: PgParams, step: Step, checked: boolean): void {
@@ -77,10 +48,6 @@ function allObjects(X: string, rest: readonly string[], p: PgParams): string {
   return containers(X, rest, p)
     .map((c) => `jsonb_typeof(${c}) = 'object'`)
     .join(' AND ');
-}
-
-function bounds(n: string, op: { min?: number; max?: number }, p: PgParams): string[] {
-  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min, 'float8')}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max, 'float8')}`])];
 }
 
 /** Filters a jsonb array, keeping order, dropping every element equal to `item`. */
@@ -122,7 +89,14 @@ export function planOps(
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
   if (aliases.size === 0) return undefined;
   const cols = [...aliases.entries()];
-  const froms = [`(SELECT ${cols.map(([c, a]) => `t.${ident(c)} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`];
+  const stepType = (c: string) => {
+    const column = columns.get(c) as PgColumn;
+    return column.json ? undefined : STEP_TYPE[column.kind];
+  };
+  // Scalar columns are computed in a step type every value of their kind fits (float8 for
+  // numbers, text for strings), and cast back once the final value is known to fit.
+  const froms = [`(SELECT ${cols.map(([c, a]) => `t.${ident(c)}${stepType(c) ? `::${stepType(c)}` : ''} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`];
+  const misfits = new Map<string, unknown>();
   let current = '';
   const ref = (a: string) => `s${froms.length - 1}.${a}`;
   // A step computes only while every check so far held: PostgreSQL raises an error for
@@ -138,44 +112,25 @@ export function planOps(
     const column = columns.get(name) as PgColumn;
     current = aliases.get(name) as string;
     const columnValue = () => ref(current);
-    if (!column.json) planScalar(op, column, columnValue(), p, step);
+    if (!column.json) planScalar(op, column, columnValue(), p, step, scalarState(misfits, current));
     else if (op.op === 'merge') mergeAt(columnValue, rest, op.value, p, step, false);
     else planJson(op, rest, columnValue(), p, step);
   }
   const last = `s${froms.length - 1}`;
   const chain = `FROM ${froms.join(' CROSS JOIN ')}`;
   const targets = cols.map(([c]) => ident(c));
-  const values = cols.map(([, a]) => `${last}.${a}`);
+  const values = cols.map(([c, a]) => castBack(columns.get(c) as PgColumn, `${last}.${a}`));
+  // What a column may hold is a property of the result, as in explainFailure.
+  const finals = cols.flatMap(([c, a]) => {
+    const column = columns.get(c) as PgColumn;
+    if (column.json) return [];
+    return misfits.has(a) ? ['false'] : finalFits(column, `${last}.${a}`, p);
+  });
   const set = cols.length === 1 ? `${targets[0]} = (SELECT ${values[0]} ${chain})` : `(${targets.join(', ')}) = (SELECT ${values.join(', ')} ${chain})`;
   const capChecks = Object.entries(caps).flatMap(([c, limit]) =>
     aliases.has(c) ? [`coalesce(octet_length(${last}.${aliases.get(c)}::text) <= ${p.add(limit, 'integer')}, true)`] : [],
   );
-  return { set, ok: `(SELECT ${[`${last}.ok`, ...capChecks].join(' AND ')} ${chain})` };
-}
-
-function planScalar(op: NormalOp, column: PgColumn, X: string, p: PgParams, step: Step): void {
-  switch (op.op) {
-    case 'set':
-      checkScalar(column, op.value);
-      step(p.add(op.value, column.type));
-      return;
-    case 'unset':
-      step(`NULL::${column.type}`);
-      return;
-    case 'inc': {
-      if (column.kind !== 'integer' && column.kind !== 'number') {
-        throw new InvalidChangeError(`inc needs a number, and "${column.name}" is ${column.type}`, { reason: 'type_mismatch', path: op.path });
-      }
-      if (column.kind === 'integer' && !Number.isSafeInteger(op.by)) {
-        throw new InvalidChangeError(`"${column.name}" is an integer column; inc by ${op.by} would be rounded`, { reason: 'type_mismatch', path: op.path });
-      }
-      const n = `(coalesce(${X}, 0) + ${p.add(op.by, column.type)})`;
-      step(n, ['true', ...bounds(n, op, p)].join(' AND '));
-      return;
-    }
-    default:
-      throw new InvalidChangeError(`${op.op} needs a jsonb column`, { reason: 'type_mismatch', path: op.path });
-  }
+  return { set, ok: `(SELECT ${[`${last}.ok`, ...finals, ...capChecks].join(' AND ')} ${chain})` };
 }
 
 function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[], X: string, p: PgParams, step: Step): void {
@@ -192,8 +147,8 @@ function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[
       return;
     case 'inc': {
       const target = at();
-      const n = `(CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END + ${p.add(op.by, 'float8')})`;
-      step(put(`to_jsonb(${n})`), [parents(), `${typeOf(target)} IN ('number','null')`, ...bounds(n, op, p)].join(' AND '));
+      const { n, finite } = floatSum(`CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END`, op.by, p);
+      step(put(`to_jsonb(${n})`), andThen(`${parents()} AND ${typeOf(target)} IN ('number','null')`, [andThen(finite, bounds(n, op, p))]));
       return;
     }
     case 'add': {

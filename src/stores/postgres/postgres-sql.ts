@@ -1,15 +1,30 @@
 /**
- * Quotes a PostgreSQL identifier; a dotted name is quoted part by part (`app.stacks`).
+ * Quotes one PostgreSQL identifier (a column, or one part of a table name): the ONE way
+ * names reach SQL text. Total for every name PostgreSQL can hold (any text without NUL;
+ * `test/model/identifiers.test.ts` checks it on the server).
  * @example
  * ```ts
- * ident('app.stacks'); // '"app"."stacks"'
+ * ident('my "col".x'); // '"my ""col"".x"'
  * ```
  */
 export function ident(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+  if (name.includes('\u0000')) throw new TypeError('noclobber/postgres: an identifier cannot contain NUL');
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Quotes a table name from options (each part through {@link ident}). Without `schema`,
+ * the name may be schema-qualified: `app.stacks` is table `stacks` in schema `app`. With
+ * `schema`, both are single names as they are, dots included (a Prisma `@@map("v1.items")`).
+ * @example
+ * ```ts
+ * tableIdent('app.stacks'); // '"app"."stacks"'
+ * tableIdent('v1.items', 'app'); // '"app"."v1.items"'
+ * ```
+ */
+export function tableIdent(name: string, schema?: string): string {
+  if (schema !== undefined) return `${ident(schema)}.${ident(name)}`;
+  return name.split('.').map(ident).join('.');
 }
 
 /**

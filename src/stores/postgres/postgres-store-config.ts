@@ -49,8 +49,10 @@ export interface PgPool {
  * ```
  */
 export interface PostgresStoreConfig {
-  /** Table name, optionally schema-qualified (`app.stacks`). */
+  /** Table name, optionally schema-qualified (`app.stacks`) unless `schema` is given. */
   readonly table: string;
+  /** The table's schema. When given, `table` is one name as it is (dots included). */
+  readonly schema?: string;
   /** Key column, or columns for a composite key. */
   readonly key: string | readonly string[];
   /** Version column. Default `'version'`. */
@@ -67,6 +69,12 @@ export interface PostgresStoreConfig {
    * behind a transaction-mode PgBouncer older than 1.21, which cannot keep them.
    */
   readonly prepare?: boolean;
+  /**
+   * Columns ops and values may write (key columns included); default every column. The
+   * others (a `created_at` the database fills, a column older code owns) are read, kept
+   * as they are by every write, and a value may carry them only unchanged.
+   */
+  readonly fields?: readonly string[];
   /** Byte cap on a jsonb column after the write (measured on jsonb's text form), checked in the write's statement. */
   readonly maxBytes?: Readonly<Record<string, number>>;
 }

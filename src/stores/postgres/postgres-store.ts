@@ -1,17 +1,20 @@
+import { fieldTypeProblem } from '../../core/check-change.js';
+import { ConflictError } from '../../core/errors/conflict-error.js';
+import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
-import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { LockOptions, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
-import { checkScalar, planOps } from './postgres-ops-sql.js';
+import { planOps } from './postgres-ops-sql.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, PgParams } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
-import { inspectTable, type PgTable } from './postgres-table.js';
-import { checkout, type PgLockSession, PgTransaction, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
+import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
+import { checkout, type PgLockSession, PgTransaction, pgLockWait, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
 
@@ -83,10 +86,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
     if (!row) return undefined;
     const value: Row = {};
-    for (const name of this.#table.columns.keys()) {
-      const raw = row[name];
-      value[name] = raw instanceof Date ? raw.toISOString() : (raw ?? null);
-    }
+    for (const [name, column] of this.#table.columns) value[name] = columnValue(column, row[name]);
     return { key, version: row.__nc_v as string, value: value as T };
   }
 
@@ -137,12 +137,16 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     throw error ?? new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' });
   }
 
+  /** A checked value (checkChange refused what a column cannot hold) as a typed parameter. */
   #encode(name: string, value: unknown, p: PgParams): string {
     const column = this.#table.columns.get(name);
     if (!column || value === null || value === undefined) return `NULL${column ? `::${column.type}` : ''}`;
-    if (column.json) return p.json(value);
-    checkScalar(column, value);
-    return p.add(value, column.type);
+    return column.json ? p.json(value) : p.add(value, column.type);
+  }
+
+  /** A value the table cannot take is refused in the documented order: exists / gone / stale / guards first. */
+  async #refuse(q: PgQueryable, cmd: WriteCommand, error: Error, phase: PgPhase): Promise<never> {
+    throw explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase)) ?? error;
   }
 
   async #write(q: PgQueryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
@@ -150,9 +154,11 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     const key = this.#keyWhere(cmd.key, p);
     const v = ident(this.schema.versionField);
     if (cmd.expect.absent) {
-      const base = { ...keyFields(this.schema, cmd.key) };
-      const value = { ...('value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key)), ...base };
-      const names = Object.keys(value).filter((n) => value[n] !== undefined);
+      const checked = checkChange(this.schema, cmd, undefined);
+      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
+      const value = checked.next;
+      // Top-level null is absent: a null field the table has no column for is nothing to write.
+      const names = Object.keys(value).filter((n) => value[n] !== undefined && value[n] !== null);
       const initial = this.#timestamp ? `clock_timestamp()::${this.#table.versionType}` : '1';
       const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) VALUES (${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')}) ON CONFLICT DO NOTHING`;
       return this.#conditional(q, insert, key, p, cmd, phase);
@@ -164,14 +170,33 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       sets = plan ? [plan.set] : [];
       if (plan) where.push(plan.ok);
     } else {
+      // Columns `fields` does not name may ride along only unchanged: checked as if they were,
+      // and required unchanged in the statement itself (else explainFailure says unknown_field).
       const value = cmd.change.value;
-      sets = [...this.#table.columns.keys()].filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
+      const listed = this.schema.fields ?? [];
+      const foreign = Object.keys(value).filter((k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k));
+      const checked = checkChange(this.schema, cmd, Object.fromEntries(foreign.map((k) => [k, value[k]])));
+      const misfit = foreign.some((k) => {
+        const column = this.#table.columns.get(k) as PgColumn;
+        return !column.json && fieldTypeProblem(column.fieldType, value[k]) !== undefined;
+      });
+      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
+      // A value the column cannot hold is not what it holds: explained against the row.
+      if (misfit)
+        return this.#refuse(q, cmd, new InvalidChangeError('A field outside `fields` can only ride along unchanged', { reason: 'unknown_field' }), phase);
+      for (const k of foreign) where.push(`t.${ident(k)} IS NOT DISTINCT FROM ${this.#encode(k, value[k], p)}`);
+      // Only the listed columns are written: the others keep what they hold.
+      sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
     }
     const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${this.#nextVersion()}`].join(', ')} WHERE ${where.join(' AND ')}`;
     return this.#conditional(q, update, key, p, cmd, phase);
   }
 
   async #delete(q: PgQueryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
+    if (expect.absent) {
+      const reason = (await this.#read(q, key, phase === 'write' ? 'read' : phase)) ? 'exists' : 'gone';
+      throw new ConflictError('A delete cannot expect the record to be absent', { reason, key });
+    }
     const p = new PgParams();
     const where = this.#keyWhere(key, p);
     const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;
@@ -253,8 +278,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     keyFields(this.schema, key);
     return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
       const q = txn.queryable;
-      if (!options.nowait)
-        await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.floor(options.lockTimeoutMs))}ms`], 'in-transaction');
+      if (!options.nowait) await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [pgLockWait(options.lockTimeoutMs)], 'in-transaction');
       let snapshot: Snapshot<T> | undefined;
       try {
         snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');

@@ -89,6 +89,22 @@ export type PgIsolation = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 export const OPTIMISTIC_LOCK_WAIT_MS = 50;
 
 /**
+ * A lock wait as `lock_timeout` takes it — the one number sent as statement text (with
+ * BEGIN, where no parameter can be bound): whole milliseconds, at least 1 and at most
+ * 2^31 − 1; no limit (Infinity) is `0`, PostgreSQL's "wait as long as it takes".
+ * @example
+ * ```ts
+ * pgLockWait(2500.7); // '2500ms'
+ * pgLockWait(Number.POSITIVE_INFINITY); // '0'
+ * ```
+ */
+export function pgLockWait(ms: number): string {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new TypeError(`noclobber/postgres: lockTimeoutMs must be a number ≥ 0, not ${String(ms)}`);
+  if (ms === Number.POSITIVE_INFINITY) return '0';
+  return `${Math.min(2 ** 31 - 1, Math.max(1, Math.floor(ms)))}ms`;
+}
+
+/**
  * One PostgreSQL transaction on one pooled client. BEGIN is sent lazily, with the first
  * statement, so a closure that starts by locking its rows (`lockAll`) can begin at READ
  * COMMITTED — at REPEATABLE READ the snapshot would be taken before the lock wait, and a row
@@ -134,7 +150,7 @@ export class PgTransaction {
   }
 
   #longWait(): string {
-    return this.#lockWaitMs === undefined ? 'DEFAULT' : `'${Math.max(1, Math.floor(this.#lockWaitMs))}ms'`;
+    return this.#lockWaitMs === undefined ? 'DEFAULT' : `'${pgLockWait(this.#lockWaitMs)}'`;
   }
 
   async #send(sql: string): Promise<void> {
@@ -231,6 +247,7 @@ export async function runPgTransaction<R>(
   fn: (txn: PgTransaction) => Promise<R>,
   lockWaitMs?: number,
 ): Promise<R> {
+  if (lockWaitMs !== undefined) pgLockWait(lockWaitMs); // refused before a client is taken
   const held = await checkout(pool);
   const txn = new PgTransaction(pool, held.client, isolation, lockWaitMs);
   try {

@@ -97,13 +97,17 @@ export class FieldNames {
   /** The database's schema in field names. */
   schemaOut(schema: StoreSchema): StoreSchema {
     const names = (list: readonly string[] | undefined) => list?.map((c) => this.field(c));
-    const maxBytes = schema.maxBytes && Object.fromEntries(Object.entries(schema.maxBytes).map(([c, n]) => [this.field(c), n]));
+    const byField = <V>(record: Readonly<Record<string, V>> | undefined) =>
+      record && Object.fromEntries(Object.entries(record).map(([c, v]) => [this.field(c), v]));
+    const maxBytes = byField(schema.maxBytes);
     const out: Record<string, unknown> = { ...schema, keyFields: names(schema.keyFields), versionField: this.field(schema.versionField) };
     for (const [k, v] of [
       ['fields', names(schema.fields)],
       ['jsonFields', names(schema.jsonFields)],
       ['reservedFields', names(schema.reservedFields)],
       ['maxBytes', maxBytes],
+      // The core checks kinds and ranges by field name (the reference, normalizeOps, the HTTP layer).
+      ['fieldTypes', byField(schema.fieldTypes)],
     ] as const)
       if (v !== undefined) out[k] = v;
     return out as unknown as StoreSchema;

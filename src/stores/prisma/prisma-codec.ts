@@ -14,17 +14,21 @@ function toPrismaValue(type: string | undefined, v: unknown): unknown {
   return v;
 }
 
-/** A value in Prisma's JavaScript type, as the JSON the store writes (numbers must stay exact). */
+/**
+ * A value in Prisma's JavaScript type, as the JSON the store writes. Numbers must stay exact:
+ * a bigint past 2^53 or a Decimal no double holds is `out_of_range`, as any number the store
+ * cannot hold (never rounded).
+ */
 function fromPrismaValue(field: string, v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'bigint') {
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
-      throw new InvalidChangeError(`"${field}" is beyond a safe integer`, { reason: 'type_mismatch', path: [field] });
+      throw new InvalidChangeError(`"${field}" is beyond a safe integer`, { reason: 'out_of_range', path: [field] });
     return Number(v);
   }
   if (Decimal.isDecimal(v)) {
     const n = (v as Decimal).toNumber();
-    if (!(v as Decimal).equals(n)) throw new InvalidChangeError(`"${field}" does not fit a double exactly`, { reason: 'type_mismatch', path: [field] });
+    if (!(v as Decimal).equals(n)) throw new InvalidChangeError(`"${field}" does not fit a double exactly`, { reason: 'out_of_range', path: [field] });
     return n;
   }
   return v;

@@ -30,7 +30,7 @@ export interface PrismaChildOptions {
 export interface PrismaStoreConfig {
   /** The Prisma model (`Product`): its table and each field's column come from the client's data model (`@@map`, `@map`). */
   readonly model?: string;
-  /** Or a table without a model; its columns are the fields. */
+  /** Or a table without a model (one name, in `schema`); its columns are the fields. */
   readonly table?: string;
   /** The PostgreSQL schema of the table. Default: the model's `@@schema`, else the connection's `current_schema()`. */
   readonly schema?: string;
@@ -42,6 +42,12 @@ export interface PrismaStoreConfig {
   readonly versionKind?: 'integer' | 'timestamp';
   /** Relations written with the record (an aggregate): their rows are arrays in its value. Model only. */
   readonly include?: readonly string[] | Readonly<Record<string, true | PrismaChildOptions>>;
+  /**
+   * Fields ops and values may write (key fields included); default every field. The
+   * others (a `createdAt` the database fills, a column older code owns) are read, kept as
+   * they are by every write, and a value may carry them only unchanged.
+   */
+  readonly fields?: readonly string[];
   /** Byte caps on Json fields after the write. */
   readonly maxBytes?: Readonly<Record<string, number>>;
   /** Options for the interactive transactions noclobber opens for `withLock`, `transact` and aggregates. */
@@ -63,7 +69,8 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
   const mapping: ModelMapping | undefined = config.model ? modelMapping(client, config.model) : undefined;
   if (!mapping && !config.table) throw new TypeError('noclobber/prisma: name a `model` (or a `table`)');
   const schema = config.schema ?? mapping?.schema ?? (await currentSchema(pool));
-  const table = `${schema}.${mapping?.table ?? config.table}`;
+  // Schema and table stay apart: an @@map name is one name, dots and all.
+  const table = (mapping?.table ?? config.table) as string;
   const includes = Array.isArray(config.include)
     ? Object.fromEntries(config.include.map((n) => [n, true as const]))
     : ((config.include ?? {}) as Readonly<Record<string, true | PrismaChildOptions>>);
@@ -78,7 +85,8 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
     const opts: PrismaChildOptions = given === true ? {} : given;
     childNames.set(name, names);
     children[name] = {
-      table: `${child.schema ?? schema}.${child.table}`,
+      table: child.table,
+      schema: child.schema ?? schema,
       ...(opts.foreignKey ? { parentKey: list(opts.foreignKey).map((f) => names.column(f)) } : {}),
       ...(opts.orderBy ? { orderBy: opts.orderBy.map((f) => names.column(f)) } : {}),
     };
@@ -86,14 +94,16 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
   const names = new FieldNames(mapping?.columns ?? new Map(), childNames);
   const pgConfig: PostgresStoreConfig = {
     table,
-    key: config.key ? list(config.key).map((f) => names.column(f)) : await primaryKey(pool, table),
+    schema,
+    key: config.key ? list(config.key).map((f) => names.column(f)) : await primaryKey(pool, table, schema),
     version: names.column(config.version ?? 'version'),
     versionKind: config.versionKind ?? 'integer',
     // Prisma sends every statement unnamed: there is nothing to prepare.
     prepare: false,
+    ...(config.fields ? { fields: config.fields.map((f) => names.column(f)) } : {}),
     ...(config.maxBytes ? { maxBytes: Object.fromEntries(Object.entries(config.maxBytes).map(([f, n]) => [names.column(f), n])) } : {}),
   };
-  if (pgConfig.key.length === 0) throw new TypeError(`noclobber/prisma: ${table} has no primary key; name its key`);
+  if (pgConfig.key.length === 0) throw new TypeError(`noclobber/prisma: ${schema}.${table} has no primary key; name its key`);
   const named = (inner: Store<Row>): Store<T> => (names.identity ? (inner as unknown as Store<T>) : new RenamedStore<T>(inner, names));
   if (Object.keys(children).length > 0) {
     const aggregate = { ...pgConfig, children };

@@ -71,3 +71,27 @@ export function commit(db: SqliteDatabase): void {
     throw mapSqliteError(e);
   }
 }
+
+/**
+ * Runs `fn` atomically: in its own immediate transaction (COMMIT told apart by outcome), or
+ * under a savepoint of the open one — so a write that fails after its statement ran (a byte
+ * cap) leaves nothing behind even when the caller catches the error and commits.
+ * @example
+ * ```ts
+ * const row = atomically(db, () => update.get(params));
+ * ```
+ */
+export function atomically<R>(db: SqliteDatabase, fn: () => R): R {
+  const nested = db.inTransaction;
+  db.exec(nested ? 'SAVEPOINT noclobber_write' : 'BEGIN IMMEDIATE');
+  let result: R;
+  try {
+    result = fn();
+    if (nested) db.exec('RELEASE noclobber_write');
+  } catch (e) {
+    if (db.inTransaction) db.exec(nested ? 'ROLLBACK TO noclobber_write; RELEASE noclobber_write' : 'ROLLBACK');
+    throw e;
+  }
+  if (!nested) commit(db);
+  return result;
+}

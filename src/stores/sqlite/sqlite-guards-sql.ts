@@ -1,7 +1,7 @@
 import type { Guard } from '../../core/guards.js';
 import type { JsonPrimitive } from '../../core/types.js';
 import type { SqliteColumn } from './sqlite-ops-sql.js';
-import { ident, jsonPath, type Params } from './sqlite-sql.js';
+import { ident, type Params } from './sqlite-sql.js';
 
 interface Probe {
   readonly isNull: string;
@@ -12,7 +12,7 @@ interface Probe {
   readonly value: string;
 }
 
-function probe(guard: Guard, columns: ReadonlyMap<string, SqliteColumn>): Probe {
+function probe(guard: Guard, columns: ReadonlyMap<string, SqliteColumn>, p: Params): Probe {
   const [name, ...rest] = guard.path as [string, ...string[]];
   const column = columns.get(name);
   if (!column || (!column.json && rest.length > 0)) {
@@ -30,7 +30,7 @@ function probe(guard: Guard, columns: ReadonlyMap<string, SqliteColumn>): Probe 
       value: c,
     };
   }
-  const at = `'${jsonPath(rest)}'`;
+  const at = p.path(rest);
   const t = `json_type(${c}, ${at})`;
   return {
     isNull: `coalesce(${t}, 'null') = 'null'`,
@@ -65,7 +65,7 @@ function compare(pr: Probe, op: string, v: unknown, p: Params): string {
  * ```
  */
 export function guardSql(guard: Guard, columns: ReadonlyMap<string, SqliteColumn>, p: Params): string {
-  const pr = probe(guard, columns);
+  const pr = probe(guard, columns, p);
   const holds = (sql: string) => `coalesce((${sql}), 0)`;
   switch (guard.op) {
     case 'eq':

@@ -1,7 +1,8 @@
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
-import { EACH_ELEMENT, ident, itemEquals, jsonPath, type Params } from './sqlite-sql.js';
+import type { FieldType } from '../../core/store.js';
+import { EACH_ELEMENT, ident, itemEquals, type Params } from './sqlite-sql.js';
 import type { Affinity } from './sqlite-store-config.js';
 
 /** What the planner knows of a column. */
@@ -19,28 +20,20 @@ export interface OpsPlan {
   readonly sets: readonly string[];
   /** True when every type check and bound held (use in WHERE). */
   readonly ok: string;
-  /** The final SQL expression for a touched column. */
-  finalOf(column: string): string | undefined;
 }
 
 /**
- * A scalar written into a non-JSON column must fit the column's affinity, or SQLite would
- * silently convert it (5 into a TEXT column reads back as '5.0').
+ * The scalars a non-JSON column of this affinity holds without SQLite converting them
+ * (5 into a TEXT column would read back as '5'; 2.5 into an INTEGER column as a REAL;
+ * SQLite has no booleans). INTEGER columns hold the integers JavaScript carries exactly.
  * @example
  * ```ts
- * checkAffinity({ name: 'title', json: false, affinity: 'text' }, 5); // throws type_mismatch
+ * affinityType('text'); // { kind: 'string' }
  * ```
  */
-export function checkAffinity(column: SqliteColumn, value: unknown): void {
-  if (value === null || column.json) return;
-  const fits =
-    typeof value === 'string' ? column.affinity === 'text' || column.affinity === 'blob' : typeof value === 'number' ? column.affinity !== 'text' : false;
-  if (!fits) {
-    throw new InvalidChangeError(`The ${column.affinity.toUpperCase()} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
-      reason: 'type_mismatch',
-      path: [column.name],
-    });
-  }
+export function affinityType(affinity: Affinity): FieldType {
+  if (affinity === 'integer') return { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+  return { kind: affinity === 'text' ? 'string' : affinity === 'blob' ? 'scalar' : 'number' };
 }
 
 /** Expands a root merge into per-column ops, as RFC 7396 applies it field by field. */
@@ -70,7 +63,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
   const ops = expandRootMerge(rawOps, columns);
   const aliases = new Map<string, string>();
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
-  if (aliases.size === 0) return { with: '', sets: [], ok: '1', finalOf: () => undefined };
+  if (aliases.size === 0) return { with: '', sets: [], ok: '1' };
   const steps: string[] = [];
   const cols = [...aliases.entries()];
   steps.push(`s0 AS MATERIALIZED (SELECT ${cols.map(([c, a]) => `${ident(c)} AS ${a}`).join(', ')}, 1 AS ok FROM ${table} WHERE ${keyWhere})`);
@@ -80,23 +73,25 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
     steps.push(`s${steps.length} AS MATERIALIZED (SELECT ${list.join(', ')}, ${check ? `(ok AND coalesce((${check}), 0))` : 'ok'} AS ok FROM ${prev})`);
   };
 
+  // A scalar column's value SQLite cannot even hold in a step (a boolean, an object): kept
+  // here, so an inc on it fails and a later set replaces it, as in applyOps.
+  const misfits = new Map<string, unknown>();
   for (const op of ops) {
     const [name, ...rest] = op.path as [string, ...string[]];
     const column = columns.get(name) as SqliteColumn;
     const X = aliases.get(name) as string;
     if (!column.json) {
-      planScalarColumn(op, column, X, p, step);
+      planScalarColumn(op, X, p, step, misfits);
       continue;
     }
     if (rest.length === 0) {
       planWholeJson(op, X, p, step);
       continue;
     }
-    const jp = jsonPath(rest);
     if (op.op !== 'unset' && op.op !== 'remove') {
       step(X, `CASE WHEN ${X} IS NULL OR json_type(${X}) = 'null' THEN '{}' ELSE ${X} END`, `${X} IS NULL OR json_type(${X}) IN ('object','null')`);
       for (let i = 1; i < rest.length; i++) {
-        const q = `'${jsonPath(rest.slice(0, i))}'`;
+        const q = p.path(rest.slice(0, i));
         step(
           X,
           `CASE WHEN coalesce(json_type(${X}, ${q}), 'null') = 'null' THEN json_set(${X}, ${q}, json('{}')) ELSE ${X} END`,
@@ -104,7 +99,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         );
       }
     }
-    const at = `'${jp}'`;
+    const at = p.path(rest);
     const type = `coalesce(json_type(${X}, ${at}), 'null')`;
     switch (op.op) {
       case 'set':
@@ -115,7 +110,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         break;
       case 'inc': {
         const n = `(coalesce(json_extract(${X}, ${at}), 0) + ${p.add(op.by)})`;
-        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
         break;
       }
       case 'merge':
@@ -128,7 +123,7 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         const item = p.scalar(op.value);
         step(
           X,
-          `CASE WHEN ${type} = 'null' THEN json_set(${X}, ${at}, json_array(${item})) WHEN EXISTS (SELECT 1 FROM json_each(${X}, ${at}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, '${jp}[#]', ${p.scalar(op.value)}) END`,
+          `CASE WHEN ${type} = 'null' THEN json_set(${X}, ${at}, json_array(${item})) WHEN EXISTS (SELECT 1 FROM json_each(${X}, ${at}) WHERE ${itemEquals(p, op.value)}) THEN ${X} ELSE json_insert(${X}, ${p.path(rest, '[#]')}, ${p.scalar(op.value)}) END`,
           `${type} IN ('array','null')`,
         );
         break;
@@ -143,35 +138,62 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
     }
   }
   const last = `s${steps.length - 1}`;
+  // What a column may hold is a property of the result, as in explainFailure: checked on each
+  // scalar column's final value, so `set('n', 'x'), set('n', 1)` is as valid as `set('n', 1)`.
+  const finals = cols.flatMap(([c, a]) => {
+    const column = columns.get(c) as SqliteColumn;
+    if (column.json) return [];
+    return misfits.has(a) ? ['0'] : [finalFits(column, `${last}.${a}`, p)];
+  });
   return {
     with: `WITH ${steps.join(',\n')}`,
     sets: cols.map(([c, a]) => `${ident(c)} = (SELECT ${a} FROM ${last})`),
-    ok: `(SELECT ok FROM ${last})`,
-    finalOf: (c) => (aliases.has(c) ? `(SELECT ${aliases.get(c)} FROM ${last})` : undefined),
+    ok: `(SELECT ${['ok', ...finals].join(' AND ')} FROM ${last})`,
   };
 }
 
+/** SQL: the final value `F` of a scalar column is one its affinity holds as it is (see `affinityType`). */
+function finalFits(column: SqliteColumn, F: string, p: Params): string {
+  const type = affinityType(column.affinity);
+  const kinds = type.kind === 'string' ? "'text'" : type.kind === 'scalar' ? "'text','integer','real'" : "'integer','real'";
+  const integer = type.kind === 'integer' ? ` AND ${F} = CAST(${F} AS INTEGER) AND abs(${F}) <= ${p.add(Number.MAX_SAFE_INTEGER)}` : '';
+  return `(${F} IS NULL OR (typeof(${F}) IN (${kinds})${integer}))`;
+}
+
 type Step = (alias: string, expr: string, check?: string) => void;
+
+/** SQLite's REAL arithmetic overflows to ±Inf where JavaScript's does; neither is a JSON number. */
+function finite(n: string, p: Params): string {
+  return `abs(${n}) <= ${p.add(Number.MAX_VALUE)}`;
+}
 
 function bounds(n: string, op: { min?: number; max?: number }, p: Params): string[] {
   return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`])];
 }
 
-function planScalarColumn(op: NormalOp, column: SqliteColumn, X: string, p: Params, step: Step): void {
+function planScalarColumn(op: NormalOp, X: string, p: Params, step: Step, misfits: Map<string, unknown>): void {
   switch (op.op) {
     case 'set':
-      checkAffinity(column, op.value);
-      step(X, p.add(op.value));
+      // Strings and numbers are held as they are and checked at the end; what cannot be bound is a misfit.
+      misfits.delete(X);
+      if (op.value === null || typeof op.value === 'string' || typeof op.value === 'number') step(X, p.add(op.value));
+      else {
+        misfits.set(X, op.value);
+        step(X, 'NULL');
+      }
       return;
     case 'unset':
+      misfits.delete(X);
       step(X, 'NULL');
       return;
     case 'inc': {
-      if (column.affinity === 'text') {
-        throw new InvalidChangeError(`inc needs a number, and "${column.name}" is a TEXT column`, { reason: 'type_mismatch', path: op.path });
+      if (misfits.has(X)) {
+        // inc of a boolean or an object: applyOps refuses it (type_mismatch).
+        step(X, 'NULL', '0');
+        return;
       }
       const n = `(coalesce(${X}, 0) + ${p.add(op.by)})`;
-      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      step(X, n, [`typeof(${X}) IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
       return;
     }
     default:
@@ -191,7 +213,7 @@ function planWholeJson(op: NormalOp, X: string, p: Params, step: Step): void {
       return;
     case 'inc': {
       const n = `(coalesce(json_extract(${X}, '$'), 0) + ${p.add(op.by)})`;
-      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, ...bounds(n, op, p)].join(' AND '));
+      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
       return;
     }
     case 'merge':

@@ -1,19 +1,26 @@
 /**
- * Quotes an SQLite identifier.
+ * Quotes an SQLite identifier (a table or column name from options or the table itself):
+ * the ONE way names reach SQL text. Total for every name without NUL
+ * (`test/model/identifiers.test.ts` checks it against SQLite).
  * @example
  * ```ts
  * ident('my"table'); // '"my""table"'
  * ```
  */
 export function ident(name: string): string {
+  if (name.includes('\u0000')) throw new TypeError('noclobber/sqlite: an identifier cannot contain NUL');
   return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
- * An SQLite JSON path for object keys (keys never contain `"` or `\`: the core rejects them).
+ * An SQLite JSON path for object keys, as a VALUE to bind (never spliced into SQL text).
+ * Each key is one double-quoted label; SQLite's path syntax has no escapes inside it, so
+ * this is total exactly for the keys the core accepts (no `"`, `\` or control
+ * characters, see `keyProblem`) — `test/model/sqlite-json-path.test.ts` checks it over
+ * arbitrary strings.
  * @example
  * ```ts
- * jsonPath(['a.b', 'c']); // '$."a.b"."c"'
+ * jsonPath(['a.b', "it's"]); // `$."a.b"."it's"`
  * ```
  */
 export function jsonPath(keys: readonly string[]): string {
@@ -39,6 +46,11 @@ export class Params {
     return `@${name}`;
   }
 
+  /** A JSON path to object keys, bound as a parameter (see {@link jsonPath}). */
+  path(keys: readonly string[], suffix = ''): string {
+    return this.add(`${jsonPath(keys)}${suffix}`);
+  }
+
   /** A JSON value as an SQL expression (`json(@p)` keeps objects, arrays, booleans and null typed). */
   json(value: unknown): string {
     return `json(${this.add(JSON.stringify(value))})`;
@@ -46,7 +58,7 @@ export class Params {
 
   /** A JSON scalar as an SQL value to store inside JSON (strings and numbers bound, booleans as JSON). */
   scalar(value: string | number | boolean): string {
-    return typeof value === 'boolean' ? `json('${value}')` : this.add(value);
+    return typeof value === 'boolean' ? `json(${this.add(String(value))})` : this.add(value);
   }
 }
 
@@ -58,7 +70,7 @@ export class Params {
  * ```
  */
 export function itemEquals(p: Params, value: string | number | boolean): string {
-  if (typeof value === 'boolean') return `(type = '${value}')`;
+  if (typeof value === 'boolean') return `(type = ${p.add(String(value))})`;
   if (typeof value === 'number') return `(type IN ('integer','real') AND atom = ${p.add(value)})`;
   return `(type = 'text' AND atom = ${p.add(value)} COLLATE BINARY)`;
 }

@@ -38,6 +38,12 @@ export interface SqliteStoreConfig {
   readonly key: string | readonly string[];
   /** Integer version column. Default `'version'`. */
   readonly version?: string;
+  /**
+   * Columns ops and values may write (key columns included); default every column. The
+   * others (a `created_at` the database fills, a column older code owns) are read, kept
+   * as they are by every write, and a value may carry them only unchanged.
+   */
+  readonly fields?: readonly string[];
   /** TEXT columns holding JSON; the only columns nested paths may enter. */
   readonly json?: readonly string[];
   /** Byte cap on a JSON column's text after a write, enforced in the write's statement. */

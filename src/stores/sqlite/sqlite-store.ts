@@ -1,10 +1,9 @@
 import { ConflictError } from '../../core/errors/conflict-error.js';
-import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
 import { LockBusyError } from '../../core/errors/lock-busy-error.js';
 import { LockTimeoutError } from '../../core/errors/lock-timeout-error.js';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
-import { explainFailure, nextValue } from '../../core/explain-failure.js';
+import { checkCaps, checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
 import type { Mutex } from '../../core/mutex.js';
 import type {
@@ -19,13 +18,19 @@ import type {
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import { commit, isBusy, mapSqliteError } from './sqlite-errors.js';
+import { atomically, commit, isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
 import { guardSql } from './sqlite-guards-sql.js';
-import { checkAffinity, planOps } from './sqlite-ops-sql.js';
+import { planOps } from './sqlite-ops-sql.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
 import { inspectTable, type SqliteTable } from './sqlite-table.js';
+
+/** The integer a canonical version string names, or -1 (no row has it) for "02", "2.0", "abc". */
+function canonicalVersion(version: string): number {
+  const n = Number(version);
+  return Number.isSafeInteger(n) && String(n) === version ? n : -1;
+}
 
 /**
  * A store over an existing SQLite table, on better-sqlite3. Every write is ONE
@@ -68,6 +73,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     if (db.name && db.name !== ':memory:') this.id = `sqlite:${db.name}:${this.#table.quoted}`;
     this.#gate = gateFor(db);
     this.#busyMs = config.busyTimeoutMs ?? 5000;
+    if (!Number.isFinite(this.#busyMs)) throw new TypeError('noclobber/sqlite: busyTimeoutMs must be a finite number');
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.#busyMs))}`);
     } catch (e) {
@@ -102,7 +108,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   #conditions(key: Key, expect: Expect, p: Params): string {
     const parts = [this.#keyWhere(key, p)];
-    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(/^\d+$/.test(expect.version) ? Number(expect.version) : -1)}`);
+    // Versions are canonical integers: "02" or "2.0" is no version the store ever gave out.
+    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(canonicalVersion(expect.version))}`);
     for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
     return parts.join(' AND ');
   }
@@ -112,21 +119,6 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
   }
 
-  /** Runs `fn` atomically: inside the open transaction if there is one, else in its own immediate one. */
-  #atomic<R>(fn: () => R): R {
-    if (this.#db.inTransaction) return fn();
-    this.#db.exec('BEGIN IMMEDIATE');
-    let result: R;
-    try {
-      result = fn();
-    } catch (e) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-      throw e;
-    }
-    commit(this.#db);
-    return result;
-  }
-
   #failed(cmd: WriteCommand): never {
     const current = this.#read(cmd.key);
     const error = explainFailure(this.schema, cmd, current);
@@ -134,21 +126,20 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     throw new Error(`noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`);
   }
 
+  /** A checked value as the column stores it (checkChange refused what a column cannot hold). */
   #encode(name: string, value: unknown): unknown {
-    const column = this.#table.columns.get(name);
-    if (!column) throw new InvalidChangeError(`Unknown field "${name}"`, { reason: 'unknown_field', path: [name] });
     if (value === null || value === undefined) return null;
-    if (column.json) return JSON.stringify(value);
-    checkAffinity(column, value);
-    return value;
+    return this.#table.columns.get(name)?.json ? JSON.stringify(value) : value;
   }
 
   #insert(cmd: WriteCommand): Snapshot<T> {
-    const base = { ...keyFields(this.schema, cmd.key) };
-    const value = 'value' in cmd.change ? cmd.change.value : nextValue(cmd.change, base, cmd.key);
-    const row = { ...value, ...base };
+    const checked = checkChange(this.schema, cmd, undefined);
+    // Inside the immediate transaction: an existing record still wins over a bad value.
+    if ('error' in checked) return this.#failed(cmd);
+    const row = checked.next;
     const p = new Params();
-    const names = Object.keys(row).filter((k) => row[k] !== undefined);
+    // Top-level null is absent: a null field the table has no column for is nothing to write.
+    const names = Object.keys(row).filter((k) => row[k] !== undefined && row[k] !== null);
     const values = names.map((n) => p.add(this.#encode(n, row[n])));
     const v = ident(this.schema.versionField);
     const sql = `INSERT INTO ${this.#table.quoted} (${[...names.map(ident), v].join(', ')}) VALUES (${[...values, '1'].join(', ')}) ON CONFLICT DO NOTHING RETURNING *`;
@@ -161,24 +152,31 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     let sql: string;
     if ('ops' in cmd.change) {
       const plan = planOps(cmd.change.ops, this.#table.columns, p, this.#keyWhere(cmd.key, p), this.#table.quoted);
-      const caps = Object.entries(this.schema.maxBytes ?? {}).flatMap(([c, limit]) => {
-        const col = plan.finalOf(c);
-        return col ? [`coalesce(length(CAST(${col} AS BLOB)) <= ${p.add(limit)}, 1)`] : [];
-      });
-      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok, ...caps].join(' AND ');
+      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok].join(' AND ');
       sql = `${plan.with} UPDATE ${this.#table.quoted} SET ${[...plan.sets, `${v} = ${v} + 1`].join(', ')} WHERE ${where} RETURNING *`;
     } else {
+      // A new value is checked whole in JavaScript, against the row when it carries columns
+      // `fields` does not name (they must be unchanged; we hold the write lock, so the read is
+      // exact); the explanation still puts gone / stale / guards first.
       const value = cmd.change.value;
-      const sets = [...this.#table.columns.keys()]
-        .filter((c) => !this.schema.keyFields.includes(c))
-        .map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
+      const listed = this.schema.fields ?? [];
+      const foreign = Object.keys(value).some((k) => !listed.includes(k) && value[k] !== null);
+      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {})) return this.#failed(cmd);
+      // Only the listed columns are written: the others keep what they hold.
+      const sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
       sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
     }
-    return this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+    const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+    // Byte caps come last and are measured on the written value as JSON, exactly as
+    // explainFailure measures it (SQLite's own text would say 6.0 for 6); throwing rolls the
+    // statement back (atomically).
+    const tooLarge = checkCaps(this.schema, written.value as Row);
+    if (tooLarge) throw tooLarge;
+    return written;
   }
 
   #writeNow(cmd: WriteCommand): Snapshot<T> {
-    return this.#atomic(() => {
+    return atomically(this.#db, () => {
       // Inside the immediate transaction no other writer can move the row in between.
       const before = cmd.returnPrevious && !cmd.expect.absent ? this.#read(cmd.key) : undefined;
       const written = cmd.expect.absent ? this.#insert(cmd) : this.#update(cmd);
@@ -187,8 +185,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   }
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
-    return this.#atomic(() => {
-      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: 'exists', key });
+    return atomically(this.#db, () => {
+      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
       const p = new Params();
       const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
       return this.#snapshot(key, row) ?? this.#failed({ key, change: { ops: [] }, expect });

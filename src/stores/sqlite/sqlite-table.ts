@@ -1,5 +1,6 @@
-import type { StoreSchema } from '../../core/store.js';
-import type { SqliteColumn } from './sqlite-ops-sql.js';
+import { listedFields } from '../../core/listed-fields.js';
+import type { FieldType, StoreSchema } from '../../core/store.js';
+import { affinityType, type SqliteColumn } from './sqlite-ops-sql.js';
 import { ident } from './sqlite-sql.js';
 import { affinityOf, type SqliteDatabase, type SqliteStoreConfig } from './sqlite-store-config.js';
 
@@ -42,6 +43,8 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
     if (c.name === versionField) continue;
     columns.set(c.name, { name: c.name, json: json.includes(c.name), affinity: affinityOf(c.type) });
   }
+  const fieldTypes: Record<string, FieldType> = {};
+  for (const c of columns.values()) if (!c.json) fieldTypes[c.name] = affinityType(c.affinity);
   return {
     name: config.table,
     quoted: ident(config.table),
@@ -49,8 +52,9 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
     schema: {
       keyFields,
       versionField,
-      fields: [...columns.keys()],
+      fields: listedFields(config.fields, keyFields, [...columns.keys()], `sqlite: table "${config.table}"`),
       jsonFields: [...json],
+      fieldTypes,
       ...(config.maxBytes ? { maxBytes: { ...config.maxBytes } } : {}),
     },
   };
