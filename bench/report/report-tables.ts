@@ -66,7 +66,7 @@ export function reportTables(r: BenchResults): ReportTable[] {
   const out: ReportTable[] = [];
   out.push({
     title: 'Targets',
-    intro: 'Issue 7’s targets, judged on this run’s medians. They are reported, not tuned for.',
+    intro: 'The project’s speed targets, judged on this run’s medians. They are reported, not tuned for.',
     headers: ['target', 'scope', 'result', 'measured', 'detail'],
     rows: r.targets.map((t) => [t.target, t.scope, verdict(t.met), t.value, t.detail]),
     notes: [],

@@ -1,7 +1,7 @@
 import type { HotRowCell } from '../sections/hot-row-cell.js';
 import type { BenchResults } from './bench-results.js';
 
-/** One target of issue 7, judged on one run's medians. */
+/** One speed target of the project, judged on one run's medians. */
 export interface TargetResult {
   readonly target: string;
   /** Which database / rows it was judged on. */
@@ -138,7 +138,7 @@ function peerTargets(m: Measured): TargetResult[] {
 }
 
 /**
- * Judges issue 7's targets on one run's medians. They are reported, never tuned for:
+ * Judges the project's speed targets on one run's medians. They are reported, never tuned for:
  * a target not met says by how much.
  * @example
  * ```ts

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTables, type DatabaseKind, openSameDatabase, type TableNames } from '../http/same-database.js';
 import { service } from '../setup/services.js';
 
-// Issue 13: "Idempotency-Key: completing the key and writing the record are two writes, so a
+// Found in review: "Idempotency-Key: completing the key and writing the record are two writes, so a
 // crash between them leaves the key 'in flight' and a retry after expiry can apply twice."
 // A real server process is killed with SIGKILL at that point; its replacement gets the retry.
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { createTables, type DatabaseKind, openSameDatabase, type SameDatabase } from './same-database.js';
 
-// Issue 13: "The HTTP force path writes the record, then calls the audit sink: when the sink
+// Found in review: "The HTTP force path writes the record, then calls the audit sink: when the sink
 // throws, the client gets 500 but the forced write stands with no audit record." A forced
 // write and its audit entry are now one transaction (DynamoDB: one TransactWriteItems).
 

@@ -12,7 +12,7 @@ import { service } from '../setup/services.js';
 /**
  * SQL stores bound with a `fields` list: the table's other columns (a `created_at` the
  * database fills, a column older code owns) are read, kept as they are by every write, and
- * a value may carry them only unchanged — the same rule as DynamoDB's (issue 16).
+ * a value may carry them only unchanged — the same rule as DynamoDB's.
  */
 interface Bound {
   readonly docs: Collection<Row>;
