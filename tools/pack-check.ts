@@ -9,7 +9,7 @@
 // Peers: the tarball has no dependencies, only optional peers; the scratch project gets the
 // repository's installed copies of them (symlinked) so the check needs no network and no
 // native build, while `noclobber` itself comes from the tarball through `npm install`.
-import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
+import { type ExecFileSyncOptions, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -234,6 +234,20 @@ function steps(work: string): Step[] {
         return `exit 0; ${safe.map((r) => `${r.strategy} lost ${r.lost}`).join(', ')}`;
       },
     },
+    ...(['postgres', 'dynamodb'] as const).map((store) => ({
+      // The published package ships no server starters: the command must say, in one line and
+      // with exit status 3 (store unusable), what to install or pass instead — never a stack trace.
+      name: `noclobber race --store ${store} (no dev services installed)`,
+      run: () => {
+        const cli = join(scratch, 'node_modules', '.bin', 'noclobber');
+        const r = spawnSync(cli, ['race', '--store', store], { cwd: scratch, encoding: 'utf8', timeout: 60_000 });
+        const lines = r.stderr.trim().split('\n');
+        if (r.status !== 3) throw new Error(`exit ${r.status} (expected 3)\n${r.stdout}${r.stderr}`);
+        if (lines.length !== 1 || !/install/.test(lines[0] ?? '') || /\bat .+:\d+:\d+/.test(r.stderr))
+          throw new Error(`expected one line saying what to install, got:\n${r.stderr}`);
+        return `exit 3: ${lines[0]}`;
+      },
+    })),
   ];
 }
 
