@@ -5,4 +5,4 @@
  * import { expressResource } from 'noclobber/express';
  * ```
  */
-export { type ExpressRequestLike, expressResource, resourceMiddleware } from './adapters/express/noclobber-express.js';
+export { type ExpressRequestLike, expressResource } from './adapters/express/noclobber-express.js';

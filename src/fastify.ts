@@ -11,6 +11,4 @@ export {
   type FastifyRequestLike,
   type FastifyResourceOptions,
   fastifyResource,
-  type NoclobberFastifyOptions,
-  noclobberFastify,
 } from './adapters/fastify/noclobber-fastify.js';

@@ -5,4 +5,4 @@
  * import { honoResource, problemJson } from 'noclobber/hono';
  * ```
  */
-export { type HonoContextLike, honoResource, problemJson, resourceRoute } from './adapters/hono/noclobber-hono.js';
+export { type HonoContextLike, honoResource, problemJson } from './adapters/hono/noclobber-hono.js';

@@ -131,6 +131,8 @@ function writeProbes(scratch: string, manifest: Manifest): void {
       `const specs = ${JSON.stringify(specs)};`,
       "for (const s of specs) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing');",
       "if (typeof require('noclobber').collection !== 'function') throw new Error('require(noclobber).collection is not a function');",
+      // Store-author parts are on noclobber/store, not on the root (docs/design.md, "Public surface").
+      "if (typeof require('noclobber/store').explainFailure !== 'function' || 'explainFailure' in require('noclobber')) throw new Error('explainFailure is not on noclobber/store alone');",
       'console.log(specs.length);',
     ].join('\n'),
     // Types from ESM, and from a CommonJS TypeScript file (`import x = require(…)`, TypeScript 5.8+ with nodenext).

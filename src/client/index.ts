@@ -2,6 +2,5 @@ export { type Autosave, type AutosaveOptions, type AutosaveState, autosave } fro
 export { ClientError } from './client-error.js';
 export { type ConflictEntry, ConflictStore, type Resolution } from './conflict-store.js';
 export { type Change, diffChange } from './diff.js';
-export { type Intent, Resource, type ResourceOptions, type ResourceState, resource } from './resource.js';
-export { setAt } from './set-at.js';
-export { parseJsonSafely, type Version, type WireOptions } from './wire.js';
+export { type Intent, type Resource, type ResourceOptions, type ResourceState, resource } from './resource.js';
+export type { Version, WireOptions } from './wire.js';

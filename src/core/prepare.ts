@@ -4,7 +4,7 @@ import { keyFields } from './key.js';
 import { normalizeOps } from './normalize.js';
 import { normalizeValue } from './normalize-value.js';
 import type { Op } from './ops.js';
-import type { Change, StoreSchema } from './store.js';
+import type { PreparedChange, StoreSchema } from './store.js';
 import type { Key, Row } from './types.js';
 
 /** Default cap on one patch's JSON size, checked before any I/O. */
@@ -17,7 +17,7 @@ export const DEFAULT_MAX_PATCH_BYTES = 256 * 1024;
  * const change = prepareOps(store.schema, 'k1', [inc('n', 1)], 65536);
  * ```
  */
-export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Change {
+export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): PreparedChange {
   keyFields(schema, key);
   // Validate first: a BigInt or a value nested 100 000 deep must be a typed error, never
   // a TypeError or RangeError from serialising it.
@@ -41,7 +41,7 @@ export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], ma
  * const change = prepareValue(store.schema, 'k1', { id: 'k1', n: 0 }, 65536);
  * ```
  */
-export function prepareValue(schema: StoreSchema, key: Key, value: unknown, maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Change & { value: Row } {
+export function prepareValue(schema: StoreSchema, key: Key, value: unknown, maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): PreparedChange & { value: Row } {
   const normal = normalizeValue(schema, key, value);
   const size = jsonBytes(normal);
   if (size > maxPatchBytes) {

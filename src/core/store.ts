@@ -77,8 +77,8 @@ export interface StoreCapabilities {
   readonly lock: 'row' | 'database' | 'lease' | 'mutex';
 }
 
-/** A change: validated ops, or a whole new value (key fields may be present; version is not). */
-export type Change = { readonly ops: readonly NormalOp[] } | { readonly value: Row };
+/** A prepared change: validated ops, or a whole new value (key fields may be present; version is not). */
+export type PreparedChange = { readonly ops: readonly NormalOp[] } | { readonly value: Row };
 
 /**
  * One conditional write. With `expect.absent` and a `value` it creates; otherwise the
@@ -86,7 +86,7 @@ export type Change = { readonly ops: readonly NormalOp[] } | { readonly value: R
  */
 export interface WriteCommand {
   readonly key: Key;
-  readonly change: Change;
+  readonly change: PreparedChange;
   readonly expect: Expect;
   /** Also return the record as it was just before the write, read in the same atomic step. */
   readonly returnPrevious?: boolean;

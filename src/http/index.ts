@@ -1,10 +1,9 @@
 export { type EntityTag, formatETag, parseEntityTags, versionOf } from './etag.js';
 export { evaluatePreconditions, type FailedStep, type PreconditionOutcome, type RepresentationState } from './evaluate-preconditions.js';
-export { AuditError, checkForceAudit, type ForceAudit, writeForceAudit } from './force-audit.js';
+export { AuditError, type ForceAudit, writeForceAudit } from './force-audit.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
   collectionIdempotency,
-  completeKeyIn,
   type IdempotencyBegin,
   type IdempotencyRecord,
   type IdempotencyStore,
@@ -12,10 +11,10 @@ export {
 } from './idempotency.js';
 export { parseIdempotencyKey } from './idempotency-key.js';
 export { PreconditionError, type PreconditionReason } from './precondition-error.js';
-export { expectFromHeaders, parseConditions, type RequestConditions, type RequestExpectation, type TagCondition } from './preconditions.js';
+export { parseConditions, type RequestConditions, type TagCondition } from './preconditions.js';
 export { internalErrorResponse, problemResponse, problemText } from './problem-response.js';
 export { parseJson, readBody } from './read-body.js';
-export type { ForceEvent, ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';
+export type { ForceEvent, ResourceHandler, ResourceMethod, ServeResourceOptions } from './resource-options.js';
 export type { BodyVersionOptions } from './resource-view.js';
-export { resource, serveResource } from './serve-resource.js';
+export { serveResource } from './serve-resource.js';
 export { credentialScope, HeldKey, IdempotencyError, type IdempotencyOptions, requestFingerprint, withIdempotency } from './with-idempotency.js';

@@ -1,4 +1,3 @@
-import type { Expect } from '../core/expect.js';
 import { type EntityTag, parseEntityTags, taggedVersion, versionOf } from './etag.js';
 import { parseHttpDate } from './http-date.js';
 import { PreconditionError } from './precondition-error.js';
@@ -91,46 +90,4 @@ export function parseConditions(headers: Headers, resourceId: string, options: {
  */
 export function hasWritePrecondition(c: RequestConditions): boolean {
   return c.ifMatch !== undefined || c.ifNoneMatch !== undefined || c.ifUnmodifiedSince !== undefined;
-}
-
-/** The expectation a request's precondition headers ask for, and where it came from. */
-export interface RequestExpectation {
-  readonly expect: Expect;
-  readonly source: 'if-match' | 'if-none-match' | 'none';
-}
-
-/**
- * The single write expectation for the simplest precondition forms: `If-Match` naming ONE
- * version of this resource → `{ version }`, `If-Match: *` → `{ exists }`,
- * `If-None-Match: *` → `{ absent }`. Other forms (several versions, tag lists in
- * `If-None-Match`, both headers) are not one expectation: `serveResource` evaluates them
- * by RFC 9110 §13.2.2; here they are a 400.
- * @deprecated Use `serveResource`, which evaluates every standard combination; kept for code
- * that builds its own handler around one expectation.
- * @example
- * ```ts
- * expectFromHeaders(req.headers, 'subscriptions/42', { require: true }); // { expect: { version: '7' }, source: 'if-match' }
- * ```
- */
-export function expectFromHeaders(headers: Headers, resourceId: string, options: { require: boolean }): RequestExpectation {
-  const c = parseConditions(headers, resourceId, { method: 'PUT', dates: false });
-  if (c.ifMatch && c.ifNoneMatch) throw new PreconditionError('Send If-Match or If-None-Match, not both', { reason: 'ambiguous' });
-  if (c.ifMatch?.any) return { expect: { exists: true }, source: 'if-match' };
-  if (c.ifMatch) {
-    if (c.ifMatch.versions.length === 0) {
-      const weak = c.ifMatch.unmatched === 'weak';
-      throw new PreconditionError(weak ? 'Weak entity-tags never match If-Match (strong comparison)' : 'The entity-tag belongs to another resource', {
-        reason: weak ? 'weak' : 'foreign',
-      });
-    }
-    if (c.ifMatch.versions.length > 1) throw new PreconditionError('If-Match names several versions; send the one you read', { reason: 'ambiguous' });
-    return { expect: { version: c.ifMatch.versions[0] as string }, source: 'if-match' };
-  }
-  if (c.ifNoneMatch) {
-    if (!c.ifNoneMatch.any) throw new PreconditionError('Only If-None-Match: * (create-only) is one expectation', { reason: 'malformed' });
-    return { expect: { absent: true }, source: 'if-none-match' };
-  }
-  if (options.require)
-    throw new PreconditionError('This resource needs If-Match (or If-None-Match: * to create): send the ETag you read', { reason: 'required' });
-  return { expect: {}, source: 'none' };
 }

@@ -6,7 +6,7 @@ import type { WriteIntent } from './conditional-write.js';
 import { PreconditionError } from './precondition-error.js';
 import { hasWritePrecondition, parseConditions, type RequestConditions } from './preconditions.js';
 import { parseJson, readBody } from './read-body.js';
-import type { ResourceOptions } from './resource-options.js';
+import type { ServeResourceOptions } from './resource-options.js';
 import type { ResourceView } from './resource-view.js';
 
 /** The media types PATCH takes, announced in `Accept-Patch` (RFC 5789 §3.1). */
@@ -43,7 +43,7 @@ function bodyFormat(req: Request): 'json' | 'merge' | 'ops' {
   throw unsupported('PATCH takes application/merge-patch+json or application/vnd.noclobber.ops+json');
 }
 
-function intentOf<T extends object>(format: 'json' | 'merge' | 'ops', body: unknown, options: ResourceOptions<T>, view: ResourceView<T>): WriteIntent {
+function intentOf<T extends object>(format: 'json' | 'merge' | 'ops', body: unknown, options: ServeResourceOptions<T>, view: ResourceView<T>): WriteIntent {
   if (format === 'json') {
     if (!isPlainObject(body)) throw new PreconditionError('PUT needs a JSON object', { reason: 'bad_body' });
     return view.fields ? { kind: 'ops', ops: view.replaceOps(body as Row) } : { kind: 'put', value: body as Row };
@@ -71,7 +71,7 @@ function intentOf<T extends object>(format: 'json' | 'merge' | 'ops', body: unkn
 export async function prepareWrite<T extends object>(
   req: Request,
   context: unknown,
-  options: ResourceOptions<T>,
+  options: ServeResourceOptions<T>,
   view: ResourceView<T>,
   resourceId: string,
 ): Promise<PreparedWrite> {

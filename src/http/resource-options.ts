@@ -31,7 +31,7 @@ export type ResourceMethod = 'GET' | 'PUT' | 'PATCH' | 'DELETE';
 export type ResourceHandler = (req: Request, key: Key, context?: unknown) => Promise<Response>;
 
 /** How a versioned resource is served. */
-export interface ResourceOptions<T extends object = Row> {
+export interface ServeResourceOptions<T extends object = Row> {
   readonly collection: Collection<T>;
   /** The resource type, part of every ETag (`subscriptions` → ETags bound to `subscriptions/<key>`). */
   readonly name: string;
@@ -63,8 +63,6 @@ export interface ResourceOptions<T extends object = Row> {
    * PATCH bodies, where a stale one is 409 (not 412). Default: the ETag only.
    */
   readonly bodyVersion?: string | BodyVersionOptions;
-  /** @deprecated Use `bodyVersion: { field, send: false }`: a body field the version is taken back from. */
-  readonly bodyVersionField?: string;
   /**
    * The problem `code` of a version mismatch (a stale body version or `If-Match`, a failed
    * `If-None-Match` / `If-Unmodified-Since`), e.g. `CONFLICT_VERSION_MISMATCH`. Default: the

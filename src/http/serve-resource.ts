@@ -13,7 +13,7 @@ import { PreconditionError } from './precondition-error.js';
 import { parseConditions } from './preconditions.js';
 import { PATCH_TYPES, type PreparedWrite, prepareWrite } from './prepare-write.js';
 import { internalErrorResponse, problemResponse } from './problem-response.js';
-import type { ForceEvent, ResourceHandler, ResourceMethod, ResourceOptions } from './resource-options.js';
+import type { ForceEvent, ResourceHandler, ResourceMethod, ServeResourceOptions } from './resource-options.js';
 import { ResourceView } from './resource-view.js';
 import { credentialScope, type HeldKey, IdempotencyError, requestFingerprint, withIdempotency } from './with-idempotency.js';
 
@@ -82,7 +82,7 @@ async function headOf(res: Response): Promise<Response> {
  * app.all('/subscriptions/:id', (c) => subs(c.req.raw, c.req.param('id'), c));
  * ```
  */
-export function serveResource<T extends object = Row>(options: ResourceOptions<T>): ResourceHandler {
+export function serveResource<T extends object = Row>(options: ServeResourceOptions<T>): ResourceHandler {
   checkForceAudit(options.collection, options);
   const audit = options.audit;
   const keys = options.idempotency?.store.collection;
@@ -92,7 +92,7 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
   const view = new ResourceView<T>({
     fields: options.fields,
     etag: options.etag,
-    bodyVersion: bodyVersion ?? (options.bodyVersionField ? { field: options.bodyVersionField, send: false } : undefined),
+    bodyVersion,
     lastModified: options.lastModified,
   });
   const methods = methodsOf(options);
@@ -216,13 +216,3 @@ export function serveResource<T extends object = Row>(options: ResourceOptions<T
     }
   };
 }
-
-/**
- * The earlier name of {@link serveResource}.
- * @deprecated Use `serveResource` (`noclobber/client` exports a different `resource`).
- * @example
- * ```ts
- * const subs = resource({ collection: subscriptions, name: 'subscriptions' });
- * ```
- */
-export const resource: typeof serveResource = serveResource;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { applyOps, merge, type Op } from 'noclobber';
+import { merge, type Op } from 'noclobber';
 import { diffChange } from 'noclobber/client';
+import { applyOps } from 'noclobber/store';
 import { describe, expect, it } from 'vitest';
 
 const scalar = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('x', 'y'), fc.boolean(), fc.constant(null));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { applyOps, merge3, type Op } from 'noclobber';
-import { autosave, resource } from 'noclobber/client';
+import type { Op } from 'noclobber';
+import { autosave, merge3, resource } from 'noclobber/client';
+import { applyOps } from 'noclobber/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDraftServer } from './draft-server.js';
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { elementSegment } from 'noclobber';
-import { autosave, ConflictStore, resource } from 'noclobber/client';
+import { autosave, ConflictStore, elementSegment, resource } from 'noclobber/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTenantServer } from './tenant-server.js';
 

@@ -1,4 +1,5 @@
-import { type Collection, evaluateGuard, field, type Guard, type Row, set } from 'noclobber';
+import { type Collection, field, type Guard, type Row, set } from 'noclobber';
+import { evaluateGuard } from 'noclobber/store';
 import { expect, it } from 'vitest';
 import { OP_CASES } from './op-cases.js';
 import { expectUnchanged, reference, rejects, uid, withoutNulls } from './support.js';

@@ -1,4 +1,5 @@
-import { applyOps, type Collection, collection, isNoclobberError, type Op, type Row, type Snapshot } from 'noclobber';
+import { type Collection, collection, isNoclobberError, type Op, type Row, type Snapshot } from 'noclobber';
+import { applyOps } from 'noclobber/store';
 import { expect } from 'vitest';
 import type { OpenedTable, StoreHarness, TableSpec } from './harness.js';
 

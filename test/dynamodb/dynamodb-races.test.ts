@@ -1,7 +1,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { collection, field, inc, merge, set } from 'noclobber';
-import { DynamoStore, type DynamoStoreConfig, mapDynamoError } from 'noclobber/dynamodb';
+import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mapDynamoError } from '../../src/stores/dynamodb/dynamodb-errors.js';
 import { localClient } from '../../tools/services/index.js';
 import { rejects } from '../conformance/support.js';
 import { answerLost, counting } from './dynamo-faults.js';

@@ -8,9 +8,10 @@
 import { writeSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { collection, type Store, type StoreSession, type WriteCommand } from 'noclobber';
+import { collection, type Store } from 'noclobber';
 import { honoResource } from 'noclobber/hono';
 import { collectionIdempotency, type IdempotencyRecord } from 'noclobber/http';
+import type { StoreSession, WriteCommand } from 'noclobber/store';
 import { type DatabaseKind, openSameDatabase, type TableNames } from '../http/same-database.js';
 
 const [kind, target, names, fault, ttlMs] = process.argv.slice(2) as [DatabaseKind, string, string, 'between' | 'answered' | 'none', string];

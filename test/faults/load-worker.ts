@@ -3,7 +3,7 @@
 // restarts the server, until the test creates `stopFile` (or a minute passed). It prints every
 // write's outcome and every retry's cause.
 import { existsSync } from 'node:fs';
-import { add, collection, inc, isNoclobberError, type RetryInfo, type Row, retryCause, type Store } from 'noclobber';
+import { add, collection, inc, isNoclobberError, type RetryInfo, type Row, type Store } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { PostgresStore } from 'noclobber/postgres';
 import { localClient } from '../../tools/services/index.js';
@@ -14,7 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [kind, target, table, worker, connections, stopFile] = process.argv.slice(2) as [string, string, string, string, string, string];
 const ROWS = ['row-0', 'row-1', 'row-2', 'row-3'];
 // Enough connection attempts to ride out a restart; conflicts keep the standard budget.
-const retry = { connectionAttempts: 400, baseMs: 5, capMs: 100, onRetry: (r: RetryInfo) => say({ retry: retryCause(r.error) }) };
+const retry = { connectionAttempts: 400, baseMs: 5, capMs: 100, onRetry: (r: RetryInfo) => say({ retry: r.cause }) };
 
 /** Opens a store, retrying what open() says is worth retrying (the server may be restarting). */
 async function open(): Promise<Store<Row>> {

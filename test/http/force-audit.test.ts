@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Collection, Row } from 'noclobber';
 import { honoResource } from 'noclobber/hono';
-import { AuditError, collectionIdempotency, type ForceEvent, formatETag, type ResourceOptions, serveResource } from 'noclobber/http';
+import { AuditError, collectionIdempotency, type ForceEvent, formatETag, type ServeResourceOptions, serveResource } from 'noclobber/http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { createTables, type DatabaseKind, openSameDatabase, type SameDatabase } from './same-database.js';
@@ -50,7 +50,7 @@ for (const [kind, target] of targets) {
       entryIds.push(id);
       return { id, resource_id: e.resourceId, method: e.method, previous_version: e.previousVersion ?? null, new_version: e.version ?? null, actor };
     };
-    const options = (extra: Partial<ResourceOptions> = {}): ResourceOptions => ({
+    const options = (extra: Partial<ServeResourceOptions> = {}): ServeResourceOptions => ({
       collection: db.docs,
       name: 'docs',
       authorizeForce: (req) => req.headers.get('x-role') === 'admin',
@@ -58,7 +58,7 @@ for (const [kind, target] of targets) {
       onError: (e) => void errors.push(e),
       ...extra,
     });
-    const app = async (extra: Partial<ResourceOptions> = {}) => {
+    const app = async (extra: Partial<ServeResourceOptions> = {}) => {
       await setup;
       const hono = new Hono();
       hono.all('/docs/:id', honoResource(options(extra)) as never);
@@ -161,7 +161,7 @@ for (const [kind, target] of targets) {
       const elsewhere: Collection<Row> = await db.elsewhere();
       expect(() => serveResource(options({ audit: { collection: elsewhere, entry } }))).toThrow(/cannot share a transaction/);
       expect(() => serveResource(options({ audit: undefined }))).toThrow(/authorizeForce needs audit/);
-      expect(() => serveResource({ ...options(), onForce: () => {} } as ResourceOptions)).toThrow(/onForce was removed/);
+      expect(() => serveResource({ ...options(), onForce: () => {} } as ServeResourceOptions)).toThrow(/onForce was removed/);
     });
   });
 }

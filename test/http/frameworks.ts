@@ -7,7 +7,7 @@ import { type Collection, collection, type Row } from 'noclobber';
 import { expressResource } from 'noclobber/express';
 import { fastifyResource } from 'noclobber/fastify';
 import { honoResource } from 'noclobber/hono';
-import { collectionIdempotency, type IdempotencyRecord, type ResourceOptions } from 'noclobber/http';
+import { collectionIdempotency, type IdempotencyRecord, type ServeResourceOptions } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 
 /** What a test sends, and what it reads back. */
@@ -45,7 +45,7 @@ export interface Fixture {
   readonly subs: Collection<Row>;
   /** The audit log's entries, oldest first. */
   audit(): AuditEntry[];
-  options(extra?: Partial<ResourceOptions<Row>>): ResourceOptions<Row>;
+  options(extra?: Partial<ServeResourceOptions<Row>>): ServeResourceOptions<Row>;
 }
 
 export function fixture(): Fixture {
@@ -97,7 +97,7 @@ export interface Mount {
 }
 
 /** The resource served by Hono, Express and Fastify, each mounted the documented way. */
-export function frameworks<T extends object = Row>(options: ResourceOptions<T>, mount: Mount = {}): Framework[] {
+export function frameworks<T extends object = Row>(options: ServeResourceOptions<T>, mount: Mount = {}): Framework[] {
   const base = mount.base ?? '/subscriptions';
   const route = `${base}/:id${mount.suffix ?? ''}`;
   const hono = new Hono();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { collection } from 'noclobber';
-import { resource } from 'noclobber/http';
+import { serveResource } from 'noclobber/http';
 import { SqliteStore } from 'noclobber/sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,7 +37,7 @@ describe('hostile path segments through HTTP PATCH on SQLite', () => {
     db.exec(`CREATE TABLE secrets (id TEXT PRIMARY KEY, secret TEXT)`);
     db.exec(`INSERT INTO secrets VALUES ('s1', 'hunter2'), ('s2', 'correct horse')`);
     const subs = collection(new SqliteStore(db, { table: 'subs', key: 'id', json: ['data'] }));
-    const handler = resource({ collection: subs, name: 'subs' });
+    const handler = serveResource({ collection: subs, name: 'subs' });
     return { subs, handler };
   }
 

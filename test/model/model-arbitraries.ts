@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { keyProblem } from 'noclobber';
+import { keyProblem } from 'noclobber/store';
 import { HOSTILE_NUMBERS, HOSTILE_SEGMENTS, HOSTILE_STRINGS } from './hostile.js';
 import type { Command, ExpectSpec, VersionPick } from './model-reference.js';
 

@@ -1,18 +1,5 @@
-import {
-  type Collection,
-  ConflictError,
-  checkChange,
-  type Expect,
-  explainFailure,
-  isNoclobberError,
-  normalizeExpect,
-  type Op,
-  prepareOps,
-  prepareValue,
-  type Row,
-  type StoreSchema,
-  type WriteCommand,
-} from 'noclobber';
+import { type Collection, ConflictError, type Expect, isNoclobberError, type Op, type Row } from 'noclobber';
+import { checkChange, explainFailure, normalizeExpect, prepareOps, prepareValue, type StoreSchema, type WriteCommand } from 'noclobber/store';
 
 /** How a command names the version it expects, resolved against the record when it runs. */
 export type VersionPick = 'current' | 'next' | 'previous' | '0' | '01' | '1.0' | 'abc' | ' 1' | '1e0';

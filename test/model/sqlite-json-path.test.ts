@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { keyProblem } from 'noclobber';
+import { keyProblem } from 'noclobber/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonPath } from '../../src/stores/sqlite/sqlite-sql.js';
 import { HOSTILE_SEGMENTS } from './hostile.js';

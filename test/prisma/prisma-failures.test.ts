@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { add, CommitUnknownError, collection, inc, isNoclobberError, type RetryInfo, type Row, retryCause } from 'noclobber';
+import { add, CommitUnknownError, collection, inc, isNoclobberError, type RetryInfo, type Row } from 'noclobber';
 import { PrismaStore } from 'noclobber/prisma';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/services/index.js';
@@ -123,7 +123,7 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
         await tx.apply('a', [inc('n', 1), add('markers', 't1')]);
         await tx.apply('b', [inc('n', 1), add('markers', 't1')]);
       },
-      { retry: { baseMs: 1, capMs: 2, onRetry: (r: RetryInfo) => void retries.push(retryCause(r.error)) } },
+      { retry: { baseMs: 1, capMs: 2, onRetry: (r: RetryInfo) => void retries.push(r.cause) } },
     );
     await terminateWhile(name, 'WITH w AS (UPDATE');
     // The retry runs on a new connection, without the session's sleep setting.

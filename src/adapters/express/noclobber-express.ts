@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Row } from '../../core/types.js';
 import { internalErrorResponse } from '../../http/problem-response.js';
-import type { ResourceOptions } from '../../http/resource-options.js';
+import type { ServeResourceOptions } from '../../http/resource-options.js';
 import { serveResource } from '../../http/serve-resource.js';
 import { sendWebResponse, toWebRequest } from '../node-bridge.js';
 
@@ -21,7 +21,7 @@ export type ExpressRequestLike = IncomingMessage & { params?: Record<string, str
  * ```
  */
 export function expressResource<T extends object = Row>(
-  options: ResourceOptions<T>,
+  options: ServeResourceOptions<T>,
   param = 'id',
 ): (req: ExpressRequestLike, res: ServerResponse, next: (err?: unknown) => void) => void {
   const handle = serveResource(options);
@@ -41,13 +41,3 @@ export function expressResource<T extends object = Row>(
     answer().catch(() => res.destroy());
   };
 }
-
-/**
- * The earlier name of {@link expressResource}.
- * @deprecated Use `expressResource`.
- * @example
- * ```ts
- * app.all('/subscriptions/:id', resourceMiddleware({ collection: subs, name: 'subscriptions' }));
- * ```
- */
-export const resourceMiddleware: typeof expressResource = expressResource;

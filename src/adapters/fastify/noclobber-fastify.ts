@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Row } from '../../core/types.js';
 import { internalErrorResponse } from '../../http/problem-response.js';
-import type { ResourceOptions } from '../../http/resource-options.js';
+import type { ServeResourceOptions } from '../../http/resource-options.js';
 import { serveResource } from '../../http/serve-resource.js';
 import { toWebRequest } from '../node-bridge.js';
 
@@ -39,14 +39,11 @@ export interface FastifyReplyLike {
 
 /** Options of {@link fastifyResource}. */
 export interface FastifyResourceOptions<T extends object> {
-  readonly resource: ResourceOptions<T>;
+  readonly resource: ServeResourceOptions<T>;
   /** Route path under the plugin's prefix. Default `/:id`. */
   readonly path?: string;
   readonly param?: string;
 }
-
-/** @deprecated The earlier name of {@link FastifyResourceOptions}. */
-export type NoclobberFastifyOptions<T extends object> = FastifyResourceOptions<T>;
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST'];
 
@@ -93,13 +90,3 @@ export async function fastifyResource<T extends object = Row>(fastify: FastifyLi
     },
   });
 }
-
-/**
- * The earlier name of {@link fastifyResource}.
- * @deprecated Use `fastifyResource`.
- * @example
- * ```ts
- * await app.register(noclobberFastify, { prefix: '/subscriptions', resource: { collection: subs, name: 'subscriptions' } });
- * ```
- */
-export const noclobberFastify: typeof fastifyResource = fastifyResource;

@@ -1,7 +1,7 @@
 import { isNoclobberError } from '../../core/errors/noclobber-error.js';
 import type { Row } from '../../core/types.js';
 import { internalErrorResponse, problemResponse } from '../../http/problem-response.js';
-import type { ResourceOptions } from '../../http/resource-options.js';
+import type { ServeResourceOptions } from '../../http/resource-options.js';
 import { serveResource } from '../../http/serve-resource.js';
 
 /** The part of Hono's context this adapter uses (typed structurally). */
@@ -20,22 +20,12 @@ export interface HonoContextLike {
  * app.all('/subscriptions/:id', honoResource({ collection: subs, name: 'subscriptions' }));
  * ```
  */
-export function honoResource<T extends object = Row>(options: ResourceOptions<T>, param = 'id'): (c: HonoContextLike) => Promise<Response> {
+export function honoResource<T extends object = Row>(options: ServeResourceOptions<T>, param = 'id'): (c: HonoContextLike) => Promise<Response> {
   const handle = serveResource(options);
   return function noclobberResource(c) {
     return handle(c.req.raw, c.req.param(param) ?? '', c);
   };
 }
-
-/**
- * The earlier name of {@link honoResource}.
- * @deprecated Use `honoResource`.
- * @example
- * ```ts
- * app.all('/subscriptions/:id', resourceRoute({ collection: subs, name: 'subscriptions' }));
- * ```
- */
-export const resourceRoute: typeof honoResource = honoResource;
 
 /**
  * Middleware for your own routes: a noclobber error thrown by later handlers becomes its

@@ -1,4 +1,3 @@
-export { DYNAMODB_MAX_ITEM_BYTES, type DynamoPhase, mapDynamoError } from './dynamodb-errors.js';
 export { DEFAULT_LEASE_MS } from './dynamodb-lease.js';
 export { DynamoStore } from './dynamodb-store.js';
 export type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';

@@ -1,6 +1,4 @@
 export { PostgresAggregateStore } from './postgres-aggregate.js';
 export type { PostgresAggregateConfig, PostgresChildConfig } from './postgres-aggregate-table.js';
-export { mapPgError, type PgPhase } from './postgres-errors.js';
-export { pgJsonTextBytes } from './postgres-measure.js';
 export { PostgresStore } from './postgres-store.js';
 export type { PgPool, PgPoolClient, PgQueryConfig, PgResult, PostgresStoreConfig } from './postgres-store-config.js';

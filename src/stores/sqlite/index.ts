@@ -1,3 +1,2 @@
-export { mapSqliteError } from './sqlite-errors.js';
 export { SqliteStore } from './sqlite-store.js';
 export type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
