@@ -4,3 +4,4 @@ export { mapPgError, type PgPhase } from './postgres-errors.js';
 export { pgJsonTextBytes } from './postgres-measure.js';
 export { PostgresStore } from './postgres-store.js';
 export type { PgPool, PgPoolClient, PgQueryConfig, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
+export { PG_TOMBSTONE_TABLE, pgTombstoneDdl } from './postgres-tombstones.js';
