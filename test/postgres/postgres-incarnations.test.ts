@@ -9,7 +9,10 @@ const url = (await service('postgres')) as string;
 
 /** No version may be acknowledged twice for one key. */
 function expectUnique(versions: readonly string[]): void {
-  expect(versions.filter((v, i) => versions.indexOf(v) !== i), `versions ${versions.join(' ')}`).toEqual([]);
+  expect(
+    versions.filter((v, i) => versions.indexOf(v) !== i),
+    `versions ${versions.join(' ')}`,
+  ).toEqual([]);
 }
 
 describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a key', () => {
