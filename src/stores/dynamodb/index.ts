@@ -3,3 +3,4 @@ export { DEFAULT_LEASE_MS } from './dynamodb-lease.js';
 export { DynamoStore } from './dynamodb-store.js';
 export type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';
 export type { VersionKind } from './dynamodb-version.js';
+export { isTombstone } from './dynamodb-tombstone.js';
