@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type Collection, collection, inc, type Key, type Row, set } from 'noclobber';
 import { expect, it } from 'vitest';
-import { ACCOUNTS, DOCS, STAMPED, type StoreHarness, TENANT_ITEMS, type TableSpec, type VersionKind } from './harness.js';
+import { ACCOUNTS, DOCS, STAMPED, type StoreHarness, type TableSpec, TENANT_ITEMS, type VersionKind } from './harness.js';
 import { all, expectUnchanged, rejects, uid } from './support.js';
 
 /** Every way to write against a version: each must refuse one taken from an earlier incarnation. */
@@ -198,7 +198,9 @@ export function incarnationTests(harness: () => StoreHarness): void {
     expect(repeated, `every acknowledged version: ${acknowledged.join(' ')}`).toEqual([]);
   });
 
-  it('creates, deletes and writes on several connections over a few keys: no (key, version) is ever seen naming two contents', { timeout: 180_000 }, async () => {
+  it('creates, deletes and writes on several connections over a few keys: no (key, version) is ever seen naming two contents', {
+    timeout: 180_000,
+  }, async () => {
     const table = await harness().table(DOCS);
     const workers = 4;
     const clients = await all(workers, async () => collection(await table.connect(), { retry: { attempts: 20 } }));

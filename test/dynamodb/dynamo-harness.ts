@@ -1,4 +1,4 @@
-import { CreateTableCommand, type DynamoDBClient, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
 import { localClient } from '../../tools/services/index.js';

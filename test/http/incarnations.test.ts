@@ -84,7 +84,12 @@ for (const [storeName, open] of stores) {
 
         const stale = [
           await served.send({ method: 'PUT', path, headers: { ...json, 'if-match': old }, body: JSON.stringify({ plan: 'clobbered', status: 'x' }) }),
-          await served.send({ method: 'PATCH', path, headers: { 'content-type': 'application/merge-patch+json', 'if-match': old }, body: '{"plan":"clobbered"}' }),
+          await served.send({
+            method: 'PATCH',
+            path,
+            headers: { 'content-type': 'application/merge-patch+json', 'if-match': old },
+            body: '{"plan":"clobbered"}',
+          }),
           await served.send({ method: 'DELETE', path, headers: { 'if-match': old } }),
           await served.send({ method: 'GET', path, headers: { 'if-match': old } }),
         ];

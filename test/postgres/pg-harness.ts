@@ -62,7 +62,12 @@ export function postgresHarness(url: string): StoreHarness {
       const store = await PostgresStore.open(main, config);
       return {
         store,
-        plain: pgPlain((sql, values) => main.query(sql, values), `"${name}"`, spec, (c) => `"${c}"`),
+        plain: pgPlain(
+          (sql, values) => main.query(sql, values),
+          `"${name}"`,
+          spec,
+          (c) => `"${c}"`,
+        ),
         async connect() {
           const pool = newPool(url, 2);
           pools.push(pool);

@@ -169,7 +169,9 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
       await admin.$executeRawUnsafe(`CREATE SCHEMA "${schema}"`);
       const quoted = `"${schema}".${ident(m.table ?? spec.name)}`;
       const version = spec.versionKind === 'timestamp' ? 'timestamptz' : 'integer';
-      await admin.$executeRawUnsafe(`CREATE TABLE ${quoted} (${cols.join(', ')}, ${col('version')} ${version} NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`);
+      await admin.$executeRawUnsafe(
+        `CREATE TABLE ${quoted} (${cols.join(', ')}, ${col('version')} ${version} NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
+      );
       const config: PrismaStoreConfig = {
         model: m.model,
         schema,

@@ -2,5 +2,5 @@ export { DYNAMODB_MAX_ITEM_BYTES, type DynamoPhase, mapDynamoError } from './dyn
 export { DEFAULT_LEASE_MS } from './dynamodb-lease.js';
 export { DynamoStore } from './dynamodb-store.js';
 export type { DynamoClient, DynamoStoreConfig } from './dynamodb-store-config.js';
-export type { VersionKind } from './dynamodb-version.js';
 export { isTombstone } from './dynamodb-tombstone.js';
+export type { VersionKind } from './dynamodb-version.js';
