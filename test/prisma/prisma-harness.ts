@@ -139,6 +139,7 @@ const MODEL: Record<string, { model: string; table?: string; columns: Readonly<R
 const SQL_TYPE: Record<ColumnKind, string> = { text: 'text', int: 'integer', number: 'double precision', json: 'jsonb' };
 
 let seq = 0;
+const TOMBSTONES = `nc "graves"`;
 
 /**
  * The conformance harness through Prisma: each table lives in its own PostgreSQL schema,
@@ -176,6 +177,8 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
         model: m.model,
         schema,
         versionKind: spec.versionKind ?? 'integer',
+        // A name of our own (with a space and a quote): the option reaches the PostgreSQL store, quoted.
+        tombstoneTable: TOMBSTONES,
         ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
       };
       const connect = async (): Promise<Store<Row>> => {
@@ -183,8 +186,11 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
         clients.push(client);
         return PrismaStore.open(client, config);
       };
+      const store = await PrismaStore.open(main, config);
+      // Made in the table's schema under that name (this throws when it is not there).
+      await admin.$executeRawUnsafe(`SELECT 1 FROM "${schema}".${ident(TOMBSTONES)} LIMIT 0`);
       const plain = pgPlain((sql, values) => admin.$executeRawUnsafe(sql, ...values), quoted, spec, col);
-      return { store: await PrismaStore.open(main, config), connect, plain };
+      return { store, connect, plain };
     },
     async close() {
       await Promise.all(clients.map((c) => c.$disconnect()));
