@@ -140,6 +140,35 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
     expect(tomb.rows).toEqual([{ store: `"${schema}"."t0"`, key: 'k', version: '1' }]);
   });
 
+  it('stores opened at once inside transactions (a Prisma extension binds on its first call) make the table without aborting them', async () => {
+    const schema = `inc_tx_${process.pid}`;
+    await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.docs (id text PRIMARY KEY, version integer NOT NULL)`);
+    const shared = pool();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const client = await shared.connect();
+        try {
+          await client.query('BEGIN');
+          // The store's statements run in this transaction, as on a Prisma transaction client.
+          const inTx = { query: client.query.bind(client), connect: async () => client } as unknown as pg.Pool;
+          await PostgresStore.open(inTx, { table: `${schema}.docs`, key: 'id' });
+          // The CREATE that lost the race must not have aborted the transaction (25P02).
+          const alive = await client.query('SELECT 1 AS one');
+          await client.query('COMMIT');
+          return alive.rows[0]?.one;
+        } catch (e) {
+          await client.query('ROLLBACK');
+          return e;
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    expect(results).toEqual([1, 1, 1, 1]);
+    const found = await admin.query('SELECT to_regclass($1) IS NOT NULL AS found', [`${schema}.noclobber_tombstones`]);
+    expect(found.rows[0]?.found).toBe(true);
+  });
+
   it('a table of tombstones that may not be created is a SetupError with its DDL, at open', async () => {
     const table = await docsTable();
     const named = `${table}_graves`;

@@ -32,6 +32,21 @@ export function pgTombstoneDdl(quoted: string): string {
   return `CREATE TABLE IF NOT EXISTS ${quoted} (store text NOT NULL, key text NOT NULL, version bigint NOT NULL, deleted_at timestamptz, PRIMARY KEY (store, key))`;
 }
 
+/**
+ * The DDL as a statement that tolerates a store opening at once in another session: two
+ * `CREATE TABLE IF NOT EXISTS` race on pg_type's unique index, and the loser's error would
+ * abort the transaction it runs in (a Prisma extension opens its store on the first call,
+ * which may be inside `$transaction`: every later statement was 25P02). The `EXCEPTION`
+ * block is a subtransaction, so only the losing CREATE is undone. The dollar-quote tag is
+ * one the DDL (a quoted table name) does not contain.
+ */
+function createOnce(ddl: string): string {
+  let n = 0;
+  while (ddl.includes(`$nc${n}$`)) n += 1;
+  const tag = `$nc${n}$`;
+  return `DO ${tag} BEGIN ${ddl}; EXCEPTION WHEN unique_violation OR duplicate_table THEN NULL; END ${tag}`;
+}
+
 async function query(pool: Pick<PgPool, 'query'>, sql: string, values: unknown[] = []) {
   try {
     return (await pool.query(sql, values)).rows;
@@ -69,9 +84,8 @@ export async function openTombstones(pool: Pick<PgPool, 'query'>, quotedTable: s
   if (columns.length === 0) {
     if (options.create === false) throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} does not exist`, { statements: ddl });
     try {
-      await pool.query(ddl);
+      await pool.query(createOnce(ddl));
     } catch (e) {
-      // Two stores opening at once race on CREATE TABLE IF NOT EXISTS (pg_type's unique index): the other one made it.
       const code = (e as { code?: unknown })?.code;
       if (code !== '23505' && code !== '42P07') {
         const mapped = mapPgError(e, 'read');
