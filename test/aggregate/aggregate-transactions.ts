@@ -19,7 +19,7 @@ const stock = (by: number) => (p: ShopProduct) => ({ ...p, images: bare(p.images
  * Aggregates in transactions, as every store's transactions are (see the conformance suite's
  * `suite-transactions.ts`): `tx.with` across an aggregate and the root table's plain store on
  * the same connection, `CannotJoinError` across connections, `lockAll` on aggregates with zero
- * retries, `afterCommit` once.
+ * retries, `afterCommit` once; a deleted aggregate created again starts after its tombstone.
  */
 export function aggregateTransactionTests(harness: () => AggregateHarness): void {
   it('tx.with joins an aggregate and a plain store on the same connection, either way round: both commit or neither; another connection is CannotJoinError', async () => {
@@ -114,5 +114,32 @@ export function aggregateTransactionTests(harness: () => AggregateHarness): void
     expect(stored.reduce((n, s) => n + (s.variants[0]?.stock as number), 0)).toBe(100);
     expect(retries).toBe(0);
     expect(committed).toBe(20);
+  });
+
+  it('an aggregate deleted and created again never takes a version of the old one: root and child writes with it are stale', async () => {
+    const products = collection(await harness().connect(), { maxPatchBytes: 1 << 20 });
+    const first = await products.create('inc1', { ...product('inc1', 1), images: [{ id: 'inc1-a', key: 'a', position: 0 }] });
+    await products.delete('inc1');
+    const second = await products.create('inc1', product('inc1', 2));
+    expect(second.version).not.toBe(first.version);
+    const old = { expect: { version: first.version } };
+    expect(await products.apply('inc1', [inc('hits', 1)], old).catch((e: unknown) => e)).toMatchObject({ code: 'conflict', reason: 'stale' });
+    const images = [{ id: 'inc1-b', key: 'b', position: 0 }];
+    expect(await products.replace('inc1', { ...product('inc1', 9), images }, old).catch((e: unknown) => e)).toMatchObject({ reason: 'stale' });
+    // Under the root's lock, and in one transaction.
+    const third = await products.withLock('inc1', async (locked) => {
+      await locked.delete();
+      return locked.create(product('inc1', 3));
+    });
+    const fourth = await products.transact(async (tx) => {
+      await tx.delete('inc1');
+      return tx.create('inc1', { ...product('inc1', 4), images });
+    });
+    const versions = [first, second, third, fourth].map((s) => s.version);
+    expect(new Set(versions).size).toBe(4);
+    const stored = await harness().stored('inc1');
+    expect(stored.version).toBe(fourth.version);
+    expect(stored.images.map((i) => i.id)).toEqual(['inc1-b']);
+    expect(stored.variants.map((v) => v.stock)).toEqual([4]);
   });
 }

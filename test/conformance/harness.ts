@@ -1,4 +1,7 @@
-import type { Row, Store } from 'noclobber';
+import type { Key, Row, Store } from 'noclobber';
+
+/** How a table's version column counts: an integer bumped by one, or a timestamp. */
+export type VersionKind = 'integer' | 'timestamp';
 
 /** Column kinds used by the conformance tables. */
 export type ColumnKind = 'text' | 'int' | 'number' | 'json';
@@ -12,6 +15,23 @@ export interface TableSpec {
   readonly columns: Readonly<Record<string, ColumnKind>>;
   /** Byte caps on JSON columns, enforced in the same statement as the write. */
   readonly maxBytes?: Readonly<Record<string, number>>;
+  /** The version column's kind (default integer); only kinds in `StoreHarness.versionKinds` are asked for. */
+  readonly versionKind?: VersionKind;
+}
+
+/**
+ * Writes that do not go through noclobber — what code that predates it, a migration or an
+ * operator with a SQL console does — so the suite can check tables written before noclobber.
+ */
+export interface PlainAccess {
+  /**
+   * Inserts a row as a writer that knows nothing of noclobber would: SQL `INSERT` with the
+   * version column at its usual first value (1, or the clock for a timestamp), or DynamoDB
+   * `PutItem` without a version attribute.
+   */
+  insert(row: Row): Promise<void>;
+  /** Deletes a key with SQL `DELETE` or `DeleteItem`: no tombstone is left. */
+  delete(key: Key): Promise<void>;
 }
 
 /** One table created by a harness: a store bound to it, and more connections to it. */
@@ -23,6 +43,8 @@ export interface OpenedTable {
    * than one connection to the same data (SQLite `:memory:`) return the same store.
    */
   connect(): Promise<Store<Row>>;
+  /** Plain writes to the same table, when the store has a way around noclobber (memory has none). */
+  readonly plain?: PlainAccess;
 }
 
 /**
@@ -31,6 +53,8 @@ export interface OpenedTable {
  */
 export interface StoreHarness {
   readonly name: string;
+  /** The version kinds its tables can have (default: integer only). */
+  readonly versionKinds?: readonly VersionKind[];
   /** Creates a fresh, empty table shaped by `spec` and binds a store to it. */
   table(spec: TableSpec): Promise<OpenedTable>;
   /** Closes every connection the harness opened. */
@@ -51,6 +75,25 @@ export const ACCOUNTS: TableSpec = {
   key: ['id'],
   columns: { id: 'text', balance: 'number' },
 };
+
+/** A table whose version is a timestamp (stores that have timestamp versions). */
+export const STAMPED: TableSpec = {
+  name: 'stamped',
+  key: ['id'],
+  columns: { id: 'text', title: 'text' },
+  versionKind: 'timestamp',
+};
+
+/**
+ * The values of a key's columns, in the spec's key order.
+ * @example
+ * ```ts
+ * keyValues(TENANT_ITEMS, { tenant: 'a', id: 1 }); // ['a', 1]
+ * ```
+ */
+export function keyValues(spec: TableSpec, key: Key): unknown[] {
+  return typeof key === 'object' && key !== null ? spec.key.map((k) => (key as Record<string, unknown>)[k]) : [key];
+}
 
 /** A composite-key table. */
 export const TENANT_ITEMS: TableSpec = {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { DOCS, type StoreHarness } from './harness.js';
 import { basicTests } from './suite-basics.js';
 import { concurrencyTests } from './suite-concurrency.js';
+import { incarnationTests } from './suite-incarnations.js';
 import { opCaseTests } from './suite-ops.js';
 import { transactionTests } from './suite-transactions.js';
 
@@ -11,7 +12,8 @@ import { transactionTests } from './suite-transactions.js';
  * The conformance suite every store runs against its real database: pushdown equals
  * `applyOps` on every op case, guards equal `evaluateGuard`, expectations and checked
  * delete fail loudly, bad input leaves records untouched, and real concurrent clients
- * lose nothing (Hermitage lost update, counter hammer, disjoint merges, bank).
+ * lose nothing (Hermitage lost update, counter hammer, disjoint merges, bank), and no
+ * version ever names two incarnations of a record (delete, then create).
  *
  * @example
  * ```ts
@@ -37,5 +39,6 @@ export function describeConformance(name: string, makeHarness: () => Promise<Sto
       ));
     describe('concurrency', () => concurrencyTests(() => harness));
     describe('transactions', () => transactionTests(() => harness));
+    describe('incarnations', () => incarnationTests(() => harness));
   });
 }

@@ -1,7 +1,8 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoStore, type DynamoStoreConfig } from 'noclobber/dynamodb';
 import { localClient } from '../../tools/services/index.js';
-import type { StoreHarness, TableSpec } from '../conformance/harness.js';
+import { keyValues, type StoreHarness, type TableSpec } from '../conformance/harness.js';
 import { service } from '../setup/services.js';
 
 /**
@@ -34,15 +35,28 @@ export function dynamoHarness(endpoint: string): StoreHarness {
   const clients: DynamoDBClient[] = [main];
   return {
     name: 'dynamodb',
+    versionKinds: ['integer', 'timestamp'],
     async table(spec: TableSpec) {
       const keys = spec.key.map((k) => ({ name: k, type: spec.columns[k] === 'text' ? ('S' as const) : ('N' as const) }));
       const table = await createTable(main, spec.name, keys);
       const json = Object.entries(spec.columns)
         .filter(([, kind]) => kind === 'json')
         .map(([c]) => c);
-      const config: DynamoStoreConfig = { table, fields: Object.keys(spec.columns), json, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+      const config: DynamoStoreConfig = {
+        table,
+        fields: Object.keys(spec.columns),
+        json,
+        versionKind: spec.versionKind ?? 'integer',
+        ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
+      };
+      const keyOf = (key: Parameters<typeof keyValues>[1]) => marshall(Object.fromEntries(spec.key.map((k, i) => [k, keyValues(spec, key)[i]])));
       return {
         store: await DynamoStore.open(main, config),
+        // As an application's own PutItem and DeleteItem: no version attribute, no tombstone.
+        plain: {
+          insert: async (row) => void (await main.send(new PutItemCommand({ TableName: table, Item: marshall(row, { removeUndefinedValues: true }) }))),
+          delete: async (key) => void (await main.send(new DeleteItemCommand({ TableName: table, Key: keyOf(key) }))),
+        },
         async connect() {
           const client = localClient(endpoint);
           clients.push(client);

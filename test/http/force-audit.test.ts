@@ -142,7 +142,8 @@ for (const [kind, target] of targets) {
         body: '{"status":"active","n":1}',
       });
       expect(created.status).toBe(201);
-      expect((await audited()).at(-1)).toMatchObject({ method: 'PUT', previous_version: null, new_version: '1' });
+      // Created again after a delete at version 1: the record starts after it (issue 14), never at 1 again.
+      expect((await audited()).at(-1)).toMatchObject({ method: 'PUT', previous_version: null, new_version: '2' });
     });
 
     it('a forced write with an Idempotency-Key: write, audit entry and stored response commit together; the replay adds nothing', async () => {

@@ -31,7 +31,13 @@ describe('Idempotency-Key store', () => {
     await keys.abandon('old', '1'); // the first claimant's release leaves the new claim alone
     expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'in_flight' });
     await keys.abandon('old', '2');
-    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '1' });
+    const again = await keys.begin('old', 'fp', 60_000);
+    expect(again).toMatchObject({ state: 'started' });
+    // A claim's token is the record's version, and versions never come again (issue 14): the
+    // earlier claimants' tokens fence nothing of the new claim.
+    expect(['1', '2']).not.toContain((again as { token: string }).token);
+    await keys.abandon('old', '1');
+    expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'in_flight' });
   });
 
   it('concurrent requests with one key: exactly one runs', async () => {

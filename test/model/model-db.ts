@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import type { Row, Store } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { MemoryStore } from 'noclobber/memory';
-import { PostgresStore } from 'noclobber/postgres';
+import { PG_TOMBSTONE_TABLE, PostgresStore } from 'noclobber/postgres';
 import { PrismaStore } from 'noclobber/prisma';
-import { SqliteStore } from 'noclobber/sqlite';
+import { SQLITE_TOMBSTONE_TABLE, SqliteStore } from 'noclobber/sqlite';
 import type pg from 'pg';
 import { ident as pgIdent } from '../../src/stores/postgres/postgres-sql.js';
 import { localClient } from '../../tools/services/index.js';
@@ -40,7 +40,11 @@ export interface ModelDb {
    * through a separate raw connection, not through noclobber.
    */
   checksum(runKeys: readonly string[]): Promise<string>;
-  /** Removes a run's rows behind noclobber's back, so the next run starts from the siblings. */
+  /**
+   * Removes a run's rows — and their tombstones: the run's deletes leave them, and the
+   * checksum leaves them out as it leaves the run's rows out — behind noclobber's back, so
+   * the next run starts from the siblings.
+   */
   dropRun(runKeys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +73,7 @@ export function sqliteModelDb(mode: 'memory' | 'file'): ModelDb {
       for (const { name } of tables) {
         for (const row of admin.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Row[]) {
           if (name === 'model' && runKeys.includes(row.id as string)) continue;
+          if (name === SQLITE_TOMBSTONE_TABLE && runKeys.some((k) => row.key === JSON.stringify([k]))) continue;
           parts.push(`${name} ${JSON.stringify(row)}`);
         }
       }
@@ -76,7 +81,11 @@ export function sqliteModelDb(mode: 'memory' | 'file'): ModelDb {
     },
     async dropRun(runKeys) {
       const del = admin.prepare('DELETE FROM model WHERE id = ?');
-      for (const k of runKeys) del.run(k);
+      const bury = admin.prepare(`DELETE FROM "${SQLITE_TOMBSTONE_TABLE}" WHERE key = ?`);
+      for (const k of runKeys) {
+        del.run(k);
+        bury.run(JSON.stringify([k]));
+      }
     },
     async close() {
       if (conn !== admin) conn.close();
@@ -128,16 +137,17 @@ async function pgModelDb(
       for (const t of tables) {
         const quoted = `${pgIdent(t.table_schema)}.${pgIdent(t.table_name)}`;
         const isModel = t.table_schema === schema && t.table_name === table;
-        const rows = await pool.query(
-          `SELECT to_jsonb(x) AS r FROM ${quoted} x ${isModel ? `WHERE NOT (${col('id')} = ANY($1))` : ''} ORDER BY 1`,
-          isModel ? [[...runKeys]] : [],
-        );
+        // The run's tombstones (a single text key is its own text) are the run's, as its rows are.
+        const isTombstones = t.table_schema === schema && t.table_name === PG_TOMBSTONE_TABLE;
+        const without = isModel ? `WHERE NOT (${col('id')} = ANY($1))` : isTombstones ? 'WHERE NOT (key = ANY($1))' : '';
+        const rows = await pool.query(`SELECT to_jsonb(x) AS r FROM ${quoted} x ${without} ORDER BY 1`, without ? [[...runKeys]] : []);
         parts.push(quoted, ...rows.rows.map((r) => JSON.stringify(r.r)));
       }
       return hash(parts);
     },
     async dropRun(runKeys) {
       await pool.query(`DELETE FROM ${model} WHERE ${col('id')} = ANY($1)`, [[...runKeys]]);
+      await pool.query(`DELETE FROM ${pgIdent(schema)}.${pgIdent(PG_TOMBSTONE_TABLE)} WHERE key = ANY($1)`, [[...runKeys]]);
     },
     async close() {
       await opened.close();

@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { scenario } from './model-arbitraries.js';
 import { dynamoModelDb, type ModelDb, memoryModelDb, postgresModelDb, prismaModelDb, SIBLINGS, sqliteModelDb } from './model-db.js';
-import { type Command, canonical, referenceStep, type State, storeStep } from './model-reference.js';
+import { buried, type Command, canonical, live, referenceStep, type State, storeStep } from './model-reference.js';
 
 /**
  * The model-based conformance suite. fast-check generates runs — two rows, then writes
@@ -16,7 +16,10 @@ import { type Command, canonical, referenceStep, type State, storeStep } from '.
  * (`applyOps` / `evaluateGuard` via `explainFailure`, under the store's own schema). Every step must give the same outcome
  * (the same snapshot, or an error of the same class, code and reason), both rows must then
  * read back as the model says, and after the run every other row and table — read through a
- * raw connection, not through noclobber — must hash exactly as before. Failures shrink to a
+ * raw connection, not through noclobber — must hash exactly as before. Runs delete keys and
+ * create them again: the reference keeps a tombstone, expectations name the deleted
+ * incarnation's last version, and no version the store hands out for a key is ever handed
+ * out again in the run (every version names one content). Failures shrink to a
  * minimal run; fixed seeds make them reproducible (MODEL_SEED / MODEL_RUNS override).
  */
 const RUNS = Number(process.env.MODEL_RUNS ?? 300);
@@ -51,16 +54,24 @@ describe('model-based conformance: hostile writes agree with the reference on ev
             run += 1;
             const keys = [`r${run}'a`, `r${run}-b 日\u{1F600}`];
             const state: State = new Map();
+            // Per key, every version the store handed out by a write: none may come twice.
+            const handedOut = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]));
             const steps: Command[] = [...rows.map((value, key): Command => ({ kind: 'create', key, value })), ...commands];
             try {
               for (const [i, cmd] of steps.entries()) {
                 const key = keys[cmd.key] as string;
-                const version = state.get(key)?.version ?? 0;
+                const version = live(state, key)?.version ?? 0;
+                const old = buried(state, key);
                 const expected = referenceStep(db.store.schema, state, key, cmd);
-                const actual = await storeStep(docs, key, cmd, version);
+                const actual = await storeStep(docs, key, cmd, version, old);
                 expect(JSON.stringify(actual), `step ${i} (${cmd.kind})`).toBe(JSON.stringify(expected));
+                if ('ok' in actual && cmd.kind !== 'delete') {
+                  const seen = handedOut.get(key) as Set<string>;
+                  expect(seen.has(actual.ok.version), `step ${i}: version ${actual.ok.version} of ${key} handed out twice`).toBe(false);
+                  seen.add(actual.ok.version);
+                }
                 const model = keys.map((k) => {
-                  const e = state.get(k);
+                  const e = live(state, k);
                   return e && `${e.version} ${canonical(e.value)}`;
                 });
                 expect(await readBack(docs, keys), `rows after step ${i}`).toEqual(model);

@@ -28,6 +28,11 @@ export async function typed(): Promise<void> {
   expectTypeOf(g.weight).toEqualTypeOf<Decimal | null>();
   expectTypeOf(g.releasedAt).toEqualTypeOf<Date>();
 
+  const created = await prisma.product.$create({ id: 'p9', name: 'Tee', category: 'shirts' });
+  expectTypeOf(created.version).toEqualTypeOf<number>();
+  // @ts-expect-error data has the model's field types
+  await prisma.product.$create({ id: 'p9', name: 5 });
+
   const stock = await prisma.variant.$withLock({ id: 'v1' }, async (locked) => locked.row?.stock ?? 0);
   expectTypeOf(stock).toEqualTypeOf<number>();
 

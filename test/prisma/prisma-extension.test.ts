@@ -32,6 +32,8 @@ interface Delegate<R> {
   findUniqueOrThrow(args: { where: Record<string, unknown>; include?: Record<string, boolean> }): Promise<R>;
   $update: Call<R> & ((where: object, fn: (row: R) => R | Promise<R>, options?: object) => Promise<R>);
   $apply: (where: object, ops: unknown[], options?: object) => Promise<R>;
+  $delete: (where: object, options?: object) => Promise<R>;
+  $create: (data: Record<string, unknown>, options?: object) => Promise<R>;
   $withLock: <T>(
     where: object,
     fn: (locked: { row: R | null; apply(ops: unknown[]): Promise<R>; replace(row: R): Promise<R> }) => Promise<T>,
@@ -185,5 +187,25 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
     );
     expect(acknowledged).toBe(32);
     expect(await prisma.product.findUniqueOrThrow({ where: { id } })).toMatchObject({ hits: 32, version: 33 });
+  });
+
+  it('$delete leaves a tombstone: $create of the key again starts after it, so no `version` of the first row matches the second', async () => {
+    const id = await product(); // Prisma's own create: the column's default version, 1
+    await prisma.product.$apply({ id }, [set('name', 'renamed')]);
+    expect(await prisma.product.$delete({ id, version: 2 })).toMatchObject({ id, name: 'renamed', version: 2 });
+    const again = await prisma.product.$create({ id, name: 'Tee again', category: 'shirts' });
+    expect(again).toMatchObject({ id, name: 'Tee again', version: 3 });
+    for (const version of [1, 2]) {
+      const stale = await prisma.product.$apply({ id, version }, [set('name', 'from an old tab')]).catch((e: unknown) => e);
+      expect(isConflictError(stale)).toBe(true);
+      expect(stale).toMatchObject({ reason: 'stale', current: { value: { name: 'Tee again', version: 3 } } });
+    }
+    expect(await prisma.product.$create({ id, name: 'twice', category: 'shirts' }).catch((e: unknown) => e)).toMatchObject({ reason: 'exists' });
+    // With its relations, as one record.
+    const whole = await prisma.product.$create(
+      { id: `${id}-w`, name: 'W', category: 'shirts', images: [{ id: `${id}-i`, key: 'k', position: 0 }] },
+      { include: { images: true } },
+    );
+    expect(whole.images?.map((i) => i.id)).toEqual([`${id}-i`]);
   });
 });

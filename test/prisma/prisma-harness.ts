@@ -4,6 +4,7 @@ import type { Row, Store } from 'noclobber';
 import { type PrismaClientLike, PrismaStore, type PrismaStoreConfig } from 'noclobber/prisma';
 import { ident } from '../../src/stores/postgres/postgres-sql.js';
 import type { ColumnKind, StoreHarness, TableSpec } from '../conformance/harness.js';
+import { pgPlain } from '../postgres/pg-harness.js';
 import { generatePrismaClient } from './prisma-generate.js';
 
 /** A generated client as the tests use it (typed here: the client is generated at run time). */
@@ -83,6 +84,14 @@ model TenantItem {
   @@map("tenant_items")
 }
 
+model Stamped {
+  id      String   @id
+  title   String?  @map("stamp_title")
+  version DateTime @map("stamped_at") @db.Timestamptz(6)
+
+  @@map("stamped")
+}
+
 model Hostile {
   id      String  @id @map("id'; --")
   title   String? @map("ti\"tle")
@@ -123,12 +132,14 @@ const MODEL: Record<string, { model: string; table?: string; columns: Readonly<R
   docs: { model: 'Doc', columns: { title: 'doc_title', status: 'doc_status', n: 'num', data: 'doc_data', version: 'row_version' } },
   accounts: { model: 'Account', columns: { balance: 'bal' } },
   tenant_items: { model: 'TenantItem', columns: { title: 'item_title', version: 'v' } },
+  stamped: { model: 'Stamped', columns: { title: 'stamp_title', version: 'stamped_at' } },
   hostile: { model: 'Hostile', table: 'hostile.model', columns: HOSTILE_COLUMNS },
 };
 
 const SQL_TYPE: Record<ColumnKind, string> = { text: 'text', int: 'integer', number: 'double precision', json: 'jsonb' };
 
 let seq = 0;
+const TOMBSTONES = `nc "graves"`;
 
 /**
  * The conformance harness through Prisma: each table lives in its own PostgreSQL schema,
@@ -149,6 +160,7 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
   clients.push(admin, main);
   return {
     name: 'prisma',
+    versionKinds: ['integer', 'timestamp'],
     async table(spec: TableSpec) {
       const m = MODEL[spec.name];
       if (!m) throw new Error(`no model for ${spec.name}`);
@@ -156,16 +168,29 @@ export async function prismaHarness(url: string): Promise<StoreHarness> {
       const col = (c: string) => ident(m.columns[c] ?? c);
       const cols = Object.entries(spec.columns).map(([c, kind]) => `${col(c)} ${SQL_TYPE[kind]}`);
       await admin.$executeRawUnsafe(`CREATE SCHEMA "${schema}"`);
+      const quoted = `"${schema}".${ident(m.table ?? spec.name)}`;
+      const version = spec.versionKind === 'timestamp' ? 'timestamptz' : 'integer';
       await admin.$executeRawUnsafe(
-        `CREATE TABLE "${schema}".${ident(m.table ?? spec.name)} (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
+        `CREATE TABLE ${quoted} (${cols.join(', ')}, ${col('version')} ${version} NOT NULL, PRIMARY KEY (${spec.key.map(col).join(', ')}))`,
       );
-      const config: PrismaStoreConfig = { model: m.model, schema, ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+      const config: PrismaStoreConfig = {
+        model: m.model,
+        schema,
+        versionKind: spec.versionKind ?? 'integer',
+        // A name of our own (with a space and a quote): the option reaches the PostgreSQL store, quoted.
+        tombstoneTable: TOMBSTONES,
+        ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
+      };
       const connect = async (): Promise<Store<Row>> => {
         const client = connectPrisma(PrismaClient, url, schema);
         clients.push(client);
         return PrismaStore.open(client, config);
       };
-      return { store: await PrismaStore.open(main, config), connect };
+      const store = await PrismaStore.open(main, config);
+      // Made in the table's schema under that name (this throws when it is not there).
+      await admin.$executeRawUnsafe(`SELECT 1 FROM "${schema}".${ident(TOMBSTONES)} LIMIT 0`);
+      const plain = pgPlain((sql, values) => admin.$executeRawUnsafe(sql, ...values), quoted, spec, col);
+      return { store, connect, plain };
     },
     async close() {
       await Promise.all(clients.map((c) => c.$disconnect()));

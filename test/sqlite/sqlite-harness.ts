@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from 'noclobber/sqlite';
-import type { ColumnKind, StoreHarness, TableSpec } from '../conformance/harness.js';
+import { type ColumnKind, keyValues, type PlainAccess, type StoreHarness, type TableSpec } from '../conformance/harness.js';
 
 const SQL_TYPE: Record<ColumnKind, string> = { text: 'TEXT', int: 'INTEGER', number: 'REAL', json: 'TEXT' };
 
@@ -11,6 +11,23 @@ const SQL_TYPE: Record<ColumnKind, string> = { text: 'TEXT', int: 'INTEGER', num
 export function createTableSql(name: string, spec: TableSpec): string {
   const cols = Object.entries(spec.columns).map(([c, kind]) => `"${c}" ${SQL_TYPE[kind]}`);
   return `CREATE TABLE "${name}" (${cols.join(', ')}, "version" INTEGER NOT NULL, PRIMARY KEY (${spec.key.map((k) => `"${k}"`).join(', ')}))`;
+}
+
+/** Plain SQL on a conformance table, around noclobber (values bound; JSON columns as JSON text). */
+export function sqlitePlain(db: Database.Database, name: string, spec: TableSpec): PlainAccess {
+  const where = spec.key.map((k) => `"${k}" = ?`).join(' AND ');
+  return {
+    async insert(row) {
+      const cols = Object.keys(row).filter((c) => c in spec.columns);
+      const values = cols.map((c) => (spec.columns[c] === 'json' ? JSON.stringify(row[c]) : row[c]));
+      db.prepare(`INSERT INTO "${name}" (${[...cols, 'version'].map((c) => `"${c}"`).join(', ')}) VALUES (${[...cols.map(() => '?'), '1'].join(', ')})`).run(
+        ...values,
+      );
+    },
+    async delete(key) {
+      db.prepare(`DELETE FROM "${name}" WHERE ${where}`).run(...keyValues(spec, key));
+    },
+  };
 }
 
 /** Opens a better-sqlite3 connection the way noclobber recommends for files shared by processes. */
@@ -47,6 +64,7 @@ export function sqliteHarness(mode: 'memory' | 'file'): StoreHarness {
       const store = new SqliteStore(main, config);
       return {
         store,
+        plain: sqlitePlain(main, name, spec),
         async connect() {
           if (!dir) return store;
           const db = openFile(file);

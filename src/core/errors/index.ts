@@ -12,5 +12,6 @@ export { LockTimeoutError } from './lock-timeout-error.js';
 export { isNoclobberError, NoclobberError, type NoclobberErrorOptions } from './noclobber-error.js';
 export type { Problem } from './problem.js';
 export { RerunTransactionError, type RerunTransactionErrorOptions } from './rerun-transaction-error.js';
+export { SetupError, type SetupErrorOptions } from './setup-error.js';
 export { TooLargeError, type TooLargeErrorOptions } from './too-large-error.js';
 export { TransientError, type TransientErrorOptions, type TransientReason } from './transient-error.js';

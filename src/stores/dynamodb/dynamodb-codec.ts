@@ -39,14 +39,16 @@ export function keyItem(t: DynamoTable, key: Key): Item {
 }
 
 /**
- * A record from an item; the version and lease attributes travel outside `value`.
+ * A record from an item; the version and lease attributes travel outside `value`, and a
+ * tombstone is no record (undefined).
  * @example
  * ```ts
  * toSnapshot(table, 'p1', out.Attributes); // { key: 'p1', version: '4', value: { id: 'p1', ... } }
  * ```
  */
 export function toSnapshot<T>(t: DynamoTable, key: Key, item: Item | undefined): Snapshot<T> | undefined {
-  if (!item) return undefined;
+  // A tombstone is no record: the key is absent (it only keeps the last version).
+  if (!item || item[t.gone] !== undefined) return undefined;
   const value: Row = {};
   for (const [k, av] of Object.entries(item)) if (k !== t.version.field && k !== t.lease) value[k] = fromAttr(av);
   return { key, version: t.version.read(item[t.version.field]), value: value as T };

@@ -11,6 +11,7 @@ import { DynExpr } from './dynamodb-expr.js';
 import type { Item } from './dynamodb-item.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoTable } from './dynamodb-table.js';
+import { existsCondition, isTombstone } from './dynamodb-tombstone.js';
 
 /**
  * How long a lease lasts when `withLock` gives no `leaseMs` (it is not renewed: work under
@@ -75,8 +76,8 @@ function leaseAttr(token: string, until: number, fence: number): Item[string] {
  * Takes the lease on an existing item: one conditional write that succeeds when no live
  * lease is there, with a fencing token greater than the last one (microseconds of the
  * clock, or one more than the stored token). Waits (polling with backoff) up to
- * `lockTimeoutMs`, or fails at once with `nowait`. A missing item gets no lease — like a
- * row lock on a missing row — and `item` is undefined.
+ * `lockTimeoutMs`, or fails at once with `nowait`. A missing record gets no lease — like a
+ * row lock on a missing row — and `item` is undefined, or the tombstone the key holds.
  * @example
  * ```ts
  * const { lease, item } = await acquireLease(client, table, keyItem, { lockTimeoutMs: 5000, nowait: false });
@@ -95,7 +96,7 @@ export async function acquireLease(client: DynamoClient, table: DynamoTable, key
     const l = x.name(table.lease);
     const f = `${l}.${x.name('fence')}`;
     const condition = [
-      `attribute_exists(${x.name(table.keys[0]!.name)})`,
+      existsCondition(x, table),
       `(attribute_not_exists(${l}) OR ${l}.${x.name('until')} < ${x.json(now)})`,
       `(attribute_not_exists(${f}) OR ${f} < ${x.json(fence)})`,
     ].join(' AND ');
@@ -116,7 +117,9 @@ export async function acquireLease(client: DynamoClient, table: DynamoTable, key
       // Taking a lease changes no data: an unanswered attempt is retryable, at worst it expires.
       if (!isConditionFailed(e)) throw mapDynamoError(e, 'read');
       const item = e.Item as Item | undefined;
+      // A missing record gets no lease; a tombstone comes back as read (what a create there is conditioned on).
       if (!item) return {};
+      if (isTombstone(table, item)) return { item };
       const held = item[table.lease]?.M;
       if (Number(held?.until?.N ?? 0) < now) {
         fence = Math.max(fence, Number(held?.fence?.N ?? 0)) + 1; // the clock is behind the last fencing token

@@ -53,4 +53,18 @@ export interface DynamoStoreConfig {
   readonly maxItemBytes?: number;
   /** Attribute holding `withLock`'s lease (token, expiry, fencing token). Default `'_nc_lease'`. */
   readonly leaseAttribute?: string;
+  /**
+   * Attribute marking a tombstone (its value: when the record was deleted, epoch ms). Default
+   * `'_nc_gone'`. A delete leaves the item's key and last version under this mark, so a
+   * record created again starts after it and no version or ETag of the deleted record ever
+   * matches the new one. noclobber reads a tombstone as absent; your own Scans and Queries
+   * see it unless they filter `attribute_not_exists(_nc_gone)`.
+   */
+  readonly tombstoneAttribute?: string;
+  /**
+   * Let tombstones expire: each gets `attribute` = now + `seconds` (epoch seconds); turn on
+   * the table's TTL for that attribute. Protection against a stale version lasts as long as
+   * the tombstone: after it expires, a record created again may reuse an old version.
+   */
+  readonly tombstoneTtl?: { readonly attribute: string; readonly seconds: number };
 }

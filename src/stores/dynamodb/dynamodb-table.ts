@@ -17,6 +17,10 @@ export interface DynamoTable {
   readonly keys: readonly DynamoKeyAttribute[];
   readonly version: DynamoVersion;
   readonly lease: string;
+  /** The attribute marking a tombstone (see `DynamoStoreConfig.tombstoneAttribute`). */
+  readonly gone: string;
+  /** When tombstones expire: the TTL attribute and how many seconds after the delete. */
+  readonly ttl?: { readonly attribute: string; readonly seconds: number };
   readonly maxItemBytes: number;
   readonly schema: StoreSchema;
 }
@@ -48,12 +52,20 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
   if (keys.length === 0) throw new TypeError(`noclobber/dynamodb: table "${config.table}" has no key schema`);
   const version = config.version ?? 'version';
   const lease = config.leaseAttribute ?? '_nc_lease';
+  const gone = config.tombstoneAttribute ?? '_nc_gone';
+  const ttl = config.tombstoneTtl;
   const keyNames = keys.map((k) => k.name);
-  for (const [what, name] of [
+  const own: [string, string | undefined][] = [
     ['version', version],
     ['lease', lease],
-  ] as const)
-    if (keyNames.includes(name)) throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is a key attribute`);
+    ['tombstone', gone],
+    ['tombstone TTL', ttl?.attribute],
+  ];
+  for (const [i, [what, name]] of own.entries()) {
+    if (name !== undefined && keyNames.includes(name)) throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is a key attribute`);
+    if (name !== undefined && own.slice(0, i).some(([, n]) => n === name)) throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is taken`);
+  }
+  if (ttl && !(Number.isFinite(ttl.seconds) && ttl.seconds > 0)) throw new RangeError('noclobber/dynamodb: tombstoneTtl.seconds must be a positive number');
   const maxItemBytes = config.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
   if (!(maxItemBytes > 0 && maxItemBytes <= DYNAMODB_MAX_ITEM_BYTES))
     throw new RangeError(`noclobber/dynamodb: maxItemBytes must be in 1..${DYNAMODB_MAX_ITEM_BYTES}`);
@@ -61,17 +73,19 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
     if (config.json && !config.json.includes(f)) throw new TypeError(`noclobber/dynamodb: maxBytes names "${f}", which is not in json`);
   const listed = Array.isArray(config.fields) ? (config.fields as readonly string[]) : undefined;
   const fields = listed ? [...new Set([...keyNames, ...listed])] : undefined;
-  for (const f of [version, lease]) if (fields?.includes(f)) throw new TypeError(`noclobber/dynamodb: fields must not list "${f}"`);
+  for (const f of [version, lease, gone]) if (fields?.includes(f)) throw new TypeError(`noclobber/dynamodb: fields must not list "${f}"`);
   return {
     name: config.table,
     keys,
     version: new DynamoVersion(version, config.versionKind ?? 'integer'),
     lease,
+    gone,
+    ...(ttl ? { ttl: { attribute: ttl.attribute, seconds: ttl.seconds } } : {}),
     maxItemBytes,
     schema: {
       keyFields: keyNames,
       versionField: version,
-      reservedFields: [lease],
+      reservedFields: [lease, gone],
       ...(fields ? { fields } : config.fields === 'open' ? {} : { fixedFields: true }),
       ...DYNAMODB_LIMITS,
       ...(config.json ? { jsonFields: [...config.json] } : {}),

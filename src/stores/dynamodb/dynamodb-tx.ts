@@ -19,7 +19,11 @@ import { DynExpr } from './dynamodb-expr.js';
 import type { Item } from './dynamodb-item.js';
 import { acquireLease, type Lease, leaseCondition, leaseProblem, releaseLease } from './dynamodb-lease.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
+import { absentCondition, existsCondition, liveItem, tombstoneItem } from './dynamodb-tombstone.js';
 import type { DynamoWriter } from './dynamodb-writer.js';
+
+/** The last version an item gives its key: its record's, or its tombstone's (none for no item). */
+const floorOf = (w: DynamoWriter<Row>, item: Item | undefined): string | undefined => item && w.table.version.read(item[w.table.version.field]);
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -35,6 +39,8 @@ interface Entry {
   lease?: Lease;
   /** The record as this transaction has left it so far. */
   current: Snapshot<Row> | undefined;
+  /** The last version the key had (its record's, or its tombstone's): a record created here starts after it. */
+  floor: string | undefined;
   touched: boolean;
 }
 
@@ -110,7 +116,7 @@ export class DynamoTx {
     if (!e) {
       const item = await w.readItem(key);
       const base = toSnapshot<Row>(w.table, key, item);
-      e = { w, key, base, baseItem: item, current: base, touched: false };
+      e = { w, key, base, baseItem: item, current: base, floor: floorOf(w, item), touched: false };
       this.#entries.set(id, e);
     }
     return e;
@@ -142,7 +148,7 @@ export class DynamoTx {
         continue;
       }
       const base = toSnapshot<Row>(w.table, key, item);
-      this.#entries.set(id, { w, key, base, baseItem: item, current: base, touched: false, ...(lease ? { lease } : {}) });
+      this.#entries.set(id, { w, key, base, baseItem: item, current: base, floor: floorOf(w, item), touched: false, ...(lease ? { lease } : {}) });
     }
   }
 
@@ -168,9 +174,11 @@ export class DynamoTx {
     this.#refuseForeignLease(e);
     const before = e.current;
     const value = recordValue(w.table, cmd, before?.value);
-    const version = before ? w.table.version.next(before.version) : w.table.version.initial();
+    // After every version the key had, its deleted records' included.
+    const version = e.floor === undefined ? w.table.version.initial() : w.table.version.next(e.floor);
     fullItem(w.table, cmd.key, value, version); // size check now, not at commit
     e.current = { key: cmd.key, version, value };
+    e.floor = version;
     e.touched = true;
     const written = e.current;
     return cmd.returnPrevious && before ? { ...written, previous: { version: before.version, value: before.value } } : written;
@@ -191,15 +199,15 @@ export class DynamoTx {
   #action(e: Entry): TransactWriteItem {
     const t = e.w.table;
     const x = new DynExpr();
-    const pk = x.name(t.keys[0]!.name);
-    const read = e.base ? `attribute_exists(${pk}) AND ${t.version.equals(x, e.base.version)}` : `attribute_not_exists(${pk})`;
+    // As read: the record at its version, or no record — nothing, or the very tombstone read.
+    const read = e.base ? `${existsCondition(x, t)} AND ${t.version.equals(x, e.base.version)}` : absentCondition(x, t, e.baseItem);
     const common = { TableName: t.name, Key: keyItem(t, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
     // A leased record the transaction only read: the commit ends the lease (its expiry set to 0,
     // the fencing token kept) under the same condition a ConditionCheck would have had.
-    const l = e.lease ? x.name(t.lease) : '';
-    const end = e.lease ? `${l}.${x.name('until')} = ${x.constant(0)}` : '';
+    // (Built only where it is used: DynamoDB refuses a placeholder the expressions do not use.)
+    const end = () => `${x.name(t.lease)}.${x.name('until')} = ${x.constant(0)}`;
     if (e.lease && !e.touched)
-      return { Update: { ...common, UpdateExpression: `SET ${end}`, ConditionExpression: `${read} AND ${leaseCondition(x, t, e.lease)}`, ...x.input() } };
+      return { Update: { ...common, UpdateExpression: `SET ${end()}`, ConditionExpression: `${read} AND ${leaseCondition(x, t, e.lease)}`, ...x.input() } };
     if (!e.touched || (!e.base && !e.current)) return { ConditionCheck: { ...common, ConditionExpression: read, ...x.input() } };
     if (!e.base) {
       const { Key: _key, ...put } = common;
@@ -208,12 +216,16 @@ export class DynamoTx {
     }
     // Under this transaction's lease, the item must still carry its token; otherwise no other holder's lease may be live.
     const free = leaseCondition(x, t, e.lease);
-    if (!e.current) return { Delete: { ...common, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
+    if (!e.current) {
+      const { Key: _key, ...put } = common;
+      // A delete leaves the tombstone, at the last version the key had in this transaction (a lease ends with the item).
+      return { Put: { ...put, Item: tombstoneItem(t, e.key, e.floor as string), ConditionExpression: `${read} AND ${free}`, ...x.input() } };
+    }
     const diff = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
-    const update = diff && e.lease ? diff.replace(/^SET /, `SET ${end}, `) : diff;
+    const update = diff && e.lease ? diff.replace(/^SET /, `SET ${end()}, `) : diff;
     if (update) return { Update: { ...common, UpdateExpression: update, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
     const y = new DynExpr();
-    const condition = `attribute_exists(${y.name(t.keys[0]!.name)}) AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t, e.lease)}`;
+    const condition = `${existsCondition(y, t)} AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t, e.lease)}`;
     const { Key: _key, ...put } = common;
     // The whole item is written: a lease of this transaction is written already ended.
     const leaseAttr = e.lease ? ({ M: { ...(e.lease.attr as { M?: Item }).M, until: { N: '0' } } } as Item[string]) : e.baseItem?.[t.lease];
@@ -226,7 +238,8 @@ export class DynamoTx {
       switch (r.Code) {
         case 'ConditionalCheckFailed': {
           const entry = entries[i];
-          const busy = entry?.touched && r.Item ? leaseProblem(entry.w.table, r.Item, entry.lease) : undefined;
+          const item = entry && liveItem(entry.w.table, r.Item);
+          const busy = entry?.touched && item ? leaseProblem(entry.w.table, item, entry.lease) : undefined;
           return busy ?? new TransientError('A record the transaction used changed before it committed; run it again', { reason: 'serialization', cause: e });
         }
         case 'TransactionConflict':

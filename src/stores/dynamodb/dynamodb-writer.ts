@@ -1,5 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type UpdateItemCommandOutput } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../core/errors/conflict-error.js';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type UpdateItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
@@ -16,6 +15,7 @@ import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
 import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoTable } from './dynamodb-table.js';
+import { createRecord, deleteRecord, existsCondition, liveItem } from './dynamodb-tombstone.js';
 
 /** How often a write that names no version is rebased on a newer item before giving up with TransientError. */
 const MAX_REBASE_ROUNDS = 8;
@@ -27,8 +27,9 @@ const MAX_REBASE_ROUNDS = 8;
  *   (`ALL_OLD`) explains why (`explainFailure`) — or, when only a structural condition
  *   failed, the write is rebased on that item: recomputed with `applyOps` and written
  *   conditioned on its version (no extra read);
- * - create: `PutItem` if the key is absent; replace at a known version: `PutItem` on it;
- * - delete: `DeleteItem` with the expectation.
+ * - create: `PutItem` if the key holds no record (after its tombstone, see
+ *   `dynamodb-tombstone.ts`); replace at a known version: `PutItem` on it;
+ * - delete: `PutItem` of the tombstone, conditioned as the delete is.
  * @example
  * ```ts
  * const writer = new DynamoWriter(client, table);
@@ -45,7 +46,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     this.#client = client;
     this.#t = table;
     const keys = table.keys.map((k) => k.name);
-    this.#scope = { pk: keys[0] as string, keys, hidden: [table.version.field, table.lease] };
+    this.#scope = { pk: keys[0] as string, keys, hidden: [table.version.field, table.lease, table.gone] };
     // A condition cannot measure a map, and an item under a smaller cap than DynamoDB's must be measured whole.
     this.#capped = new Set(Object.keys(table.schema.maxBytes ?? {}));
   }
@@ -73,7 +74,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   /** Throws why `cmd` failed on `item` (the item as the failed condition saw it), if anything explains it. */
-  explain(cmd: WriteCommand, item: Item | undefined, lease?: Lease): void {
+  explain(cmd: WriteCommand, found: Item | undefined, lease?: Lease): void {
+    // A tombstone is no record: the key is absent.
+    const item = liveItem(this.#t, found);
     // A lease holder learns first that it lost the lease; anyone else first learns what no retry can fix.
     if (item && lease) {
       const lost = leaseProblem(this.#t, item, lease);
@@ -87,9 +90,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     }
   }
 
-  /** The conditions every write to an existing record carries. */
-  #conditions(x: DynExpr, expect: Expect, lease?: Lease): string[] {
-    const out = [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`];
+  /** The conditions every write to an existing record carries (a record: not a tombstone). */
+  conditions(x: DynExpr, expect: Expect, lease?: Lease): string[] {
+    const out = [existsCondition(x, this.#t)];
     if (expect.version !== undefined) out.push(this.#t.version.equals(x, expect.version));
     for (const g of expect.where ?? []) out.push(guardExpr(g, x, this.#scope));
     out.push(leaseCondition(x, this.#t, lease));
@@ -97,7 +100,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   /** Sends one conditional request; a false condition is explained (thrown) or handed back for a rebase. */
-  async #send<R>(cmd: WriteCommand, lease: Lease | undefined, request: () => Promise<R>): Promise<{ ok: R } | { failed: Item | undefined }> {
+  async send<R>(cmd: WriteCommand, lease: Lease | undefined, request: () => Promise<R>): Promise<{ ok: R } | { failed: Item | undefined }> {
     try {
       return { ok: await request() };
     } catch (e) {
@@ -109,7 +112,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   async write(cmd: WriteCommand, lease?: Lease): Promise<Snapshot<T>> {
-    if (cmd.expect.absent) return this.#create(cmd);
+    if (cmd.expect.absent) return createRecord(this, cmd);
     const { version } = cmd.expect;
     // "02" or "abc" is no version DynamoDB ever gave out: explained (stale / gone) from the item, never sent.
     if (version !== undefined && !this.#t.version.isCanonical(version)) {
@@ -161,13 +164,13 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
 
   async #pushdown(cmd: WriteCommand, x: DynExpr, plan: OpsPlan, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
     const bump = this.#t.version.bump(x);
-    const condition = [...this.#conditions(x, cmd.expect, lease), ...plan.conditions, ...(bump.condition ? [bump.condition] : [])].join(' AND ');
+    const condition = [...this.conditions(x, cmd.expect, lease), ...plan.conditions, ...(bump.condition ? [bump.condition] : [])].join(' AND ');
     const update = `SET ${[...plan.set, bump.set].join(', ')}${plan.remove.length ? ` REMOVE ${plan.remove.join(', ')}` : ''}`;
     if (update.length > MAX_EXPRESSION_BYTES || condition.length > MAX_EXPRESSION_BYTES) return undefined;
     const returnOld = cmd.returnPrevious === true;
     let out: { ok: UpdateItemCommandOutput } | { failed: Item | undefined };
     try {
-      out = await this.#send(cmd, lease, () =>
+      out = await this.send(cmd, lease, () =>
         this.#client.send(
           new UpdateItemCommand({
             TableName: this.#t.name,
@@ -202,7 +205,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const version = this.#t.version.next(current.version);
     const full = fullItem(this.#t, cmd.key, next, version, (item as Item)[this.#t.lease]);
     const condition = (x: DynExpr) =>
-      [`attribute_exists(${x.name(this.#t.keys[0]!.name)})`, this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
+      [existsCondition(x, this.#t), this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
     const common = { TableName: this.#t.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
     let x = new DynExpr();
     const update = diffUpdate(x, this.#t, current.value as Row, next, version);
@@ -215,47 +218,19 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       const input = { ...common, Item: full, ConditionExpression: condition(x), ...x.input() };
       request = () => this.#client.send(new PutItemCommand(input));
     }
-    const out = await this.#send(cmd, lease, request);
+    const out = await this.send(cmd, lease, request);
     if ('failed' in out) return { raced: out.failed };
     const written: Snapshot<T> = { key: cmd.key, version, value: next as T };
     return { snapshot: cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written };
-  }
-
-  async #create(cmd: WriteCommand): Promise<Snapshot<T>> {
-    let value: Row;
-    try {
-      value = recordValue(this.#t, cmd, undefined);
-    } catch (e) {
-      // An existing record still wins over a value that could not be written.
-      this.explain(cmd, await this.readItem(cmd.key));
-      throw e;
-    }
-    const version = this.#t.version.initial();
-    const x = new DynExpr();
-    const condition = `attribute_not_exists(${x.name(this.#t.keys[0]!.name)})`;
-    const item = fullItem(this.#t, cmd.key, value, version);
-    const out = await this.#send(cmd, undefined, () =>
-      this.#client.send(
-        new PutItemCommand({
-          TableName: this.#t.name,
-          Item: item,
-          ConditionExpression: condition,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...x.input(),
-        }),
-      ),
-    );
-    if ('failed' in out) throw new TransientError('The record appeared and vanished while it was being created; retry', { reason: 'serialization' });
-    return { key: cmd.key, version, value: value as T };
   }
 
   async #put(cmd: WriteCommand, expected: string, lease?: Lease): Promise<Snapshot<T>> {
     const value = recordValue(this.#t, cmd, {});
     const version = this.#t.version.next(expected);
     const x = new DynExpr();
-    const condition = this.#conditions(x, cmd.expect, lease).join(' AND ');
+    const condition = this.conditions(x, cmd.expect, lease).join(' AND ');
     const item = fullItem(this.#t, cmd.key, value, version, lease?.attr);
-    const out = await this.#send(cmd, lease, () =>
+    const out = await this.send(cmd, lease, () =>
       this.#client.send(
         new PutItemCommand({
           TableName: this.#t.name,
@@ -273,27 +248,7 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     return previous ? { ...written, previous: { version: previous.version, value: previous.value } } : written;
   }
 
-  async delete(key: Key, expect: Expect, lease?: Lease): Promise<Snapshot<T>> {
-    const cmd: WriteCommand = { key, change: { ops: [] }, expect };
-    if (expect.absent) {
-      const current = await this.get(key);
-      throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
-    }
-    const x = new DynExpr();
-    const condition = this.#conditions(x, expect, lease).join(' AND ');
-    const out = await this.#send(cmd, lease, () =>
-      this.#client.send(
-        new DeleteItemCommand({
-          TableName: this.#t.name,
-          Key: keyItem(this.#t, key),
-          ConditionExpression: condition,
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...x.input(),
-        }),
-      ),
-    );
-    if ('failed' in out) throw new TransientError('The record changed while it was being deleted; retry', { reason: 'serialization' });
-    return toSnapshot<T>(this.#t, key, out.ok.Attributes) as Snapshot<T>;
+  delete(key: Key, expect: Expect, lease?: Lease): Promise<Snapshot<T>> {
+    return deleteRecord(this, key, expect, lease);
   }
 }

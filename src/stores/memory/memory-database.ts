@@ -1,8 +1,12 @@
 import { Mutex } from '../../core/mutex.js';
 import type { Key, Row } from '../../core/types.js';
 
-/** One table of a memory database: records by key string. */
-export type Table = Map<string, { readonly key: Key; readonly version: number; readonly value: Row }>;
+/**
+ * One table of a memory database: records by key string. A deleted record stays as a
+ * tombstone (`gone`) holding its last version, so the next record of that key starts after
+ * it and no version ever names two incarnations (see `MemoryStore`).
+ */
+export type Table = Map<string, { readonly key: Key; readonly version: number; readonly value: Row; readonly gone?: true }>;
 
 interface State {
   readonly mutex: Mutex;

@@ -43,6 +43,8 @@ interface Entry {
   readonly key: Key;
   readonly version: number;
   readonly value: Row;
+  /** A tombstone: the record was deleted at `version`. */
+  readonly gone?: true;
 }
 
 function withoutNulls(v: Row): Row {
@@ -55,6 +57,8 @@ function withoutNulls(v: Row): Row {
  * The reference store: records in process memory, with exactly the semantics every
  * database store must match (it decides each write with `explainFailure`). Writes,
  * transactions and locks are serialised by one mutex; reads see committed data only.
+ * A delete leaves a tombstone with the record's last version, so a record created again
+ * starts after it: a version never names two incarnations of a key.
  * For tests and prototypes; nothing survives the process.
  *
  * @example
@@ -100,7 +104,7 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
   }
 
   #snap(entry: Entry | undefined): Snapshot<T> | undefined {
-    return entry && { key: entry.key, version: String(entry.version), value: cloneJson(entry.value) as T };
+    return entry && !entry.gone ? { key: entry.key, version: String(entry.version), value: cloneJson(entry.value) as T } : undefined;
   }
 
   #readIn(table: Table, key: Key): Snapshot<T> | undefined {
@@ -116,6 +120,7 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     const checked = checkChange(this.schema, cmd, current?.value as Row | undefined);
     if ('error' in checked) throw checked.error;
     const next = withoutNulls(checked.next);
+    // After a tombstone: the next version of the key, never one an earlier incarnation had.
     const written: Entry = { key: cmd.key, version: (entry?.version ?? 0) + 1, value: next };
     table.set(id, written);
     const snap = this.#snap(written) as Snapshot<T>;
@@ -128,8 +133,9 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
     const error = explainFailure(this.schema, { key, change: { ops: [] }, expect }, current);
     if (error) throw error;
-    table.delete(id);
-    return current as Snapshot<T>;
+    const deleted = current as Snapshot<T>;
+    table.set(id, { key, version: Number(deleted.version), value: {}, gone: true });
+    return deleted;
   }
 
   #session(table: Table): StoreSession<T> {

@@ -35,6 +35,7 @@ import { PostgresStore } from './postgres-store.js';
 import type { PgPool } from './postgres-store-config.js';
 import { columnValue } from './postgres-table.js';
 import type { PgTransaction } from './postgres-transaction.js';
+import { versionText } from './postgres-version-sql.js';
 
 type Children = Record<string, Row[]>;
 
@@ -105,8 +106,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     if (!sql) {
       const { root } = this.#table;
       const keys = this.schema.keyFields;
-      const version = `t.${ident(this.schema.versionField)}`;
-      const v = this.#config.versionKind === 'timestamp' ? `((extract(epoch from ${version}) * 1000000)::bigint)::text` : `${version}::text`;
+      const v = versionText(`t.${ident(this.schema.versionField)}`, this.#config.versionKind === 'timestamp');
       const cols = [...root.columns.keys()].map((c) => `t.${ident(c)}`);
       const children = this.#table.children.map((c, i) => `${childrenSql(c, (j) => `t.${ident(keys[j] as string)}`)} AS ${childAlias(i)}`);
       const where = keys.map((k, i) => `t.${ident(k)} = ${param(i)}`).join(' AND ');

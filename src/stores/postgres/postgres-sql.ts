@@ -27,6 +27,21 @@ export function tableIdent(name: string, schema?: string): string {
   return name.split('.').map(ident).join('.');
 }
 
+/** Key columns (quoted) and the typed parameters naming one key. */
+export type KeyParts = readonly (readonly [column: string, param: string])[];
+
+/**
+ * The condition "this row has that key", for a row under `alias`.
+ * @example
+ * ```ts
+ * whereOf([['"id"', '$1::text']])('t'); // 't."id" = $1::text'
+ * ```
+ */
+export const whereOf =
+  (parts: KeyParts) =>
+  (alias: string): string =>
+    parts.map(([c, ph]) => `${alias}.${c} = ${ph}`).join(' AND ');
+
 /**
  * Collects `$n` parameters, with an optional cast.
  * @example

@@ -77,4 +77,17 @@ export interface PostgresStoreConfig {
   readonly fields?: readonly string[];
   /** Byte cap on a jsonb column after the write (measured on jsonb's text form), checked in the write's statement. */
   readonly maxBytes?: Readonly<Record<string, number>>;
+  /**
+   * The table keeping each deleted key's last version, so a record created again never gets
+   * a version an earlier one had (an old ETag or expectation never matches it). Default
+   * `noclobber_tombstones` in the table's schema; a schema-qualified name puts it elsewhere.
+   * Shared by every store of that schema.
+   */
+  readonly tombstoneTable?: string;
+  /**
+   * Create the table of tombstones when it is missing (default true). With false — the
+   * schema is managed by migrations, or the role may not create tables — a missing table is a
+   * `SetupError` carrying the DDL (`pgTombstoneDdl`) when the store is opened.
+   */
+  readonly createTombstoneTable?: boolean;
 }

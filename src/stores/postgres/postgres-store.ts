@@ -11,12 +11,17 @@ import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
 import { planOps } from './postgres-ops-sql.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
-import { ident, PgParams } from './postgres-sql.js';
+import { ident, type KeyParts, PgParams, whereOf } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
+import { burySql, claimSql, tombstoneKey } from './postgres-tombstones.js';
 import { checkout, type PgLockSession, PgTransaction, pgLockWait, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
+import { firstVersionSql, nextVersionSql, versionText } from './postgres-version-sql.js';
 
 const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+
+/** A write statement, with the CTEs that keep tombstones before (a create) or after (a delete) it. */
+type WriteSql = { readonly sql: string; readonly before?: string; readonly after?: string };
 
 /**
  * A store over an existing PostgreSQL table, on `pg`. Every write is ONE statement: the
@@ -74,13 +79,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   }
 
   #v(alias: string): string {
-    const c = `${alias}.${ident(this.schema.versionField)}`;
-    return this.#timestamp ? `((extract(epoch from ${c}) * 1000000)::bigint)::text` : `${c}::text`;
-  }
-
-  #nextVersion(): string {
-    const c = `t.${ident(this.schema.versionField)}`;
-    return this.#timestamp ? `GREATEST(clock_timestamp()::${this.#table.versionType}, ${c} + interval '1 microsecond')` : `${c} + 1`;
+    return versionText(`${alias}.${ident(this.schema.versionField)}`, this.#timestamp);
   }
 
   #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
@@ -90,10 +89,13 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return { key, version: row.__nc_v as string, value: value as T };
   }
 
-  #keyWhere(key: Key, p: PgParams): (alias: string) => string {
+  #keyParts(key: Key, p: PgParams): KeyParts {
     const fields = keyFields(this.schema, key);
-    const parts = this.schema.keyFields.map((f) => [ident(f), p.add(fields[f], this.#table.columns.get(f)?.type)] as const);
-    return (alias) => parts.map(([c, ph]) => `${alias}.${c} = ${ph}`).join(' AND ');
+    return this.schema.keyFields.map((f) => [ident(f), p.add(fields[f], this.#table.columns.get(f)?.type)] as const);
+  }
+
+  #keyWhere(key: Key, p: PgParams): (alias: string) => string {
+    return whereOf(this.#keyParts(key, p));
   }
 
   #conditions(expect: Expect, p: PgParams): string[] {
@@ -117,11 +119,11 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return pgQuery(q, sql, values, phase, this.#prepare);
   }
 
-  /** Runs a write CTE `w` and returns the written row, or explains why nothing was written. */
-  async #conditional(q: PgQueryable, write: string, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  /** Runs a write `w` (between the tombstone's CTEs) and returns the written row, or explains why nothing was written. */
+  async #conditional(q: PgQueryable, write: WriteSql, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
     const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
-    const sql = `WITH w AS (${write} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})
+    const sql = `WITH ${write.before ? `${write.before}, ` : ''}w AS (${write.sql} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})${write.after ? `, ${write.after}` : ''}
 SELECT true AS __nc_w, * FROM w
 UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
     const row = (await this.#q(q, sql, p.values, phase)).rows[0];
@@ -151,7 +153,8 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
 
   async #write(q: PgQueryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     const p = new PgParams();
-    const key = this.#keyWhere(cmd.key, p);
+    const parts = this.#keyParts(cmd.key, p);
+    const key = whereOf(parts);
     const v = ident(this.schema.versionField);
     if (cmd.expect.absent) {
       const checked = checkChange(this.schema, cmd, undefined);
@@ -159,9 +162,14 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       const value = checked.next;
       // Top-level null is absent: a null field the table has no column for is nothing to write.
       const names = Object.keys(value).filter((n) => value[n] !== undefined && value[n] !== null);
-      const initial = this.#timestamp ? `clock_timestamp()::${this.#table.versionType}` : '1';
-      const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) VALUES (${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')}) ON CONFLICT DO NOTHING`;
-      return this.#conditional(q, insert, key, p, cmd, phase);
+      // The version after the key's tombstone (hw.version: 0 for a key never deleted), never one an earlier record had.
+      const initial = firstVersionSql('hw.version', this.#timestamp, this.#table.versionType);
+      const t = this.#table.tombstones;
+      // An autocommit create whose snapshot sees the record reports it without writing (it is ordered before any delete of it).
+      const gate = phase === 'write' ? `SELECT 1 FROM ${this.#table.quoted} AS g WHERE ${key('g')}` : undefined;
+      const claim = claimSql(t, p.add(t.store, 'text'), tombstoneKey(parts.map(([, ph]) => ph)), gate);
+      const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) SELECT ${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')} FROM hw ON CONFLICT DO NOTHING`;
+      return this.#conditional(q, { sql: insert, before: claim }, key, p, cmd, phase);
     }
     const where = [key('t'), ...this.#conditions(cmd.expect, p)];
     let sets: string[];
@@ -188,8 +196,8 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       // Only the listed columns are written: the others keep what they hold.
       sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
     }
-    const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${this.#nextVersion()}`].join(', ')} WHERE ${where.join(' AND ')}`;
-    return this.#conditional(q, update, key, p, cmd, phase);
+    const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${nextVersionSql(`t.${v}`, this.#timestamp, this.#table.versionType)}`].join(', ')} WHERE ${where.join(' AND ')}`;
+    return this.#conditional(q, { sql: update }, key, p, cmd, phase);
   }
 
   async #delete(q: PgQueryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
@@ -200,7 +208,10 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     const p = new PgParams();
     const where = this.#keyWhere(key, p);
     const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;
-    return this.#conditional(q, del, where, p, { key, change: { ops: [] }, expect }, phase);
+    // The deleted row's version stays as the key's tombstone, in the same statement.
+    const t = this.#table.tombstones;
+    const bury = burySql(t, p.add(t.store, 'text'), tombstoneKey(this.schema.keyFields.map((f) => `w.${ident(f)}`)));
+    return this.#conditional(q, { sql: del, after: bury }, where, p, { key, change: { ops: [] }, expect }, phase);
   }
 
   async #read(q: PgQueryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {

@@ -4,6 +4,7 @@ import { mapPgError } from './postgres-errors.js';
 import { pgJsonTextBytes } from './postgres-measure.js';
 import { tableIdent } from './postgres-sql.js';
 import type { PgPool, PostgresStoreConfig } from './postgres-store-config.js';
+import { openTombstones, type PgTombstones } from './postgres-tombstones.js';
 
 /** What the store knows of a column. */
 export interface PgColumn {
@@ -39,6 +40,8 @@ export interface PgTable {
   readonly schema: StoreSchema;
   /** `server_version_num` (PostgreSQL 18 adds `RETURNING old.*`). */
   readonly serverVersion: number;
+  /** Where deleted keys' last versions are kept. */
+  readonly tombstones: PgTombstones;
 }
 
 /** A column as the catalog describes it. */
@@ -89,6 +92,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     throw mapPgError(e, 'read');
   });
   const serverVersion = Number(shown.rows[0]?.server_version_num ?? 0);
+  const tombstones = await openTombstones(pool, quoted, { table: config.tombstoneTable, create: config.createTombstoneTable });
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
@@ -99,6 +103,7 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     columns,
     versionType: version.type as string,
     serverVersion,
+    tombstones,
     schema: {
       keyFields,
       versionField,

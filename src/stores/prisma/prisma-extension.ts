@@ -2,7 +2,7 @@ import { type Collection, collection } from '../../core/collection.js';
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import { GuardError } from '../../core/errors/guard-error.js';
 import type { Op } from '../../core/ops.js';
-import type { Row, Snapshot } from '../../core/types.js';
+import type { Key, Row, Snapshot } from '../../core/types.js';
 import type { PrismaClientLike } from './prisma-client.js';
 import { PrismaCodec } from './prisma-codec.js';
 import type { NoclobberExtension, NoclobberLocked, NoclobberPrismaOptions } from './prisma-extension-types.js';
@@ -57,7 +57,8 @@ function prismaError(e: unknown, codec: PrismaCodec): unknown {
  * A Prisma Client extension giving every model noclobber's three ways to write, in
  * Prisma's style: `$update(where, fn)` (optimistic; `fn` re-runs on a conflict),
  * `$apply(where, ops)` (one conditional statement) and `$withLock(where, fn)` (row lock),
- * plus a checked `$delete(where)`.
+ * plus a checked `$delete(where)` and a create-only `$create(data)`, whose record starts
+ * after the key's tombstone when the key was deleted before (Prisma's own `create` cannot).
  * `where` is the model's unique where; naming the version in it conditions the write on
  * it, and a moved row is a typed `ConflictError` with the current row — not Prisma's
  * P2025 "record not found". `include: { images: true }` makes the row and those relations
@@ -157,6 +158,19 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         try {
           const snap = await records(store).delete(key, { expect: { exists: true, ...expect }, ...(opts.retry ? { retry: opts.retry } : {}) });
+          return codec.toPrisma(snap.value, snap.version);
+        } catch (e) {
+          throw prismaError(e, codec);
+        }
+      },
+
+      async $create(this: ModelContext, data: Row, opts: Options = {}) {
+        const { store, codec } = await bind(this, opts.include);
+        const value = codec.fromPrisma(data, undefined);
+        const { keyFields } = store.schema;
+        const key = keyFields.length === 1 ? (value[keyFields[0] as string] as Key) : (Object.fromEntries(keyFields.map((f) => [f, value[f]])) as Key);
+        try {
+          const snap = await records(store).create(key, value, opts.retry ? { retry: opts.retry } : {});
           return codec.toPrisma(snap.value, snap.version);
         } catch (e) {
           throw prismaError(e, codec);

@@ -52,6 +52,10 @@ export interface PrismaStoreConfig {
   readonly maxBytes?: Readonly<Record<string, number>>;
   /** Options for the interactive transactions noclobber opens for `withLock`, `transact` and aggregates. */
   readonly transactionOptions?: PrismaTransactionOptions;
+  /** The table of tombstones, as for the PostgreSQL store (default `noclobber_tombstones` in the table's schema). */
+  readonly tombstoneTable?: string;
+  /** Create the table of tombstones when it is missing (default true); with false a missing one is a `SetupError` with its DDL. */
+  readonly createTombstoneTable?: boolean;
 }
 
 const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
@@ -102,6 +106,8 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
     prepare: false,
     ...(config.fields ? { fields: config.fields.map((f) => names.column(f)) } : {}),
     ...(config.maxBytes ? { maxBytes: Object.fromEntries(Object.entries(config.maxBytes).map(([f, n]) => [names.column(f), n])) } : {}),
+    ...(config.tombstoneTable === undefined ? {} : { tombstoneTable: config.tombstoneTable }),
+    ...(config.createTombstoneTable === undefined ? {} : { createTombstoneTable: config.createTombstoneTable }),
   };
   if (pgConfig.key.length === 0) throw new TypeError(`noclobber/prisma: ${schema}.${table} has no primary key; name its key`);
   const named = (inner: Store<Row>): Store<T> => (names.identity ? (inner as unknown as Store<T>) : new RenamedStore<T>(inner, names));

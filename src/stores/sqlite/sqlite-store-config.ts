@@ -50,6 +50,18 @@ export interface SqliteStoreConfig {
   readonly maxBytes?: Readonly<Record<string, number>>;
   /** How long a write waits for another connection's write lock (sets `busy_timeout`). Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * The table keeping the last version of each deleted key, so a record created again never
+   * gets a version an earlier one had (an old ETag or expectation never matches it). Shared
+   * by every store of the database; default `noclobber_tombstones`.
+   */
+  readonly tombstoneTable?: string;
+  /**
+   * Create the table of tombstones when it is missing (default true). With false, a missing
+   * table is a `SetupError` carrying the DDL (`sqliteTombstoneDdl`), for schemas managed by
+   * migrations.
+   */
+  readonly createTombstoneTable?: boolean;
 }
 
 /** SQLite's type affinity of a declared column type (https://sqlite.org/datatype3.html §3.1). */

@@ -25,6 +25,7 @@ import { planOps } from './sqlite-ops-sql.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
 import { inspectTable, type SqliteTable } from './sqlite-table.js';
+import { afterTombstone, bury, openTombstones, type SqliteTombstones } from './sqlite-tombstones.js';
 
 /** The integer a canonical version string names, or -1 (no row has it) for "02", "2.0", "abc". */
 function canonicalVersion(version: string): number {
@@ -37,8 +38,9 @@ function canonicalVersion(version: string): number {
  * conditional statement (ops pushed down through SQLite's JSON functions, byte caps and
  * guards in its WHERE); when it matches nothing, the current row is read in the same
  * immediate transaction and the failure explained precisely. `transact` and `withLock`
- * use `BEGIN IMMEDIATE` (SQLite locks the whole database). Use WAL mode for files shared
- * by several processes.
+ * use `BEGIN IMMEDIATE` (SQLite locks the whole database). A delete leaves a tombstone with
+ * the record's last version (table `noclobber_tombstones`, created if missing), so a record
+ * created again starts after it. Use WAL mode for files shared by several processes.
  *
  * @example
  * ```ts
@@ -56,6 +58,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   readonly transactionDomain: SqliteDatabase;
   readonly #db: SqliteDatabase;
   readonly #table: SqliteTable;
+  readonly #tombstones: SqliteTombstones;
   readonly #gate: Mutex;
   readonly #busyMs: number;
   readonly #statements = new Map<string, SqliteStatement>();
@@ -65,6 +68,7 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     this.transactionDomain = db;
     try {
       this.#table = inspectTable(db, config);
+      this.#tombstones = openTombstones(db, this.#table.name, { table: config.tombstoneTable, create: config.createTombstoneTable });
     } catch (e) {
       throw mapSqliteError(e);
     }
@@ -143,7 +147,11 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     const values = names.map((n) => p.add(this.#encode(n, row[n])));
     const v = ident(this.schema.versionField);
     const sql = `INSERT INTO ${this.#table.quoted} (${[...names.map(ident), v].join(', ')}) VALUES (${[...values, '1'].join(', ')}) ON CONFLICT DO NOTHING RETURNING *`;
-    return this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
+    const inserted = this.#prepare(sql).get(p.values) as Row | undefined;
+    if (!inserted) return this.#failed(cmd);
+    // A key deleted before starts after its tombstone, never at a version it had.
+    const created = afterTombstone((q) => this.#prepare(q), this.#tombstones, this.#table.quoted, this.schema, inserted);
+    return this.#snapshot(cmd.key, created) as Snapshot<T>;
   }
 
   #update(cmd: WriteCommand): Snapshot<T> {
@@ -189,7 +197,9 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
       const p = new Params();
       const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
-      return this.#snapshot(key, row) ?? this.#failed({ key, change: { ops: [] }, expect });
+      if (!row) return this.#failed({ key, change: { ops: [] }, expect });
+      bury((q) => this.#prepare(q), this.#tombstones, this.schema.keyFields, row, this.schema.versionField);
+      return this.#snapshot(key, row) as Snapshot<T>;
     });
   }
 
