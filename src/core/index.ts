@@ -29,6 +29,7 @@ export {
   NoclobberError,
   type Problem,
   RerunTransactionError,
+  SetupError,
   TooLargeError,
   TransientError,
   type TransientReason,

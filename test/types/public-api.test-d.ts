@@ -40,6 +40,7 @@ describe('value exports, per subpath', () => {
       | 'LockTimeoutError'
       | 'NoclobberError'
       | 'RerunTransactionError'
+      | 'SetupError'
       | 'TooLargeError'
       | 'TransientError'
       | 'add'
@@ -93,12 +94,12 @@ describe('value exports, per subpath', () => {
     >();
   });
 
-  it('store subpaths: the store class and its config, no error mappers or phases', () => {
+  it('store subpaths: the store class, its config and its tombstone DDL, no error mappers or phases', () => {
     expectTypeOf<keyof typeof memory>().toEqualTypeOf<'MemoryDatabase' | 'MemoryStore'>();
-    expectTypeOf<keyof typeof sqlite>().toEqualTypeOf<'SqliteStore'>();
-    expectTypeOf<keyof typeof postgres>().toEqualTypeOf<'PostgresAggregateStore' | 'PostgresStore'>();
+    expectTypeOf<keyof typeof sqlite>().toEqualTypeOf<'SQLITE_TOMBSTONE_TABLE' | 'SqliteStore' | 'sqliteTombstoneDdl'>();
+    expectTypeOf<keyof typeof postgres>().toEqualTypeOf<'PG_TOMBSTONE_TABLE' | 'PostgresAggregateStore' | 'PostgresStore' | 'pgTombstoneDdl'>();
     expectTypeOf<keyof typeof prisma>().toEqualTypeOf<'PrismaStatementError' | 'PrismaStore' | 'noclobber'>();
-    expectTypeOf<keyof typeof dynamodb>().toEqualTypeOf<'DEFAULT_LEASE_MS' | 'DynamoStore'>();
+    expectTypeOf<keyof typeof dynamodb>().toEqualTypeOf<'DEFAULT_LEASE_MS' | 'DynamoStore' | 'isTombstone'>();
   });
 
   it('noclobber/testing', () => {
