@@ -10,7 +10,17 @@
 // repository's installed copies of them (symlinked) so the check needs no network and no
 // native build, while `noclobber` itself comes from the tarball through `npm install`.
 import { type ExecFileSyncOptions, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +44,19 @@ function run(command: string, args: readonly string[], options: ExecFileSyncOpti
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).toString();
   } catch (e) {
-    const { stdout, stderr, status, code } = e as { stdout?: Buffer | string; stderr?: Buffer | string; status?: number; code?: string };
-    if (code === 'ENOENT') throw new Error(`${command} is not installed: run npm install (the checks' tools are devDependencies)`);
+    const { stdout, stderr, status, code } = e as {
+      stdout?: Buffer | string;
+      stderr?: Buffer | string;
+      status?: number;
+      code?: string;
+    };
+    if (code === 'ENOENT')
+      throw new Error(`${command} is not installed: run npm install (the checks' tools are devDependencies)`);
     throw new Error(`${[command, ...args].join(' ')} exited ${status}\n${`${stdout ?? ''}${stderr ?? ''}`.trim()}`);
   }
 }
-const npm = (args: readonly string[], cwd: string) => (npmCli ? run(process.execPath, [npmCli, ...args], { cwd }) : run('npm', args, { cwd }));
+const npm = (args: readonly string[], cwd: string) =>
+  npmCli ? run(process.execPath, [npmCli, ...args], { cwd }) : run('npm', args, { cwd });
 
 /** The README's "shortest real example", verbatim, so the check follows the README. */
 function readmeExample(): string {
@@ -77,7 +94,9 @@ function filesUnder(dir: string): string[] {
 function checkContents(files: readonly PackedFile[], manifest: Manifest): string {
   const names = new Set(files.map((f) => f.path));
   const targets = Object.values(manifest.exports).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
-  const required = ['package.json', 'README.md', 'LICENSE', ...targets, ...Object.values(manifest.bin ?? {})].map((p) => p.replace(/^\.\//, ''));
+  const required = ['package.json', 'README.md', 'LICENSE', ...targets, ...Object.values(manifest.bin ?? {})].map((p) =>
+    p.replace(/^\.\//, ''),
+  );
   const missing = required.filter((p) => !names.has(p));
   if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
   const stray = [...names].filter((p) => /\.test(-d)?\.|(^|\/)(test|bench|examples|src)\//.test(p));
@@ -93,7 +112,10 @@ function checkSourceMaps(pkgDir: string): string {
     const map = JSON.parse(readFileSync(f, 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
     return (map.sources ?? []).some((_, i) => typeof map.sourcesContent?.[i] !== 'string');
   });
-  if (hollow.length) throw new Error(`${hollow.length} source maps point at sources that are not shipped, e.g. ${relative(pkgDir, hollow[0] as string)}`);
+  if (hollow.length)
+    throw new Error(
+      `${hollow.length} source maps point at sources that are not shipped, e.g. ${relative(pkgDir, hollow[0] as string)}`,
+    );
   return maps.length ? `${maps.length} maps, each with its sources` : 'none shipped';
 }
 
@@ -203,7 +225,10 @@ function steps(work: string): Step[] {
       },
     },
     { name: 'source maps', run: () => checkSourceMaps(pkgDir) },
-    { name: 'publint', run: () => run(bin('publint'), ['run', pkgDir, '--pack', 'false', '--strict']).trim().split('\n').at(-1) ?? '' },
+    {
+      name: 'publint',
+      run: () => run(bin('publint'), ['run', pkgDir, '--pack', 'false', '--strict']).trim().split('\n').at(-1) ?? '',
+    },
     {
       // node16 resolution from ESM and from CommonJS; that CommonJS resolves to ESM is intended (require(esm)).
       name: 'are the types wrong',
@@ -212,8 +237,14 @@ function steps(work: string): Step[] {
         return 'no problems for node16 from ESM or CommonJS';
       },
     },
-    { name: 'import every subpath (ESM)', run: () => `${inScratch(process.execPath, ['import-all.mjs'])} subpaths imported` },
-    { name: 'require every subpath (CommonJS)', run: () => `${inScratch(process.execPath, ['require-all.cjs'])} subpaths required` },
+    {
+      name: 'import every subpath (ESM)',
+      run: () => `${inScratch(process.execPath, ['import-all.mjs'])} subpaths imported`,
+    },
+    {
+      name: 'require every subpath (CommonJS)',
+      run: () => `${inScratch(process.execPath, ['require-all.cjs'])} subpaths required`,
+    },
     {
       name: 'types of every subpath (import and require) and the README example',
       run: () => {
@@ -221,18 +252,31 @@ function steps(work: string): Step[] {
         return 'tsc --strict clean';
       },
     },
-    { name: 'README shortest real example (SQLite)', run: () => `app.db row ${inScratch(bin('tsx'), ['readme-example.ts'])}` },
+    {
+      name: 'README shortest real example (SQLite)',
+      run: () => `app.db row ${inScratch(bin('tsx'), ['readme-example.ts'])}`,
+    },
     {
       name: 'noclobber race --store sqlite',
       run: () => {
         const rows = JSON.parse(
-          inScratch(join(scratch, 'node_modules', '.bin', 'noclobber'), ['race', '--store', 'sqlite', '--writers', '4', '--ops', '10', '--json']),
+          inScratch(join(scratch, 'node_modules', '.bin', 'noclobber'), [
+            'race',
+            '--store',
+            'sqlite',
+            '--writers',
+            '4',
+            '--ops',
+            '10',
+            '--json',
+          ]),
         ) as {
           strategy: string;
           lost: number;
         }[];
         const safe = rows.filter((r) => r.strategy !== 'naive');
-        if (safe.length === 0 || safe.some((r) => r.lost !== 0)) throw new Error(`race lost writes: ${JSON.stringify(rows)}`);
+        if (safe.length === 0 || safe.some((r) => r.lost !== 0))
+          throw new Error(`race lost writes: ${JSON.stringify(rows)}`);
         return `exit 0; ${safe.map((r) => `${r.strategy} lost ${r.lost}`).join(', ')}`;
       },
     },
@@ -270,5 +314,9 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.stdout.write(failed ? `pack-check: ${failed} step(s) failed\n` : 'pack-check: the packed tarball installs, imports, type-checks and runs\n');
+process.stdout.write(
+  failed
+    ? `pack-check: ${failed} step(s) failed\n`
+    : 'pack-check: the packed tarball installs, imports, type-checks and runs\n',
+);
 process.exit(failed ? 1 : 0);

@@ -34,13 +34,27 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
   function connect(max = 3): Shop {
     const shop = createShop(
       PrismaClient,
-      new PrismaPg({ connectionString: url, max, idleTimeoutMillis: 1000, options: `-c search_path=${schema}` }, { schema }),
+      new PrismaPg(
+        { connectionString: url, max, idleTimeoutMillis: 1000, options: `-c search_path=${schema}` },
+        { schema },
+      ),
     );
     clients.push(shop);
     return shop;
   }
-  function context(prisma = connect(), ledgerOptions: ConstructorParameters<typeof UploadLedger>[2] = {}): CatalogContext {
-    return { prisma, blobs, ledger: new UploadLedger(prisma, blobs, { retryBaseMs: 10, log: (m, d) => void logs.push({ m, ...d }), ...ledgerOptions }) };
+  function context(
+    prisma = connect(),
+    ledgerOptions: ConstructorParameters<typeof UploadLedger>[2] = {},
+  ): CatalogContext {
+    return {
+      prisma,
+      blobs,
+      ledger: new UploadLedger(prisma, blobs, {
+        retryBaseMs: 10,
+        log: (m, d) => void logs.push({ m, ...d }),
+        ...ledgerOptions,
+      }),
+    };
   }
 
   async function seedProduct(id: string, images: number, extra: Partial<ProductRow> = {}): Promise<void> {
@@ -53,15 +67,20 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
         category: 'apparel',
         ...extra,
         images: { create: keys.map((key, i) => ({ id: `${id}-img${i}`, key, position: i })) },
-        variants: { create: [{ id: `${id}-m`, sku: `${id}-tee-m`, priceCents: 2000, stock: 5, attributes: { size: 'M' } }] },
+        variants: {
+          create: [{ id: `${id}-m`, sku: `${id}-tee-m`, priceCents: 2000, stock: 5, attributes: { size: 'M' } }],
+        },
       },
     });
   }
-  const read = async (id: string) => (await admin.product.findUnique({ where: { id }, include: { images: true, variants: true } })) as ProductRow;
+  const read = async (id: string) =>
+    (await admin.product.findUnique({ where: { id }, include: { images: true, variants: true } })) as ProductRow;
 
   /** Storage holds exactly the files products reference, and the ledger is empty: nothing orphaned, nothing dangling. */
   async function expectStorageMatches(): Promise<void> {
-    const rows = await (admin as unknown as { $queryRawUnsafe(s: string): Promise<{ key: string }[]> }).$queryRawUnsafe('SELECT key FROM "Image"');
+    const rows = await (admin as unknown as { $queryRawUnsafe(s: string): Promise<{ key: string }[]> }).$queryRawUnsafe(
+      'SELECT key FROM "Image"',
+    );
     const referenced = rows.map((r) => r.key).sort();
     expect(await blobs.list()).toEqual(referenced);
     expect(await admin.stagedUpload.count()).toBe(0);
@@ -98,8 +117,14 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
   it('the naive flow (the seed before the fix): two patches with the same _version both succeed and break the image limit', async () => {
     await seedProduct('p1', 6);
     const v = (await read('p1')).version;
-    const patch = (who: string): ProductPatch => ({ _version: v, images: { create: [{ bytes: bytes(`${who}1`) }, { bytes: bytes(`${who}2`) }] } });
-    const results = await Promise.all([outcome(naivePatch(connect(), blobs, 'p1', patch('a'))), outcome(naivePatch(connect(), blobs, 'p1', patch('b')))]);
+    const patch = (who: string): ProductPatch => ({
+      _version: v,
+      images: { create: [{ bytes: bytes(`${who}1`) }, { bytes: bytes(`${who}2`) }] },
+    });
+    const results = await Promise.all([
+      outcome(naivePatch(connect(), blobs, 'p1', patch('a'))),
+      outcome(naivePatch(connect(), blobs, 'p1', patch('b'))),
+    ]);
     expect(results).toEqual(['ok', 'ok']);
     expect((await read('p1')).images.length).toBe(10);
   });
@@ -108,13 +133,19 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
     await seedProduct('p1', 2);
     const v = (await read('p1')).version;
     const results = await Promise.allSettled(
-      ['a', 'b'].map((who) => patchProduct(context(), 'p1', { _version: v, name: `Tee ${who}`, images: { create: [{ bytes: bytes(who) }] } })),
+      ['a', 'b'].map((who) =>
+        patchProduct(context(), 'p1', { _version: v, name: `Tee ${who}`, images: { create: [{ bytes: bytes(who) }] } }),
+      ),
     );
     const won = results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<ProductRow>[];
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect(lost[0]?.reason).toMatchObject({ status: 409, code: 'VERSION_CONFLICT', currentVersion: won[0]?.value.version });
+    expect(lost[0]?.reason).toMatchObject({
+      status: 409,
+      code: 'VERSION_CONFLICT',
+      currentVersion: won[0]?.value.version,
+    });
     const final = await read('p1');
     expect(final.version).toBe(v + 1);
     expect(final.name).toBe(won[0]?.value.name);
@@ -125,7 +156,13 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
   it('validation is never stale: two patches that each fit alone cannot together exceed 8 images (422), and nothing is orphaned', async () => {
     await seedProduct('p1', 6);
     const results = await Promise.all(
-      ['a', 'b'].map((who) => outcome(patchProduct(context(), 'p1', { images: { create: [{ bytes: bytes(`${who}1`) }, { bytes: bytes(`${who}2`) }] } }))),
+      ['a', 'b'].map((who) =>
+        outcome(
+          patchProduct(context(), 'p1', {
+            images: { create: [{ bytes: bytes(`${who}1`) }, { bytes: bytes(`${who}2`) }] },
+          }),
+        ),
+      ),
     );
     expect(results.sort()).toEqual(['TOO_MANY_IMAGES', 'ok']);
     expect((await read('p1')).images).toHaveLength(8);
@@ -137,7 +174,11 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
   }, async () => {
     await seedProduct('p1', 6);
     // The service as started in production: its sweeper runs all along, deleting garbage while patches commit.
-    const service = startShop(connect(2), blobs, { sweepEveryMs: 5, retryBaseMs: 5, log: (m, d) => void logs.push({ m, ...d }) });
+    const service = startShop(connect(2), blobs, {
+      sweepEveryMs: 5,
+      retryBaseMs: 5,
+      log: (m, d) => void logs.push({ m, ...d }),
+    });
     const ctxs = Array.from({ length: 8 }, () => context(connect(4)));
     const acked = new Set<number>();
     const refusals: Record<string, number> = {};
@@ -221,7 +262,9 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
         return findMany(args);
       };
       const ledger = new UploadLedger(flaky, blobs, { retryBaseMs: 10, log: (m, d) => void logs.push({ m, ...d }) });
-      const written = await patchProduct({ ...ctx, ledger }, 'p1', { images: { delete: ['p1-img0'], create: [{ bytes: bytes('kept') }] } });
+      const written = await patchProduct({ ...ctx, ledger }, 'p1', {
+        images: { delete: ['p1-img0'], create: [{ bytes: bytes('kept') }] },
+      });
       const added = written.images.find((i) => i.id !== 'p1-img1');
       expect(added).toBeDefined();
       expect(await blobs.exists(added?.key as string)).toBe(true);
@@ -241,9 +284,13 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
         blobs.beforePut = undefined;
         await deleteProduct(context(), 'p1');
       };
-      const err = await patchProduct(ctx, 'p1', { images: { create: [{ bytes: bytes('late') }] } }).catch((e: unknown) => e);
+      const err = await patchProduct(ctx, 'p1', { images: { create: [{ bytes: bytes('late') }] } }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ status: 404, code: 'PRODUCT_NOT_FOUND' });
-      expect(await admin.product.findUnique({ where: { id: 'p1' }, include: { images: true, variants: true } })).toBeNull();
+      expect(
+        await admin.product.findUnique({ where: { id: 'p1' }, include: { images: true, variants: true } }),
+      ).toBeNull();
       expect(await blobs.list()).toEqual([]);
       await expectStorageMatches();
     });
@@ -282,7 +329,9 @@ describe.skipIf(!url)('seed 001 on its own stack: Prisma 7, PostgreSQL, Product 
         clock += 1000;
         await ctx.ledger.sweep();
       };
-      const err = await patchProduct(ctx, 'p1', { images: { create: [{ bytes: bytes('slow') }] } }).catch((e: unknown) => e);
+      const err = await patchProduct(ctx, 'p1', { images: { create: [{ bytes: bytes('slow') }] } }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ status: 409, code: 'UPLOAD_EXPIRED' });
       expect((await read('p1')).images).toHaveLength(1);
       await ctx.ledger.sweep();

@@ -97,7 +97,9 @@ export function autosave<T extends object>(res: Resource<T>, options: AutosaveOp
   const unsubscribe = res.subscribe(reconcile);
 
   const channel =
-    options.channel === false || typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(options.channel ?? `noclobber:${res.url}`);
+    options.channel === false || typeof BroadcastChannel === 'undefined'
+      ? undefined
+      : new BroadcastChannel(options.channel ?? `noclobber:${res.url}`);
   const unconfirmed = res.onConfirmed((s: ResourceState<T>) =>
     channel?.postMessage({ value: s.value, etag: s.etag, version: s.version } satisfies Broadcast<T | undefined>),
   );

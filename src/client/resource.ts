@@ -6,7 +6,14 @@ import { ClientError } from './client-error.js';
 import type { ConflictEntry, ConflictStore, Resolution } from './conflict-store.js';
 import { type Change, diffChange } from './diff.js';
 import { setAt } from './set-at.js';
-import { exchange, isVersionConflict, type Version, type WireOptions, type WireRequest, type WireResponse } from './wire.js';
+import {
+  exchange,
+  isVersionConflict,
+  type Version,
+  type WireOptions,
+  type WireRequest,
+  type WireResponse,
+} from './wire.js';
 
 /** What a resource knows: the last value the server confirmed, and its ETag / version. */
 export interface ResourceState<T> {
@@ -66,7 +73,8 @@ export class Resource<T extends object> {
 
   constructor(url: string, options: ResourceOptions = {}) {
     // Without If-Match and without a body version a write would be conditioned on nothing.
-    if (options.ifMatch === false && !options.versionField) throw new TypeError('noclobber/client: ifMatch: false needs versionField');
+    if (options.ifMatch === false && !options.versionField)
+      throw new TypeError('noclobber/client: ifMatch: false needs versionField');
     this.url = url;
     this.#options = options;
   }
@@ -106,7 +114,12 @@ export class Resource<T extends object> {
 
   #fail(r: WireResponse, conflict?: ConflictEntry): never {
     const problem = isPlainObject(r.body) ? r.body : undefined;
-    const error = new ClientError(String(problem?.detail ?? problem?.title ?? `HTTP ${r.status}`), r.status, problem, conflict);
+    const error = new ClientError(
+      String(problem?.detail ?? problem?.title ?? `HTTP ${r.status}`),
+      r.status,
+      problem,
+      conflict,
+    );
     this.#set({ status: conflict ? 'conflict' : 'error', error });
     throw error;
   }
@@ -165,7 +178,10 @@ export class Resource<T extends object> {
     for (let attempt = 1; ; attempt++) {
       const base = this.#state.value as T;
       const next = typeof intent === 'function' ? intent(cloneJson(base)) : undefined;
-      const change: Change | undefined = next === undefined ? { kind: 'ops', ops: intent as readonly Op[] } : diffChange(base, next, this.#options.patch);
+      const change: Change | undefined =
+        next === undefined
+          ? { kind: 'ops', ops: intent as readonly Op[] }
+          : diffChange(base, next, this.#options.patch);
       if (!change) return base;
       const r = await this.#write(change);
       if (r.status >= 200 && r.status < 300) return this.#confirmed(r);
@@ -227,7 +243,14 @@ export class Resource<T extends object> {
     return this.#queue('exhausted', base, mine, theirs, merged.value, merged.conflicts);
   }
 
-  #queue(reason: ConflictEntry['reason'], base: T, mine: T, theirs: T, merged: T, conflicts: readonly MergeConflict[]): ConflictEntry | undefined {
+  #queue(
+    reason: ConflictEntry['reason'],
+    base: T,
+    mine: T,
+    theirs: T,
+    merged: T,
+    conflicts: readonly MergeConflict[],
+  ): ConflictEntry | undefined {
     const store = this.#options.conflicts;
     if (!store) {
       this.#set({ status: 'conflict' });
@@ -238,7 +261,10 @@ export class Resource<T extends object> {
     const release = (settle: boolean) => {
       store.remove(id);
       if (this.#state.conflict?.id !== id) return;
-      this.#set({ conflict: undefined, ...(settle && this.#state.status === 'conflict' ? { status: 'idle' as const } : {}) });
+      this.#set({
+        conflict: undefined,
+        ...(settle && this.#state.status === 'conflict' ? { status: 'idle' as const } : {}),
+      });
     };
     const entry: ConflictEntry<T> = {
       id,

@@ -110,7 +110,10 @@ export class Collection<T extends object = Row> {
     try {
       await afterCommit(snap);
     } catch (e) {
-      throw new AfterCommitError('The write committed, but its afterCommit callback failed', { snapshot: snap, failures: [e] });
+      throw new AfterCommitError('The write committed, but its afterCommit callback failed', {
+        snapshot: snap,
+        failures: [e],
+      });
     }
     return snap;
   }
@@ -122,9 +125,17 @@ export class Collection<T extends object = Row> {
    * timeout, as a PostgreSQL `UPDATE` waits on a row lock — instead of spending attempts
    * bouncing off the lease. The write keeps its own expectation either way.
    */
-  #retried(key: Key, retry: RetryOptions | undefined, op: (s: StoreSession<T>) => Promise<Snapshot<T>>): Promise<Snapshot<T>> {
+  #retried(
+    key: Key,
+    retry: RetryOptions | undefined,
+    op: (s: StoreSession<T>) => Promise<Snapshot<T>>,
+  ): Promise<Snapshot<T>> {
     const policy = this.#policy(retry);
-    const lockOptions = { lockTimeoutMs: this.#lockTimeoutMs, nowait: false, ...(policy.signal ? { signal: policy.signal } : {}) };
+    const lockOptions = {
+      lockTimeoutMs: this.#lockTimeoutMs,
+      nowait: false,
+      ...(policy.signal ? { signal: policy.signal } : {}),
+    };
     const attempt = async () => {
       try {
         return await op(this.store);
@@ -182,7 +193,11 @@ export class Collection<T extends object = Row> {
    */
   async create(key: Key, value: T, options: Omit<WriteOptions<T>, 'expect'> = {}): Promise<Snapshot<T>> {
     const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
-    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect: { absent: true } }), retryTransient);
+    const snap = await retrying(
+      this.#policy(options.retry),
+      () => this.store.write({ key, change, expect: { absent: true } }),
+      retryTransient,
+    );
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -246,7 +261,12 @@ export class Collection<T extends object = Row> {
     };
     return retrying(
       policy,
-      () => this.store.lock(key, (session) => fn(new Locked(session, this.store.schema, key, this.#maxPatchBytes)), lockOptions),
+      () =>
+        this.store.lock(
+          key,
+          (session) => fn(new Locked(session, this.store.schema, key, this.#maxPatchBytes)),
+          lockOptions,
+        ),
       (e) => e instanceof TransientError,
     );
   }

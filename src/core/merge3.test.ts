@@ -7,7 +7,9 @@ const el = (id: string) => elementSegment('id', id);
 describe('merge3', () => {
   it('takes disjoint edits from both sides', () => {
     const base = { title: 'a', body: 'b', meta: { x: 1, y: 1 } };
-    expect(merge3(base, { ...base, title: 'A', meta: { x: 2, y: 1 } }, { ...base, body: 'B', meta: { x: 1, y: 3 } })).toEqual({
+    expect(
+      merge3(base, { ...base, title: 'A', meta: { x: 2, y: 1 } }, { ...base, body: 'B', meta: { x: 1, y: 3 } }),
+    ).toEqual({
       value: { title: 'A', body: 'B', meta: { x: 2, y: 3 } },
       conflicts: [],
     });
@@ -33,7 +35,10 @@ describe('merge3', () => {
   });
 
   it('lists of scalars merge as sets: both additions and both removals survive', () => {
-    expect(merge3({ l: [1, 2, 3] }, { l: [1, 3, 4] }, { l: [0, 1, 2, 3] })).toEqual({ value: { l: [0, 1, 3, 4] }, conflicts: [] });
+    expect(merge3({ l: [1, 2, 3] }, { l: [1, 3, 4] }, { l: [0, 1, 2, 3] })).toEqual({
+      value: { l: [0, 1, 3, 4] },
+      conflicts: [],
+    });
   });
 
   it('identity lists: two appends, a removal and edits of different elements all survive', () => {
@@ -49,13 +54,21 @@ describe('merge3', () => {
 
   it('identity lists: the same field of the same element is a conflict at the element path', () => {
     const r = merge3({ l: [{ id: 1, t: 'x' }] }, { l: [{ id: 1, t: 'mine' }] }, { l: [{ id: 1, t: 'theirs' }] });
-    expect(r.conflicts).toEqual([{ path: ['l', elementSegment('id', 1), 't'], base: 'x', mine: 'mine', theirs: 'theirs' }]);
+    expect(r.conflicts).toEqual([
+      { path: ['l', elementSegment('id', 1), 't'], base: 'x', mine: 'mine', theirs: 'theirs' },
+    ]);
     expect(r.value).toEqual({ l: [{ id: 1, t: 'theirs' }] });
   });
 
   it('identity lists: an element edited on one side and removed on the other is a conflict', () => {
-    const r = merge3({ l: [{ id: 'a', t: 1 }, { id: 'b' }] }, { l: [{ id: 'b' }] }, { l: [{ id: 'a', t: 2 }, { id: 'b' }] });
-    expect(r.conflicts).toEqual([{ path: ['l', el('a')], base: { id: 'a', t: 1 }, mine: undefined, theirs: { id: 'a', t: 2 } }]);
+    const r = merge3(
+      { l: [{ id: 'a', t: 1 }, { id: 'b' }] },
+      { l: [{ id: 'b' }] },
+      { l: [{ id: 'a', t: 2 }, { id: 'b' }] },
+    );
+    expect(r.conflicts).toEqual([
+      { path: ['l', el('a')], base: { id: 'a', t: 1 }, mine: undefined, theirs: { id: 'a', t: 2 } },
+    ]);
     expect(r.value).toEqual({ l: [{ id: 'a', t: 2 }, { id: 'b' }] });
   });
 
@@ -91,7 +104,9 @@ describe('merge3', () => {
 
   it('keeps the order of the side that reordered', () => {
     const [a, b, c] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-    expect(merge3({ l: [a, b, c] }, { l: [c, a, b] }, { l: [a, b, c, { id: 'd' }] }).value).toEqual({ l: [c, a, b, { id: 'd' }] });
+    expect(merge3({ l: [a, b, c] }, { l: [c, a, b] }, { l: [a, b, c, { id: 'd' }] }).value).toEqual({
+      l: [c, a, b, { id: 'd' }],
+    });
   });
 
   it('recurses into objects added on both sides', () => {
@@ -100,7 +115,9 @@ describe('merge3', () => {
 
   it('ignores own __proto__ / constructor / prototype keys of parsed JSON on every side', () => {
     const base = JSON.parse('{"a":1,"l":[{"id":1,"__proto__":{"polluted":true}}]}');
-    const mine = JSON.parse('{"a":2,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"l":[{"id":1}]}');
+    const mine = JSON.parse(
+      '{"a":2,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"l":[{"id":1}]}',
+    );
     const theirs = JSON.parse('{"a":1,"prototype":1,"l":[{"id":1,"x":{"__proto__":{"polluted":true}}}]}');
     const r = merge3(base, mine, theirs);
     expect(r.value).toEqual({ a: 2, l: [{ id: 1, x: {} }] });
@@ -122,12 +139,25 @@ describe('merge3', () => {
 // ---- properties (fixed seeds) ----
 
 const key = fc.constantFrom('a', 'b', 'c', 't');
-const scalar = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('x', 'y', 'z'), fc.boolean(), fc.constant(null));
+const scalar = fc.oneof(
+  fc.integer({ min: -3, max: 3 }),
+  fc.constantFrom('x', 'y', 'z'),
+  fc.boolean(),
+  fc.constant(null),
+);
 const section = (id: string) => fc.record({ id: fc.constant(id), title: scalar, body: scalar });
 const { json } = fc.letrec<{ json: unknown; obj: unknown; idList: unknown }>((tie) => ({
-  json: fc.oneof({ depthSize: 'small' }, scalar, tie('obj'), tie('idList'), fc.uniqueArray(fc.constantFrom('p', 'q', 'r', 's'), { maxLength: 3 })),
+  json: fc.oneof(
+    { depthSize: 'small' },
+    scalar,
+    tie('obj'),
+    tie('idList'),
+    fc.uniqueArray(fc.constantFrom('p', 'q', 'r', 's'), { maxLength: 3 }),
+  ),
   obj: fc.dictionary(key, tie('json'), { maxKeys: 3 }),
-  idList: fc.uniqueArray(fc.constantFrom('s1', 's2', 's3', 's4'), { maxLength: 3 }).chain((ids) => fc.tuple(...ids.map(section))),
+  idList: fc
+    .uniqueArray(fc.constantFrom('s1', 's2', 's3', 's4'), { maxLength: 3 })
+    .chain((ids) => fc.tuple(...ids.map(section))),
 }));
 const doc = fc.dictionary(key, json, { maxKeys: 4 });
 
@@ -161,7 +191,8 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
         const xy = merge3(b, x, y);
         const yx = merge3(b, y, x);
         const swapped = yx.conflicts.map((c) => ({ ...c, mine: c.theirs, theirs: c.mine }));
-        const byPath = (cs: readonly { path: readonly string[] }[]) => [...cs].sort((p, q) => (p.path.join('\0') < q.path.join('\0') ? -1 : 1));
+        const byPath = (cs: readonly { path: readonly string[] }[]) =>
+          [...cs].sort((p, q) => (p.path.join('\0') < q.path.join('\0') ? -1 : 1));
         expect(byPath(xy.conflicts)).toEqual(byPath(swapped));
         if (xy.conflicts.length === 0) expect(sorted(xy.value)).toEqual(sorted(yx.value));
       }),
@@ -170,7 +201,12 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
   });
 
   // A model: a draft with scalar fields, a tag set and an identity list of sections.
-  type Draft = { title: unknown; meta: { x: unknown; y: unknown }; tags: string[]; sections: { id: string; title: unknown; body: unknown }[] };
+  type Draft = {
+    title: unknown;
+    meta: { x: unknown; y: unknown };
+    tags: string[];
+    sections: { id: string; title: unknown; body: unknown }[];
+  };
   type Edit =
     | { kind: 'field'; at: 'title' | 'x' | 'y'; value: unknown }
     | { kind: 'tag'; tag: string; add: boolean }
@@ -185,7 +221,11 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
     sections: fc.subarray(IDS).chain((ids) => fc.tuple(...ids.map(section))),
   });
   const edit: fc.Arbitrary<Edit> = fc.oneof(
-    fc.record({ kind: fc.constant('field' as const), at: fc.constantFrom('title' as const, 'x' as const, 'y' as const), value: scalar }),
+    fc.record({
+      kind: fc.constant('field' as const),
+      at: fc.constantFrom('title' as const, 'x' as const, 'y' as const),
+      value: scalar,
+    }),
     fc.record({ kind: fc.constant('tag' as const), tag: fc.constantFrom('p', 'q', 'r', 's'), add: fc.boolean() }),
     fc.record({
       kind: fc.constant('sectionField' as const),
@@ -202,12 +242,18 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
       if (e.kind === 'field') {
         if (e.at === 'title') out.title = e.value;
         else out.meta[e.at] = e.value;
-      } else if (e.kind === 'tag') out.tags = e.add ? (out.tags.includes(e.tag) ? out.tags : [...out.tags, e.tag]) : out.tags.filter((t) => t !== e.tag);
+      } else if (e.kind === 'tag')
+        out.tags = e.add
+          ? out.tags.includes(e.tag)
+            ? out.tags
+            : [...out.tags, e.tag]
+          : out.tags.filter((t) => t !== e.tag);
       else if (e.kind === 'sectionField') {
         const s = out.sections.find((x) => x.id === e.id);
         if (s) s[e.field] = e.value;
       } else if (e.kind === 'removeSection') out.sections = out.sections.filter((x) => x.id !== e.id);
-      else if (!out.sections.some((x) => x.id === `${side}${e.n}`)) out.sections.push({ id: `${side}${e.n}`, title: e.title, body: null });
+      else if (!out.sections.some((x) => x.id === `${side}${e.n}`))
+        out.sections.push({ id: `${side}${e.n}`, title: e.title, body: null });
     }
     return out;
   }
@@ -225,7 +271,9 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
   const overlaps = (e: Edit, other: readonly Edit[]) => {
     const mine = new Set(other.flatMap(targets));
     // A field edit only clashes with the same field, or with a removal of its element.
-    const t = targets(e).filter((x) => e.kind === 'removeSection' || !x.match(/^sec:[^.]+$/) || mine.has(`del:${x.slice(4)}`));
+    const t = targets(e).filter(
+      (x) => e.kind === 'removeSection' || !x.match(/^sec:[^.]+$/) || mine.has(`del:${x.slice(4)}`),
+    );
     return (
       t.some((x) => mine.has(x)) ||
       (e.kind === 'sectionField' && mine.has(`del:${e.id}`)) ||
@@ -235,20 +283,29 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
 
   it('disjoint changes all survive: merging equals applying both sides, for fields, sets and identity lists', () => {
     fc.assert(
-      fc.property(draft, fc.array(edit, { maxLength: 5 }), fc.array(edit, { maxLength: 5 }), (base, mineEdits, theirsEdits) => {
-        const theirsOnly = theirsEdits.filter((e) => !overlaps(e, mineEdits));
-        const mine = apply(base, mineEdits, 'm');
-        const theirs = apply(base, theirsOnly, 't');
-        const r = merge3(base, mine, theirs);
-        expect(r.conflicts).toEqual([]);
-        expect(sorted(r.value)).toEqual(sorted(apply(apply(base, mineEdits, 'm'), theirsOnly, 't')));
-      }),
+      fc.property(
+        draft,
+        fc.array(edit, { maxLength: 5 }),
+        fc.array(edit, { maxLength: 5 }),
+        (base, mineEdits, theirsEdits) => {
+          const theirsOnly = theirsEdits.filter((e) => !overlaps(e, mineEdits));
+          const mine = apply(base, mineEdits, 'm');
+          const theirs = apply(base, theirsOnly, 't');
+          const r = merge3(base, mine, theirs);
+          expect(r.conflicts).toEqual([]);
+          expect(sorted(r.value)).toEqual(sorted(apply(apply(base, mineEdits, 'm'), theirsOnly, 't')));
+        },
+      ),
       params,
     );
   });
 
   it('a conflict exactly where the same field of the same element changed differently on both sides', () => {
-    const fieldEdit = fc.record({ id: fc.constantFrom(...IDS), field: fc.constantFrom('title' as const, 'body' as const), value: scalar });
+    const fieldEdit = fc.record({
+      id: fc.constantFrom(...IDS),
+      field: fc.constantFrom('title' as const, 'body' as const),
+      value: scalar,
+    });
     fc.assert(
       fc.property(draft, fc.array(fieldEdit, { maxLength: 6 }), fc.array(fieldEdit, { maxLength: 6 }), (base, m, t) => {
         const mine = apply(
@@ -264,7 +321,11 @@ describe('merge3 laws (fast-check, fixed seed)', () => {
         const expected: string[] = [];
         for (const s of base.sections)
           for (const f of ['title', 'body'] as const) {
-            const [bv, mv, tv] = [s[f], mine.sections.find((x) => x.id === s.id)?.[f], theirs.sections.find((x) => x.id === s.id)?.[f]];
+            const [bv, mv, tv] = [
+              s[f],
+              mine.sections.find((x) => x.id === s.id)?.[f],
+              theirs.sections.find((x) => x.id === s.id)?.[f],
+            ];
             if (mv !== bv && tv !== bv && mv !== tv) expected.push(['sections', el(s.id), f].join('.'));
           }
         const r = merge3(base, mine, theirs);

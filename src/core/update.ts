@@ -57,7 +57,8 @@ export async function updateStep<T extends object>(
   } catch (e) {
     throw new UserCodeError(e);
   }
-  if (next === undefined || next === null) throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
+  if (next === undefined || next === null)
+    throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
   const change = prepareValue(schema, key, next, options.maxPatchBytes);
   if (jsonEqual(change.value, snap.value)) return snap;
   const expect = normalizeExpect({ version: snap.version, ...(options.where ? { where: options.where } : {}) });
@@ -75,10 +76,19 @@ export async function updateStep<T extends object>(
  * await runUpdate(store, key, (v) => ({ ...v, n: v.n + 1 }), { policy: resolveRetry(), where: undefined, maxPatchBytes: 1e6, lockTimeoutMs: 5000 });
  * ```
  */
-export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
+export async function runUpdate<T extends object>(
+  store: Store<T>,
+  key: Key,
+  fn: UpdateFn<T>,
+  run: UpdateRun,
+): Promise<Snapshot<T>> {
   let conflicts = 0;
   const id = keyString(store.schema, key);
-  const lockOptions = { lockTimeoutMs: run.lockTimeoutMs, nowait: false, ...(run.policy.signal ? { signal: run.policy.signal } : {}) };
+  const lockOptions = {
+    lockTimeoutMs: run.lockTimeoutMs,
+    nowait: false,
+    ...(run.policy.signal ? { signal: run.policy.signal } : {}),
+  };
   const shouldRetry = (e: NoclobberError) => {
     if (e instanceof ConflictError) {
       if (e.reason !== 'stale') return false;
@@ -109,7 +119,11 @@ export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn:
       async () => {
         if (conflicts > 0) await turn();
         if (conflicts >= run.policy.escalateAfter) {
-          return store.lock(key, (session) => updateStep(session, store.schema, key, session.snapshot, fn, run), lockOptions);
+          return store.lock(
+            key,
+            (session) => updateStep(session, store.schema, key, session.snapshot, fn, run),
+            lockOptions,
+          );
         }
         return updateStep(store, store.schema, key, await store.get(key), fn, run);
       },

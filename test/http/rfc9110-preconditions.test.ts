@@ -21,7 +21,15 @@ const options = {
 };
 
 type Method = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE';
-type IfMatch = 'absent' | '*' | 'current' | 'stale' | 'list-current' | 'list-stale' | 'weak-current' | 'foreign-current';
+type IfMatch =
+  | 'absent'
+  | '*'
+  | 'current'
+  | 'stale'
+  | 'list-current'
+  | 'list-stale'
+  | 'weak-current'
+  | 'foreign-current';
 type IfNoneMatch = 'absent' | '*' | 'current' | 'stale' | 'weak-current' | 'list-current' | 'foreign-current';
 type DateChoice = 'absent' | 'before' | 'equal' | 'after' | 'invalid';
 interface Row13 {
@@ -84,7 +92,11 @@ function headers(id: string, r: Row13): Record<string, string> {
   };
   const lm = BASE + 10 * r.version;
   const date = (d: DateChoice) =>
-    d === 'absent' ? undefined : d === 'invalid' ? 'yesterday at noon' : formatHttpDate(d === 'before' ? lm - 10 : d === 'equal' ? lm : lm + 10);
+    d === 'absent'
+      ? undefined
+      : d === 'invalid'
+        ? 'yesterday at noon'
+        : formatHttpDate(d === 'before' ? lm - 10 : d === 'equal' ? lm : lm + 10);
   const set = (name: string, v: string | undefined) => {
     if (v !== undefined) out[name] = v;
   };
@@ -101,7 +113,16 @@ const rows = fc.record<Row13>({
   method: fc.constantFrom('GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'),
   exists: fc.boolean(),
   version: fc.integer({ min: 1, max: 3 }),
-  im: fc.constantFrom('absent', '*', 'current', 'stale', 'list-current', 'list-stale', 'weak-current', 'foreign-current'),
+  im: fc.constantFrom(
+    'absent',
+    '*',
+    'current',
+    'stale',
+    'list-current',
+    'list-stale',
+    'weak-current',
+    'foreign-current',
+  ),
   inm: fc.constantFrom('absent', '*', 'current', 'stale', 'weak-current', 'list-current', 'foreign-current'),
   ius: fc.constantFrom('absent', 'before', 'equal', 'after', 'invalid'),
   ims: fc.constantFrom('absent', 'before', 'equal', 'after', 'invalid'),
@@ -124,8 +145,14 @@ for (const fw of frameworks(options)) {
         fc.asyncProperty(rows, async (r) => {
           const id = await arrange(r);
           const before = await subs.get(id);
-          const body = r.method === 'PUT' ? '{"plan":"team","seats":9}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
-          const got = await fw.send({ method: r.method, path: `/subscriptions/${id}`, headers: headers(id, r), ...(body ? { body } : {}) });
+          const body =
+            r.method === 'PUT' ? '{"plan":"team","seats":9}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
+          const got = await fw.send({
+            method: r.method,
+            path: `/subscriptions/${id}`,
+            headers: headers(id, r),
+            ...(body ? { body } : {}),
+          });
           const status = oracle(r);
           expect(got.status, JSON.stringify(r)).toBe(status);
           const after = await subs.get(id);
@@ -156,26 +183,68 @@ for (const fw of frameworks(options)) {
     });
 
     it.each<[string, Partial<Row13>, number]>([
-      ['If-Match naming the current and an older tag writes', { method: 'PATCH', exists: true, version: 2, im: 'list-current' }, 200],
+      [
+        'If-Match naming the current and an older tag writes',
+        { method: 'PATCH', exists: true, version: 2, im: 'list-current' },
+        200,
+      ],
       ['If-Match: * on a missing record is 412', { method: 'PUT', exists: false, im: '*' }, 412],
       ['If-Match: * on a missing record is 412 for DELETE too', { method: 'DELETE', exists: false, im: '*' }, 412],
       ['a weak tag on a missing record: 404 comes first', { method: 'DELETE', exists: false, im: 'weak-current' }, 404],
-      ['another resource’s tag on a missing record: 404 comes first', { method: 'PATCH', exists: false, im: 'foreign-current' }, 404],
+      [
+        'another resource’s tag on a missing record: 404 comes first',
+        { method: 'PATCH', exists: false, im: 'foreign-current' },
+        404,
+      ],
       ['If-Match is honoured on GET', { method: 'GET', exists: true, version: 2, im: 'stale' }, 412],
-      ['If-Match with If-None-Match: both hold', { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'stale' }, 200],
-      ['If-Match with If-None-Match: the second fails', { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'current' }, 412],
+      [
+        'If-Match with If-None-Match: both hold',
+        { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'stale' },
+        200,
+      ],
+      [
+        'If-Match with If-None-Match: the second fails',
+        { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'current' },
+        412,
+      ],
       ['If-None-Match tags on a write, none current', { method: 'PATCH', exists: true, version: 1, inm: 'stale' }, 200],
       ['If-None-Match, weak comparison', { method: 'GET', exists: true, version: 1, inm: 'weak-current' }, 304],
-      ['If-Unmodified-Since is ignored when If-Match is present', { method: 'PATCH', exists: true, version: 3, im: 'current', ius: 'before' }, 200],
-      ['If-Modified-Since is ignored when If-None-Match is present', { method: 'GET', exists: true, version: 1, inm: 'stale', ims: 'after' }, 200],
+      [
+        'If-Unmodified-Since is ignored when If-Match is present',
+        { method: 'PATCH', exists: true, version: 3, im: 'current', ius: 'before' },
+        200,
+      ],
+      [
+        'If-Modified-Since is ignored when If-None-Match is present',
+        { method: 'GET', exists: true, version: 1, inm: 'stale', ims: 'after' },
+        200,
+      ],
       ['If-Unmodified-Since alone guards a write', { method: 'DELETE', exists: true, version: 2, ius: 'before' }, 412],
-      ['an invalid date is ignored (428: no precondition left)', { method: 'PATCH', exists: true, version: 1, ius: 'invalid' }, 428],
+      [
+        'an invalid date is ignored (428: no precondition left)',
+        { method: 'PATCH', exists: true, version: 1, ius: 'invalid' },
+        428,
+      ],
     ])('%s', async (_, partial, status) => {
-      const r: Row13 = { method: 'GET', exists: true, version: 1, im: 'absent', inm: 'absent', ius: 'absent', ims: 'absent', ...partial };
+      const r: Row13 = {
+        method: 'GET',
+        exists: true,
+        version: 1,
+        im: 'absent',
+        inm: 'absent',
+        ius: 'absent',
+        ims: 'absent',
+        ...partial,
+      };
       expect(oracle(r)).toBe(status);
       const id = await arrange(r);
       const body = r.method === 'PUT' ? '{"plan":"team"}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
-      const got = await fw.send({ method: r.method, path: `/subscriptions/${id}`, headers: headers(id, r), ...(body ? { body } : {}) });
+      const got = await fw.send({
+        method: r.method,
+        path: `/subscriptions/${id}`,
+        headers: headers(id, r),
+        ...(body ? { body } : {}),
+      });
       expect(got.status).toBe(status);
     });
   });
@@ -214,7 +283,10 @@ describe('version ∈ {…} stays atomic with the write', () => {
           fw.send({
             method: 'PATCH',
             path: `/docs/${id}`,
-            headers: { 'content-type': 'application/vnd.noclobber.ops+json', 'if-none-match': formatETag(`docs/${id}`, '3') },
+            headers: {
+              'content-type': 'application/vnd.noclobber.ops+json',
+              'if-none-match': formatETag(`docs/${id}`, '3'),
+            },
             body: '[{"op":"inc","path":"n","by":1}]',
           }),
         ),

@@ -34,7 +34,8 @@ const CASES: Case[] = [
   {
     name: 'exists on an Object.prototype name is false (data.__defineGetter__)',
     initial: { data: {} },
-    write: (d, id) => d.apply(id, [set('title', 'x')], { expect: { where: [field(['data', '__defineGetter__']).exists()] } }),
+    write: (d, id) =>
+      d.apply(id, [set('title', 'x')], { expect: { where: [field(['data', '__defineGetter__']).exists()] } }),
     expected: { error: { code: 'guard_failed' } },
   },
   {
@@ -52,7 +53,10 @@ const CASES: Case[] = [
   {
     name: 'a top-level Object.prototype name is an ordinary missing field',
     initial: { title: 't' },
-    write: (d, id) => d.apply(id, [set('title', 'y')], { expect: { where: [field('valueOf').eq(null), field('isPrototypeOf').absent()] } }),
+    write: (d, id) =>
+      d.apply(id, [set('title', 'y')], {
+        expect: { where: [field('valueOf').eq(null), field('isPrototypeOf').absent()] },
+      }),
     expected: { value: { title: 'y' } },
   },
   // Numbers.
@@ -204,7 +208,12 @@ const CASES: Case[] = [
   {
     name: 'a replace over its byte cap behind a false guard is guard_failed',
     initial: { title: 'a' },
-    write: (d, id) => d.replace(id, { id, capped: { x: 'y'.repeat(400) } }, { expect: { exists: true, where: [field('title').eq('b')] } }),
+    write: (d, id) =>
+      d.replace(
+        id,
+        { id, capped: { x: 'y'.repeat(400) } },
+        { expect: { exists: true, where: [field('title').eq('b')] } },
+      ),
     expected: { error: { code: 'guard_failed' } },
   },
   {
@@ -238,7 +247,9 @@ const CASES: Case[] = [
     name: 'an integer column compared with 1.5 and 2^53 − 1',
     initial: { count: 1 },
     write: (d, id) =>
-      d.apply(id, [set('title', 'x')], { expect: { where: [field('count').lt(1.5), field('count').lte(2 ** 53 - 1), field('count').ne(1.5)] } }),
+      d.apply(id, [set('title', 'x')], {
+        expect: { where: [field('count').lt(1.5), field('count').lte(2 ** 53 - 1), field('count').ne(1.5)] },
+      }),
     expected: { value: { title: 'x', count: 1 } },
   },
   {
@@ -262,7 +273,8 @@ const CASES: Case[] = [
   {
     name: 'a guard path into the key reads null',
     initial: {},
-    write: (d, id) => d.apply(id, [set('title', 'x')], { expect: { where: [field(['id', 'x']).absent(), field(['id', 'x']).ne(1)] } }),
+    write: (d, id) =>
+      d.apply(id, [set('title', 'x')], { expect: { where: [field(['id', 'x']).absent(), field(['id', 'x']).ne(1)] } }),
     expected: { value: { title: 'x' } },
   },
   {

@@ -96,14 +96,20 @@ describe('value exports, per subpath', () => {
 
   it('store subpaths: the store class, its config and its tombstone DDL, no error mappers or phases', () => {
     expectTypeOf<keyof typeof memory>().toEqualTypeOf<'MemoryDatabase' | 'MemoryStore'>();
-    expectTypeOf<keyof typeof sqlite>().toEqualTypeOf<'SQLITE_TOMBSTONE_TABLE' | 'SqliteStore' | 'sqliteTombstoneDdl'>();
-    expectTypeOf<keyof typeof postgres>().toEqualTypeOf<'PG_TOMBSTONE_TABLE' | 'PostgresAggregateStore' | 'PostgresStore' | 'pgTombstoneDdl'>();
+    expectTypeOf<keyof typeof sqlite>().toEqualTypeOf<
+      'SQLITE_TOMBSTONE_TABLE' | 'SqliteStore' | 'sqliteTombstoneDdl'
+    >();
+    expectTypeOf<keyof typeof postgres>().toEqualTypeOf<
+      'PG_TOMBSTONE_TABLE' | 'PostgresAggregateStore' | 'PostgresStore' | 'pgTombstoneDdl'
+    >();
     expectTypeOf<keyof typeof prisma>().toEqualTypeOf<'PrismaStatementError' | 'PrismaStore' | 'noclobber'>();
     expectTypeOf<keyof typeof dynamodb>().toEqualTypeOf<'DEFAULT_LEASE_MS' | 'DynamoStore' | 'isTombstone'>();
   });
 
   it('noclobber/testing', () => {
-    expectTypeOf<keyof typeof testing>().toEqualTypeOf<'STRATEGIES' | 'checkHistory' | 'percentile' | 'runRace' | 'writeOnce'>();
+    expectTypeOf<keyof typeof testing>().toEqualTypeOf<
+      'STRATEGIES' | 'checkHistory' | 'percentile' | 'runRace' | 'writeOnce'
+    >();
   });
 
   it('noclobber/http and the framework adapters: serveResource, then <framework>Resource', () => {
@@ -139,7 +145,14 @@ describe('value exports, per subpath', () => {
 
   it('noclobber/client and noclobber/react', () => {
     expectTypeOf<keyof typeof client>().toEqualTypeOf<
-      'ClientError' | 'ConflictStore' | 'autosave' | 'diffChange' | 'elementSegment' | 'merge3' | 'parseElementSegment' | 'resource'
+      | 'ClientError'
+      | 'ConflictStore'
+      | 'autosave'
+      | 'diffChange'
+      | 'elementSegment'
+      | 'merge3'
+      | 'parseElementSegment'
+      | 'resource'
     >();
     expectTypeOf<keyof typeof react>().toEqualTypeOf<'useAutosave' | 'useConflicts' | 'useResource'>();
   });
@@ -256,21 +269,31 @@ describe('signatures applications are written against', () => {
   const accounts = root.collection(new memory.MemoryStore<Account>({ key: 'id' }));
 
   it('collection() wraps a Store in a Collection of the same record type', () => {
-    expectTypeOf(root.collection<Account>).parameters.toEqualTypeOf<[store: root.Store<Account>, options?: root.CollectionOptions]>();
+    expectTypeOf(root.collection<Account>).parameters.toEqualTypeOf<
+      [store: root.Store<Account>, options?: root.CollectionOptions]
+    >();
     expectTypeOf(accounts).toEqualTypeOf<root.Collection<Account>>();
     expectTypeOf(accounts.get).returns.resolves.toEqualTypeOf<root.Snapshot<Account> | undefined>();
   });
 
   it('apply, update, withLock and transact', () => {
-    expectTypeOf(accounts.apply).parameters.toEqualTypeOf<[key: root.Key, ops: readonly root.Op[], options?: root.WriteOptions<Account>]>();
+    expectTypeOf(accounts.apply).parameters.toEqualTypeOf<
+      [key: root.Key, ops: readonly root.Op[], options?: root.WriteOptions<Account>]
+    >();
     expectTypeOf(accounts.apply).returns.resolves.toEqualTypeOf<root.Snapshot<Account>>();
-    expectTypeOf(accounts.update).parameters.toEqualTypeOf<[key: root.Key, fn: root.UpdateFn<Account>, options?: root.UpdateOptions<Account>]>();
+    expectTypeOf(accounts.update).parameters.toEqualTypeOf<
+      [key: root.Key, fn: root.UpdateFn<Account>, options?: root.UpdateOptions<Account>]
+    >();
     expectTypeOf(accounts.update).returns.resolves.toEqualTypeOf<root.Snapshot<Account>>();
-    expectTypeOf<root.UpdateFn<Account>>().toEqualTypeOf<(value: Account, snapshot: root.Snapshot<Account>) => Account | Promise<Account>>();
+    expectTypeOf<root.UpdateFn<Account>>().toEqualTypeOf<
+      (value: Account, snapshot: root.Snapshot<Account>) => Account | Promise<Account>
+    >();
     expectTypeOf(accounts.withLock<number>)
       .parameter(1)
       .toEqualTypeOf<(locked: root.Locked<Account>) => Promise<number>>();
-    expectTypeOf(accounts.transact<number>).parameters.toEqualTypeOf<[fn: (tx: root.Tx<Account>) => Promise<number>, options?: root.TransactCallOptions]>();
+    expectTypeOf(accounts.transact<number>).parameters.toEqualTypeOf<
+      [fn: (tx: root.Tx<Account>) => Promise<number>, options?: root.TransactCallOptions]
+    >();
     expectTypeOf(root.inc).returns.toEqualTypeOf<root.Op>();
     expectTypeOf(root.field('balance').gte(0)).toEqualTypeOf<root.Guard>();
   });
@@ -285,13 +308,17 @@ describe('signatures applications are written against', () => {
     expectTypeOf(express.expressResource<Account>)
       .parameter(0)
       .toEqualTypeOf<http.ServeResourceOptions<Account>>();
-    expectTypeOf<fastify.FastifyResourceOptions<Account>['resource']>().toEqualTypeOf<http.ServeResourceOptions<Account>>();
+    expectTypeOf<fastify.FastifyResourceOptions<Account>['resource']>().toEqualTypeOf<
+      http.ServeResourceOptions<Account>
+    >();
   });
 
   it('the client: resource(url) and autosave(resource)', () => {
     expectTypeOf(client.resource<Account>).parameters.toEqualTypeOf<[url: string, options?: client.ResourceOptions]>();
     expectTypeOf(client.resource<Account>).returns.toEqualTypeOf<client.Resource<Account>>();
-    expectTypeOf(client.autosave<Account>).parameters.toEqualTypeOf<[res: client.Resource<Account>, options?: client.AutosaveOptions]>();
+    expectTypeOf(client.autosave<Account>).parameters.toEqualTypeOf<
+      [res: client.Resource<Account>, options?: client.AutosaveOptions]
+    >();
     expectTypeOf(client.autosave<Account>).returns.toEqualTypeOf<client.Autosave<Account>>();
   });
 });

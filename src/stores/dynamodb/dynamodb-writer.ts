@@ -1,4 +1,9 @@
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, type UpdateItemCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
@@ -62,7 +67,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   /** A strongly consistent read of the raw item. */
   async readItem(key: Key): Promise<Item | undefined> {
     try {
-      const out = await this.#client.send(new GetItemCommand({ TableName: this.#t.name, Key: keyItem(this.#t, key), ConsistentRead: true }));
+      const out = await this.#client.send(
+        new GetItemCommand({ TableName: this.#t.name, Key: keyItem(this.#t, key), ConsistentRead: true }),
+      );
       return out.Item;
     } catch (e) {
       throw mapDynamoError(e, 'read');
@@ -100,7 +107,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   /** Sends one conditional request; a false condition is explained (thrown) or handed back for a rebase. */
-  async send<R>(cmd: WriteCommand, lease: Lease | undefined, request: () => Promise<R>): Promise<{ ok: R } | { failed: Item | undefined }> {
+  async send<R>(
+    cmd: WriteCommand,
+    lease: Lease | undefined,
+    request: () => Promise<R>,
+  ): Promise<{ ok: R } | { failed: Item | undefined }> {
     try {
       return { ok: await request() };
     } catch (e) {
@@ -117,7 +128,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     // "02" or "abc" is no version DynamoDB ever gave out: explained (stale / gone) from the item, never sent.
     if (version !== undefined && !this.#t.version.isCanonical(version)) {
       this.explain(cmd, await this.readItem(cmd.key), lease);
-      throw new TransientError('The record changed while the write was being decided; retry', { reason: 'serialization' });
+      throw new TransientError('The record changed while the write was being decided; retry', {
+        reason: 'serialization',
+      });
     }
     // A whole item is put only when any attribute may be written; otherwise the attributes
     // the item holds decide what a value may carry (see `fields`).
@@ -126,7 +139,10 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const ops = 'ops' in cmd.change ? cmd.change.ops : this.#replaceOps(cmd.change.value);
     let item: Item | undefined;
     const x = new DynExpr();
-    const plan = ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES ? planOps(ops, x, this.#capped, this.#t.schema) : undefined;
+    const plan =
+      ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES
+        ? planOps(ops, x, this.#capped, this.#t.schema)
+        : undefined;
     const done = plan && (await this.#pushdown(cmd, x, plan, lease));
     if (done && 'snapshot' in done) return done.snapshot;
     item = done ? done.failed : await this.readItem(cmd.key);
@@ -137,7 +153,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
       const out = await this.#rebase(cmd, item, lease);
       if ('snapshot' in out) return out.snapshot;
       if (round >= MAX_REBASE_ROUNDS)
-        throw new TransientError('The record kept changing while the write was being computed; retry', { reason: 'serialization' });
+        throw new TransientError('The record kept changing while the write was being computed; retry', {
+          reason: 'serialization',
+        });
       item = out.raced;
     }
   }
@@ -157,14 +175,25 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     for (const f of fields) {
       if (keys.has(f)) continue;
       const v = value[f];
-      ops.push(v === undefined || v === null ? { op: 'unset', path: [f] } : { op: 'set', path: [f], value: v as JsonValue });
+      ops.push(
+        v === undefined || v === null ? { op: 'unset', path: [f] } : { op: 'set', path: [f], value: v as JsonValue },
+      );
     }
     return ops;
   }
 
-  async #pushdown(cmd: WriteCommand, x: DynExpr, plan: OpsPlan, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
+  async #pushdown(
+    cmd: WriteCommand,
+    x: DynExpr,
+    plan: OpsPlan,
+    lease?: Lease,
+  ): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
     const bump = this.#t.version.bump(x);
-    const condition = [...this.conditions(x, cmd.expect, lease), ...plan.conditions, ...(bump.condition ? [bump.condition] : [])].join(' AND ');
+    const condition = [
+      ...this.conditions(x, cmd.expect, lease),
+      ...plan.conditions,
+      ...(bump.condition ? [bump.condition] : []),
+    ].join(' AND ');
     const update = `SET ${[...plan.set, bump.set].join(', ')}${plan.remove.length ? ` REMOVE ${plan.remove.join(', ')}` : ''}`;
     if (update.length > MAX_EXPRESSION_BYTES || condition.length > MAX_EXPRESSION_BYTES) return undefined;
     const returnOld = cmd.returnPrevious === true;
@@ -194,24 +223,38 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const previous = toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T>;
     const value = recordValue(this.#t, cmd, previous.value as Row) as T;
     const version = bump.version ?? this.#t.version.next(previous.version);
-    return { snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } } };
+    return {
+      snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } },
+    };
   }
 
   /** Computes the write on `item` and writes it conditioned on the item's version; `raced` when the item moved first. */
-  async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { raced: Item | undefined }> {
+  async #rebase(
+    cmd: WriteCommand,
+    item: Item | undefined,
+    lease?: Lease,
+  ): Promise<{ snapshot: Snapshot<T> } | { raced: Item | undefined }> {
     this.explain(cmd, item, lease);
     const current = toSnapshot<T>(this.#t, cmd.key, item) as Snapshot<T>;
     const next = recordValue(this.#t, cmd, current.value as Row);
     const version = this.#t.version.next(current.version);
     const full = fullItem(this.#t, cmd.key, next, version, (item as Item)[this.#t.lease]);
     const condition = (x: DynExpr) =>
-      [existsCondition(x, this.#t), this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
+      [existsCondition(x, this.#t), this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(
+        ' AND ',
+      );
     const common = { TableName: this.#t.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
     let x = new DynExpr();
     const update = diffUpdate(x, this.#t, current.value as Row, next, version);
     let request: () => Promise<unknown>;
     if (update) {
-      const input = { ...common, Key: keyItem(this.#t, cmd.key), UpdateExpression: update, ConditionExpression: condition(x), ...x.input() };
+      const input = {
+        ...common,
+        Key: keyItem(this.#t, cmd.key),
+        UpdateExpression: update,
+        ConditionExpression: condition(x),
+        ...x.input(),
+      };
       request = () => this.#client.send(new UpdateItemCommand(input));
     } else {
       x = new DynExpr();
@@ -221,7 +264,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     const out = await this.send(cmd, lease, request);
     if ('failed' in out) return { raced: out.failed };
     const written: Snapshot<T> = { key: cmd.key, version, value: next as T };
-    return { snapshot: cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written };
+    return {
+      snapshot: cmd.returnPrevious
+        ? { ...written, previous: { version: current.version, value: current.value } }
+        : written,
+    };
   }
 
   async #put(cmd: WriteCommand, expected: string, lease?: Lease): Promise<Snapshot<T>> {
@@ -242,7 +289,8 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
         }),
       ),
     );
-    if ('failed' in out) throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
+    if ('failed' in out)
+      throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
     const written: Snapshot<T> = { key: cmd.key, version, value: value as T };
     const previous = cmd.returnPrevious ? toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) : undefined;
     return previous ? { ...written, previous: { version: previous.version, value: previous.value } } : written;

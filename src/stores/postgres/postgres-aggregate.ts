@@ -27,7 +27,12 @@ import {
   updateChildSql,
   withParams,
 } from './postgres-aggregate-sql.js';
-import { inspectAggregate, type PgAggregateTable, type PgChild, type PostgresAggregateConfig } from './postgres-aggregate-table.js';
+import {
+  inspectAggregate,
+  type PgAggregateTable,
+  type PgChild,
+  type PostgresAggregateConfig,
+} from './postgres-aggregate-table.js';
 import type { PgPhase } from './postgres-errors.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
 import { ident, type PgParams } from './postgres-sql.js';
@@ -90,14 +95,20 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
    * const store = await PostgresAggregateStore.open(pool, { table: 'products', key: 'id', children: { images: { table: 'product_images' } } });
    * ```
    */
-  static async open<T extends object = Row>(pool: PgPool, config: PostgresAggregateConfig): Promise<PostgresAggregateStore<T>> {
+  static async open<T extends object = Row>(
+    pool: PgPool,
+    config: PostgresAggregateConfig,
+  ): Promise<PostgresAggregateStore<T>> {
     return new PostgresAggregateStore<T>(pool, await inspectAggregate(pool, config), config);
   }
 
   #keyParams(key: Key): { values: KeyPart[]; param: (i: number) => string } {
     const fields = keyFields(this.schema, key);
     const { keyFields: names } = this.schema;
-    return { values: names.map((f) => fields[f] as KeyPart), param: (i) => `$${i + 1}::${this.#table.root.columns.get(names[i] as string)?.type}` };
+    return {
+      values: names.map((f) => fields[f] as KeyPart),
+      param: (i) => `$${i + 1}::${this.#table.root.columns.get(names[i] as string)?.type}`,
+    };
   }
 
   /** Root and children in one statement (one snapshot), optionally locking the root row. */
@@ -108,7 +119,9 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
       const keys = this.schema.keyFields;
       const v = versionText(`t.${ident(this.schema.versionField)}`, this.#config.versionKind === 'timestamp');
       const cols = [...root.columns.keys()].map((c) => `t.${ident(c)}`);
-      const children = this.#table.children.map((c, i) => `${childrenSql(c, (j) => `t.${ident(keys[j] as string)}`)} AS ${childAlias(i)}`);
+      const children = this.#table.children.map(
+        (c, i) => `${childrenSql(c, (j) => `t.${ident(keys[j] as string)}`)} AS ${childAlias(i)}`,
+      );
       const where = keys.map((k, i) => `t.${ident(k)} = ${param(i)}`).join(' AND ');
       sql = `SELECT ${[...cols, `${v} AS __nc_v`, ...children].join(', ')} FROM ${root.quoted} AS t WHERE ${where}${lock}`;
       this.#sql.set(lock, sql);
@@ -145,7 +158,9 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
 
   #compose(root: Snapshot<Row>, children: Children, before?: Children): Snapshot<T> {
     const snap = { key: root.key, version: root.version, value: { ...root.value, ...children } as T };
-    return root.previous && before ? { ...snap, previous: { version: root.previous.version, value: { ...root.previous.value, ...before } as T } } : snap;
+    return root.previous && before
+      ? { ...snap, previous: { version: root.previous.version, value: { ...root.previous.value, ...before } as T } }
+      : snap;
   }
 
   /** A conflict or guard failure on the root carries the whole aggregate as `current`. */
@@ -158,7 +173,12 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
       return e;
     }
     const base = { key: e.key, current, ...(e.cause === undefined ? {} : { cause: e.cause }) };
-    if (e instanceof GuardError) return new GuardError(e.message, { ...base, guard: e.guard, ...(e.actual === undefined ? {} : { actual: e.actual }) });
+    if (e instanceof GuardError)
+      return new GuardError(e.message, {
+        ...base,
+        guard: e.guard,
+        ...(e.actual === undefined ? {} : { actual: e.actual }),
+      });
     return new ConflictError(e.message, {
       ...base,
       reason: e.reason,
@@ -200,7 +220,8 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
 
   async #writeIn(session: StoreSession<Row>, q: PgQueryable, cmd: WriteCommand): Promise<Snapshot<T>> {
     const { key, change } = cmd;
-    const rootWrite = (c: WriteCommand) => session.write(c).catch(async (e: unknown) => Promise.reject(await this.#withChildren(e, q, key)));
+    const rootWrite = (c: WriteCommand) =>
+      session.write(c).catch(async (e: unknown) => Promise.reject(await this.#withChildren(e, q, key)));
     if ('ops' in change && !change.ops.some((op) => this.#touchesChildren(op))) {
       const root = await rootWrite(cmd);
       return this.#compose(root, await this.#children(q, key));
@@ -218,7 +239,12 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     const names = new Set(this.#table.children.map((c) => c.name));
     const rootValue: Row = {};
     for (const [k, v] of Object.entries(value)) if (!names.has(k)) rootValue[k] = v;
-    const root = await rootWrite({ key, change: { value: rootValue }, expect, ...(cmd.returnPrevious ? { returnPrevious: true } : {}) });
+    const root = await rootWrite({
+      key,
+      change: { value: rootValue },
+      expect,
+      ...(cmd.returnPrevious ? { returnPrevious: true } : {}),
+    });
     const before: Children = expect.absent ? {} : await this.#children(q, key);
     const wrote = await this.#writeChildren(q, key, before, value);
     return this.#compose(root, wrote ? await this.#children(q, key) : { ...before }, before);

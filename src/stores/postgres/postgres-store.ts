@@ -5,7 +5,16 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
-import type { LockOptions, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
 import { guardSql } from './postgres-guards-sql.js';
@@ -15,10 +24,21 @@ import { ident, type KeyParts, PgParams, whereOf } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
 import { burySql, claimSql, tombstoneKey } from './postgres-tombstones.js';
-import { checkout, type PgLockSession, PgTransaction, pgLockWait, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
+import {
+  checkout,
+  type PgLockSession,
+  PgTransaction,
+  pgLockWait,
+  runPgTransaction,
+  transactionDomainOf,
+} from './postgres-transaction.js';
 import { firstVersionSql, nextVersionSql, versionText } from './postgres-version-sql.js';
 
-const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+const ISOLATION = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+} as const;
 
 /** A write statement, with the CTEs that keep tombstones before (a create) or after (a delete) it. */
 type WriteSql = { readonly sql: string; readonly before?: string; readonly after?: string };
@@ -120,7 +140,14 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   }
 
   /** Runs a write `w` (between the tombstone's CTEs) and returns the written row, or explains why nothing was written. */
-  async #conditional(q: PgQueryable, write: WriteSql, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  async #conditional(
+    q: PgQueryable,
+    write: WriteSql,
+    key: (alias: string) => string,
+    p: PgParams,
+    cmd: WriteCommand,
+    phase: PgPhase,
+  ): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
     const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
     const sql = `WITH ${write.before ? `${write.before}, ` : ''}w AS (${write.sql} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})${write.after ? `, ${write.after}` : ''}
@@ -129,14 +156,20 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     const row = (await this.#q(q, sql, p.values, phase)).rows[0];
     if (row?.__nc_w === true) {
       const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
-      const before = row.__nc_old ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv }) : undefined;
+      const before = row.__nc_old
+        ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv })
+        : undefined;
       return before ? { ...written, previous: { version: before.version, value: before.value } } : written;
     }
     let error = explainFailure(this.schema, cmd, this.#snapshot(cmd.key, row));
     // At READ COMMITTED the row in the result is the statement's snapshot; if a concurrent
     // commit made the write fail, that copy may explain nothing: read the latest and ask again.
-    if (!error) error = explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase));
-    throw error ?? new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' });
+    if (!error)
+      error = explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase));
+    throw (
+      error ??
+      new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' })
+    );
   }
 
   /** A checked value (checkChange refused what a column cannot hold) as a typed parameter. */
@@ -182,7 +215,9 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       // and required unchanged in the statement itself (else explainFailure says unknown_field).
       const value = cmd.change.value;
       const listed = this.schema.fields ?? [];
-      const foreign = Object.keys(value).filter((k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k));
+      const foreign = Object.keys(value).filter(
+        (k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k),
+      );
       const checked = checkChange(this.schema, cmd, Object.fromEntries(foreign.map((k) => [k, value[k]])));
       const misfit = foreign.some((k) => {
         const column = this.#table.columns.get(k) as PgColumn;
@@ -191,10 +226,17 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
       // A value the column cannot hold is not what it holds: explained against the row.
       if (misfit)
-        return this.#refuse(q, cmd, new InvalidChangeError('A field outside `fields` can only ride along unchanged', { reason: 'unknown_field' }), phase);
+        return this.#refuse(
+          q,
+          cmd,
+          new InvalidChangeError('A field outside `fields` can only ride along unchanged', { reason: 'unknown_field' }),
+          phase,
+        );
       for (const k of foreign) where.push(`t.${ident(k)} IS NOT DISTINCT FROM ${this.#encode(k, value[k], p)}`);
       // Only the listed columns are written: the others keep what they hold.
-      sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
+      sets = listed
+        .filter((c) => !this.schema.keyFields.includes(c))
+        .map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
     }
     const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${nextVersionSql(`t.${v}`, this.#timestamp, this.#table.versionType)}`].join(', ')} WHERE ${where.join(' AND ')}`;
     return this.#conditional(q, { sql: update }, key, p, cmd, phase);
@@ -289,7 +331,13 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     keyFields(this.schema, key);
     return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
       const q = txn.queryable;
-      if (!options.nowait) await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [pgLockWait(options.lockTimeoutMs)], 'in-transaction');
+      if (!options.nowait)
+        await this.#q(
+          q,
+          `SELECT set_config('lock_timeout', $1, true)`,
+          [pgLockWait(options.lockTimeoutMs)],
+          'in-transaction',
+        );
       let snapshot: Snapshot<T> | undefined;
       try {
         snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');

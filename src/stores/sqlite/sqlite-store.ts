@@ -68,7 +68,10 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     this.transactionDomain = db;
     try {
       this.#table = inspectTable(db, config);
-      this.#tombstones = openTombstones(db, this.#table.name, { table: config.tombstoneTable, create: config.createTombstoneTable });
+      this.#tombstones = openTombstones(db, this.#table.name, {
+        table: config.tombstoneTable,
+        create: config.createTombstoneTable,
+      });
     } catch (e) {
       throw mapSqliteError(e);
     }
@@ -113,21 +116,29 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   #conditions(key: Key, expect: Expect, p: Params): string {
     const parts = [this.#keyWhere(key, p)];
     // Versions are canonical integers: "02" or "2.0" is no version the store ever gave out.
-    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(canonicalVersion(expect.version))}`);
+    if (expect.version !== undefined)
+      parts.push(`${ident(this.schema.versionField)} = ${p.add(canonicalVersion(expect.version))}`);
     for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
     return parts.join(' AND ');
   }
 
   #read(key: Key): Snapshot<T> | undefined {
     const p = new Params();
-    return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
+    return this.#snapshot(
+      key,
+      this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as
+        | Row
+        | undefined,
+    );
   }
 
   #failed(cmd: WriteCommand): never {
     const current = this.#read(cmd.key);
     const error = explainFailure(this.schema, cmd, current);
     if (error) throw error;
-    throw new Error(`noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`);
+    throw new Error(
+      `noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`,
+    );
   }
 
   /** A checked value as the column stores it (checkChange refused what a column cannot hold). */
@@ -150,7 +161,13 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     const inserted = this.#prepare(sql).get(p.values) as Row | undefined;
     if (!inserted) return this.#failed(cmd);
     // A key deleted before starts after its tombstone, never at a version it had.
-    const created = afterTombstone((q) => this.#prepare(q), this.#tombstones, this.#table.quoted, this.schema, inserted);
+    const created = afterTombstone(
+      (q) => this.#prepare(q),
+      this.#tombstones,
+      this.#table.quoted,
+      this.schema,
+      inserted,
+    );
     return this.#snapshot(cmd.key, created) as Snapshot<T>;
   }
 
@@ -169,9 +186,12 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       const value = cmd.change.value;
       const listed = this.schema.fields ?? [];
       const foreign = Object.keys(value).some((k) => !listed.includes(k) && value[k] !== null);
-      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {})) return this.#failed(cmd);
+      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {}))
+        return this.#failed(cmd);
       // Only the listed columns are written: the others keep what they hold.
-      const sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
+      const sets = listed
+        .filter((c) => !this.schema.keyFields.includes(c))
+        .map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
       sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
     }
     const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
@@ -194,9 +214,15 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
     return atomically(this.#db, () => {
-      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
+      if (expect.absent)
+        throw new ConflictError('A delete cannot expect the record to be absent', {
+          reason: this.#read(key) ? 'exists' : 'gone',
+          key,
+        });
       const p = new Params();
-      const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
+      const row = this.#prepare(
+        `DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`,
+      ).get(p.values) as Row | undefined;
       if (!row) return this.#failed({ key, change: { ops: [] }, expect });
       bury((q) => this.#prepare(q), this.#tombstones, this.schema.keyFields, row, this.schema.versionField);
       return this.#snapshot(key, row) as Snapshot<T>;
@@ -270,7 +296,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   /** A session of this store inside the transaction open on its database handle (`tx.with`). */
   joinTransaction(transaction: unknown): TxSession<T> {
-    if (transaction !== this.#db || !this.#db.inTransaction) throw new TypeError('noclobber/sqlite: no transaction of this database handle to join');
+    if (transaction !== this.#db || !this.#db.inTransaction)
+      throw new TypeError('noclobber/sqlite: no transaction of this database handle to join');
     return { ...this.#session(), transaction };
   }
 
