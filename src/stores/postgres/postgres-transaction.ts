@@ -271,3 +271,23 @@ export async function runPgTransaction<R>(
     throw e;
   }
 }
+
+/**
+ * Runs one autocommit statement (or a few) on its own checked-out client, so a failure to
+ * connect (nothing sent) is told from a write in flight; a failed client is not pooled again.
+ * @example
+ * ```ts
+ * await runPgAutocommit(pool, (q) => q.query('UPDATE …'));
+ * ```
+ */
+export async function runPgAutocommit<R>(pool: PgPool, fn: (q: PgPoolClient) => Promise<R>): Promise<R> {
+  const held = await checkout(pool);
+  try {
+    const result = await fn(held.client);
+    held.release();
+    return result;
+  } catch (e) {
+    held.release(e);
+    throw e;
+  }
+}
