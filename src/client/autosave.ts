@@ -1,5 +1,6 @@
 import { merge3 } from '../core/merge3.js';
-import type { Resource, ResourceState } from './resource.js';
+import type { Resource } from './resource.js';
+import type { ResourceState } from './resource-options.js';
 import type { Version } from './wire.js';
 
 /** Options of {@link autosave}. */
