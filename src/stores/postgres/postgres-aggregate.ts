@@ -1,4 +1,3 @@
-import { childRows, diffChildren } from '../../core/aggregate-diff.js';
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import { GuardError } from '../../core/errors/guard-error.js';
 import type { Expect } from '../../core/expect.js';
@@ -17,32 +16,17 @@ import type {
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, KeyPart, Row, Snapshot } from '../../core/types.js';
-import {
-  checkChildRows,
-  childAlias,
-  childrenSql,
-  deleteAllChildrenSql,
-  deleteChildrenSql,
-  insertChildrenSql,
-  updateChildSql,
-  withParams,
-} from './postgres-aggregate-sql.js';
-import {
-  inspectAggregate,
-  type PgAggregateTable,
-  type PgChild,
-  type PostgresAggregateConfig,
-} from './postgres-aggregate-table.js';
+import { childAlias, childrenSql } from './postgres-aggregate-sql.js';
+import { inspectAggregate, type PgAggregateTable, type PostgresAggregateConfig } from './postgres-aggregate-table.js';
 import type { PgPhase } from './postgres-errors.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
-import { ident, type PgParams } from './postgres-sql.js';
+import { ident } from './postgres-sql.js';
 import { PostgresStore } from './postgres-store.js';
 import type { PgPool } from './postgres-store-config.js';
 import { columnValue } from './postgres-table.js';
 import type { PgTransaction } from './postgres-transaction.js';
 import { versionText } from './postgres-version-sql.js';
-
-type Children = Record<string, Row[]>;
+import { type Children, deleteAllChildren, writeChildren } from './postgres-write-children.js';
 
 /**
  * A record that spans tables (an aggregate): a root row carrying the version and child
@@ -193,31 +177,6 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     return op.op === 'merge' && this.#table.children.some((c) => c.name in op.value);
   }
 
-  async #writeChildren(q: PgQueryable, key: Key, before: Children, value: Row): Promise<boolean> {
-    const kf = keyFields(this.schema, key);
-    const plans = this.#table.children.map((child: PgChild) => {
-      const rows = childRows(value, child.name);
-      checkChildRows(child, rows);
-      const parent: Record<string, KeyPart> = {};
-      child.schema.parentFields.forEach((f, i) => {
-        parent[f] = kf[this.schema.keyFields[i] as string] as KeyPart;
-      });
-      return { child, parent, diff: diffChildren(child.name, before[child.name] ?? [], rows, child.schema, parent) };
-    });
-    let wrote = false;
-    const run = async (sql: string, p: PgParams) => {
-      if (!sql) return;
-      wrote = true;
-      await pgQuery(q, sql, p.values, 'in-transaction', false);
-    };
-    for (const { child, parent, diff } of plans) {
-      if (diff.delete.length > 0) await run(...withParams((p) => deleteChildrenSql(child, diff.delete, parent, p)));
-      for (const row of diff.update) await run(...withParams((p) => updateChildSql(child, row, p)));
-      if (diff.insert.length > 0) await run(...withParams((p) => insertChildrenSql(child, diff.insert, p)));
-    }
-    return wrote;
-  }
-
   async #writeIn(session: StoreSession<Row>, q: PgQueryable, cmd: WriteCommand): Promise<Snapshot<T>> {
     const { key, change } = cmd;
     const rootWrite = (c: WriteCommand) =>
@@ -246,7 +205,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
       ...(cmd.returnPrevious ? { returnPrevious: true } : {}),
     });
     const before: Children = expect.absent ? {} : await this.#children(q, key);
-    const wrote = await this.#writeChildren(q, key, before, value);
+    const wrote = await writeChildren(q, this.schema, this.#table.children, key, before, value);
     return this.#compose(root, wrote ? await this.#children(q, key) : { ...before }, before);
   }
 
@@ -254,15 +213,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     const current = await this.#read(q, key, 'in-transaction', ' FOR UPDATE OF t');
     const failure = explainFailure(this.schema, { key, change: { ops: [] }, expect }, current);
     if (failure) throw failure;
-    const kf = keyFields(this.schema, key);
-    for (const child of this.#table.children) {
-      const parent: Record<string, KeyPart> = {};
-      child.schema.parentFields.forEach((f, i) => {
-        parent[f] = kf[this.schema.keyFields[i] as string] as KeyPart;
-      });
-      const [sql, p] = withParams((p) => deleteAllChildrenSql(child, parent, p));
-      await pgQuery(q, sql, p.values, 'in-transaction', false);
-    }
+    await deleteAllChildren(q, this.schema, this.#table.children, key);
     await session.delete(key, expect);
     return current as Snapshot<T>;
   }
