@@ -1,22 +1,9 @@
-import fc from 'fast-check';
 import { collection, field, inc, isConflictError, set } from 'noclobber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from './aggregate-harness.js';
+import { aggregateModelTests } from './aggregate-model.js';
+import { bare, product } from './aggregate-rows.js';
 import { aggregateTransactionTests } from './aggregate-transactions.js';
-
-const product = (id: string, images = 0): ShopProduct => ({
-  id,
-  name: `Product ${id}`,
-  category: 'shoes',
-  hits: 0,
-  tags: ['new'],
-  images: Array.from({ length: images }, (_, i) => ({ id: `${id}-img${i}`, key: `${id}/img${i}.jpg`, position: i })),
-  variants: [{ id: `${id}-v0`, sku: `${id}-sku0`, price: 10, stock: 3 }],
-});
-
-/** Child rows without the foreign key (the suite's intents never name it). */
-const bare = <R extends object>(rows: readonly R[]) =>
-  rows.map(({ productId: _, ...r }: R & { productId?: unknown }) => r);
 
 async function rejects(fn: () => Promise<unknown>) {
   try {
@@ -275,51 +262,7 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       expect(await p.get('w2')).toBeUndefined();
     });
 
-    it('model-based: random edits through the aggregate leave the tables equal to a plain model (property)', async () => {
-      const p = await products();
-      let seq = 0;
-      const edit = fc.oneof(
-        fc.record({ kind: fc.constant('add' as const), position: fc.integer({ min: 0, max: 9 }) }),
-        fc.record({ kind: fc.constant('drop' as const), which: fc.nat() }),
-        fc.record({ kind: fc.constant('move' as const), which: fc.nat(), position: fc.integer({ min: 0, max: 9 }) }),
-        fc.record({ kind: fc.constant('stock' as const), by: fc.integer({ min: -2, max: 2 }) }),
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 6 }), async (edits) => {
-          const id = `m${++seq}`;
-          await p.create(id, product(id, 2));
-          let model = product(id, 2);
-          for (const [n, e] of edits.entries()) {
-            const step = (cur: ShopProduct): ShopProduct => {
-              const images = bare(cur.images);
-              const pick = (n: number) => images[n % Math.max(1, images.length)];
-              if (e.kind === 'add')
-                return { ...cur, images: [...images, { id: `${id}-n${n}`, key: 'k', position: e.position }] };
-              if (e.kind === 'drop') return { ...cur, images: images.filter((i) => i !== pick(e.which)) };
-              if (e.kind === 'move')
-                return {
-                  ...cur,
-                  images: images.map((i) => (i === pick(e.which) ? { ...i, position: e.position } : i)),
-                };
-              return {
-                ...cur,
-                variants: bare(cur.variants).map((v) => ({ ...v, stock: Math.max(0, v.stock + e.by) })),
-              };
-            };
-            const written = await p.update(id, step);
-            model = step(model);
-            expect(bare(written.value.images).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
-              [...model.images].sort((a, b) => a.id.localeCompare(b.id)),
-            );
-          }
-          const stored = await h.stored(id);
-          expect(bare(stored.images)).toEqual([...model.images].sort((a, b) => a.id.localeCompare(b.id)));
-          expect(bare(stored.variants)).toEqual(bare(model.variants));
-        }),
-        { seed: 1701, numRuns: 12 },
-      );
-    });
-
+    aggregateModelTests(products, () => h);
     aggregateTransactionTests(() => h);
   });
 }

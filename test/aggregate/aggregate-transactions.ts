@@ -1,6 +1,7 @@
 import { collection, inc } from 'noclobber';
 import { expect, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from './aggregate-harness.js';
+import { bare } from './aggregate-rows.js';
 
 const product = (id: string, stock: number): ShopProduct => ({
   id,
@@ -12,8 +13,6 @@ const product = (id: string, stock: number): ShopProduct => ({
   variants: [{ id: `${id}-v0`, sku: `${id}-sku0`, price: 10, stock }],
 });
 
-const bare = <R extends object>(rows: readonly R[]) =>
-  rows.map(({ productId: _, ...r }: R & { productId?: unknown }) => r);
 const stock = (by: number) => (p: ShopProduct) => ({
   ...p,
   images: bare(p.images),
