@@ -1,72 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Hono } from 'hono';
-import type { Row } from 'noclobber';
 import { ClientError, ConflictStore } from 'noclobber/client';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../../test/setup/services.js';
-import { type BillingCollections, billingApp } from './src/billing-app.js';
+import { closeBackends, postgresBackend, sqliteBackend } from './billing-backends.js';
+import { billingApp } from './src/billing-app.js';
 import { subscriptionClient } from './src/billing-client.js';
-import { openPostgresBilling, openSqliteBilling } from './src/open-billing.js';
 
-interface Backend {
-  name: string;
-  /** A new connection's collections: each "client" of the API is its own connection. */
-  connect(): Promise<BillingCollections>;
-  /** The audit log's entries for one resource, read with plain SQL. */
-  auditOf(resource: string): Promise<Row[]>;
-}
-
-const closers: (() => Promise<void> | void)[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'nc-billing-'));
-  dirs.push(dir);
-  const file = join(dir, 'billing.db');
-  let reader: Database.Database | undefined;
-  return {
-    name: 'SQLite (WAL file)',
-    async connect() {
-      const db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      closers.push(() => void db.close());
-      return openSqliteBilling(db);
-    },
-    async auditOf(resource) {
-      if (!reader) {
-        const db = new Database(file, { readonly: true });
-        closers.push(() => void db.close());
-        reader = db;
-      }
-      return reader.prepare('SELECT * FROM audit_log WHERE resource = ? ORDER BY at').all(resource) as Row[];
-    },
-  };
-}
-
-function postgresBackend(url: string): Backend {
-  const reader = new pg.Pool({ connectionString: url, max: 1 });
-  closers.push(() => reader.end());
-  return {
-    name: 'PostgreSQL',
-    async connect() {
-      const pool = new pg.Pool({ connectionString: url, max: 4 });
-      pool.on('error', () => {});
-      closers.push(() => pool.end());
-      return openPostgresBilling(pool);
-    },
-    async auditOf(resource) {
-      return (await reader.query('SELECT * FROM audit_log WHERE resource = $1 ORDER BY at', [resource])).rows as Row[];
-    },
-  };
-}
+afterAll(closeBackends);
 
 let seq = 0;
 const postgresUrl = await service('postgres');
