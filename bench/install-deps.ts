@@ -10,11 +10,15 @@ import { fileURLToPath } from 'node:url';
 
 const bench = dirname(fileURLToPath(import.meta.url));
 const root = dirname(bench);
-const manifest = JSON.parse(readFileSync(join(bench, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+const manifest = JSON.parse(readFileSync(join(bench, 'package.json'), 'utf8')) as Record<
+  string,
+  Record<string, string> | undefined
+>;
 const wanted = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
 
 /** Installed where Node would find it from bench/ (bench/node_modules, then the root's). */
-const installed = (name: string) => [bench, root].some((dir) => existsSync(join(dir, 'node_modules', name, 'package.json')));
+const installed = (name: string) =>
+  [bench, root].some((dir) => existsSync(join(dir, 'node_modules', name, 'package.json')));
 
 const missing = wanted.filter((name) => !installed(name));
 if (missing.length > 0) {
@@ -22,9 +26,13 @@ if (missing.length > 0) {
   const args = ['install', '--workspaces', '--include-workspace-root', '--no-audit', '--no-fund', '--loglevel=warn'];
   // The npm running this script when there is one (`npm run bench`), else the one on PATH.
   const npm = process.env.npm_execpath?.endsWith('npm-cli.js') ? process.env.npm_execpath : undefined;
-  const r = npm ? spawnSync(process.execPath, [npm, ...args], { cwd: root, stdio: 'inherit' }) : spawnSync('npm', args, { cwd: root, stdio: 'inherit' });
+  const r = npm
+    ? spawnSync(process.execPath, [npm, ...args], { cwd: root, stdio: 'inherit' })
+    : spawnSync('npm', args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    process.stderr.write(`bench: npm install --workspaces failed (exit ${r.status ?? r.signal}); run it yourself at the repository root to see why\n`);
+    process.stderr.write(
+      `bench: npm install --workspaces failed (exit ${r.status ?? r.signal}); run it yourself at the repository root to see why\n`,
+    );
     process.exit(1);
   }
 }

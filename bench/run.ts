@@ -56,14 +56,18 @@ const argv = process.argv.slice(2);
 const options = parse(argv);
 const started = Date.now();
 const command =
-  process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `tsx bench/run.ts ${argv.join(' ')}`.trim();
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+    : `tsx bench/run.ts ${argv.join(' ')}`.trim();
 process.stderr.write(`noclobber bench${options.quick ? ' --quick' : ''}: ${options.sections.join(', ')}\n`);
 // Other work on the machine skews every number: measure it before starting, and say so.
 const idle = cpuMeter();
 await new Promise((resolve) => setTimeout(resolve, 2000));
 const backgroundCpuPct = idle().machinePct;
 if (backgroundCpuPct > 15)
-  process.stderr.write(`!! the machine was already ${Math.round(backgroundCpuPct)}% busy before the benchmark started: other work will skew these numbers\n`);
+  process.stderr.write(
+    `!! the machine was already ${Math.round(backgroundCpuPct)}% busy before the benchmark started: other work will skew these numbers\n`,
+  );
 const server = await startPostgres(options.postgresUrl);
 const stop = async () => {
   restoreMathRandom();
@@ -73,7 +77,9 @@ process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
 configureQuietRetry({ maxOtherPct: 10, budgetMs: options.quick ? 10_000 : 90_000 });
 const failures: string[] = [];
-const measured: { -readonly [K in keyof Omit<BenchResults, 'meta' | 'targets' | 'violations'>]: BenchResults[K] } & Record<string, unknown> = {};
+const measured: {
+  -readonly [K in keyof Omit<BenchResults, 'meta' | 'targets' | 'violations'>]: BenchResults[K];
+} & Record<string, unknown> = {};
 const progress = new BenchProgress(totalSteps(options));
 const sections: SectionTiming[] = [];
 const timed = async <T>(name: string, run: () => Promise<T>, summary: (r: T) => string): Promise<T | undefined> => {
@@ -179,7 +185,12 @@ const results: BenchResults = {
 if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else {
   for (const t of reportTables(results)) process.stdout.write(`\n${t.title}\n\n${textTable(t.headers, t.rows)}\n`);
-  const timing = sections.map((t) => [t.name, t.seconds.toFixed(0), t.machineCpuPct.toFixed(0), t.otherCpuPct.toFixed(1)]);
+  const timing = sections.map((t) => [
+    t.name,
+    t.seconds.toFixed(0),
+    t.machineCpuPct.toFixed(0),
+    t.otherCpuPct.toFixed(1),
+  ]);
   process.stdout.write(`\nThis run\n\n${textTable(['section', 'seconds', 'machine CPU %', 'other work %'], timing)}\n`);
   const q = results.meta.remeasured;
   process.stdout.write(
@@ -194,13 +205,19 @@ if (options.write) {
   writeFileSync(file('./results/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // In the project's own JSON style, so \`biome check\` stays clean on the committed file.
   try {
-    execFileSync(process.execPath, [file('../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', file('./results/results.json')], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      [file('../node_modules/@biomejs/biome/bin/biome'), 'format', '--write', file('./results/results.json')],
+      {
+        stdio: 'ignore',
+      },
+    );
   } catch {}
   writeFileSync(file('../docs/benchmarks.md'), renderMarkdown(results, analysis));
   process.stderr.write('wrote docs/benchmarks.md and bench/results/results.json\n');
 }
-if (violations.length) process.stderr.write(`\n!! noclobber LOST OR DUPLICATED WRITES:\n${violations.map((v) => `  - ${v}`).join('\n')}\n`);
-if (failures.length) process.stderr.write(`\n!! sections that failed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+if (violations.length)
+  process.stderr.write(`\n!! noclobber LOST OR DUPLICATED WRITES:\n${violations.map((v) => `  - ${v}`).join('\n')}\n`);
+if (failures.length)
+  process.stderr.write(`\n!! sections that failed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
 process.exit(violations.length || failures.length ? 1 : 0);

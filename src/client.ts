@@ -7,4 +7,11 @@
  * ```
  */
 export * from './client/index.js';
-export { elementSegment, type Merge3Options, type Merge3Result, type MergeConflict, merge3, parseElementSegment } from './core/merge3.js';
+export {
+  elementSegment,
+  type Merge3Options,
+  type Merge3Result,
+  type MergeConflict,
+  merge3,
+  parseElementSegment,
+} from './core/merge3.js';

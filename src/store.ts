@@ -41,7 +41,16 @@ export type {
 } from './core/errors/index.js';
 export { evaluateGuard, readPath } from './core/evaluate-guard.js';
 export { checkCaps, checkChange, explainFailure, nextValue } from './core/explain-failure.js';
-export { assertJson, cloneJson, DEFAULT_MAX_DEPTH, isPlainObject, type JsonLimits, jsonBytes, jsonEqual, numberProblem } from './core/json.js';
+export {
+  assertJson,
+  cloneJson,
+  DEFAULT_MAX_DEPTH,
+  isPlainObject,
+  type JsonLimits,
+  jsonBytes,
+  jsonEqual,
+  numberProblem,
+} from './core/json.js';
 export { keyFields, keyString } from './core/key.js';
 export { Mutex } from './core/mutex.js';
 export { normalizeExpect, normalizeOps } from './core/normalize.js';

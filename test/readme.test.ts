@@ -20,12 +20,19 @@ it('the README’s shortest example runs as written and does what it says', asyn
     `${(code as string)
       .replace("new Database('app.db')", `new Database(${JSON.stringify(join(dir, 'app.db'))})`)
       .replace("from 'noclobber/sqlite'", "from '../src/sqlite.ts'")
-      .replace("from 'noclobber'", "from '../src/index.ts'")}\nconsole.log(JSON.stringify((await stacks.get('web'))?.value));\n`,
+      .replace(
+        "from 'noclobber'",
+        "from '../src/index.ts'",
+      )}\nconsole.log(JSON.stringify((await stacks.get('web'))?.value));\n`,
   );
   const tsx = join(root, 'node_modules/tsx/dist/loader.mjs');
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, file]).finally(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(file, { force: true });
   });
-  expect(JSON.parse(stdout)).toEqual({ slug: 'web', status: 'active', env_vars: { API_URL: 'https://api', DEBUG: '1' } });
+  expect(JSON.parse(stdout)).toEqual({
+    slug: 'web',
+    status: 'active',
+    env_vars: { API_URL: 'https://api', DEBUG: '1' },
+  });
 }, 60_000);

@@ -15,14 +15,20 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function check(report: string): Promise<{ code: number; out: string }> {
   const tsx = join(repo, 'node_modules/tsx/dist/cli.mjs');
   return new Promise((done) => {
-    execFile(process.execPath, [tsx, join(repo, 'tools/api-report.ts'), '--check', '--report', report], (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [tsx, join(repo, 'tools/api-report.ts'), '--check', '--report', report],
+      (error, stdout, stderr) => {
+        done({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
 describe('lineDiff', () => {
-  const text = fc.array(fc.constantFrom('a', 'b', 'c', 'function f(): void;', ''), { maxLength: 12 }).map((lines) => lines.join('\n'));
+  const text = fc
+    .array(fc.constantFrom('a', 'b', 'c', 'function f(): void;', ''), { maxLength: 12 })
+    .map((lines) => lines.join('\n'));
 
   it('is empty exactly when the texts are equal, and its lines come from the side they are marked with', () => {
     fc.assert(
@@ -46,7 +52,9 @@ describe('api:check', () => {
   it('the report is a pure function of the sources (two runs agree) and names every subpath', () => {
     const report = apiReport(repo);
     expect(lineDiff(report, apiReport(repo))).toBe('');
-    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
     for (const subpath of Object.keys(manifest.exports).filter((s) => s !== './package.json'))
       expect(report).toContain(`## \`${subpath === '.' ? 'noclobber' : `noclobber/${subpath.slice(2)}`}\``);
     expect(report).not.toContain(repo); // no absolute paths: the same text in every checkout
@@ -55,7 +63,8 @@ describe('api:check', () => {
 
   it('passes on the current report and fails, printing the difference, when one export changed', async () => {
     const current = readFileSync(join(work, 'current.md'), 'utf8');
-    const line = 'function collection<T extends object = Row>(store: Store<T>, options?: CollectionOptions): Collection<T>;';
+    const line =
+      'function collection<T extends object = Row>(store: Store<T>, options?: CollectionOptions): Collection<T>;';
     expect(current).toContain(line);
     writeFileSync(join(work, 'changed.md'), current.replace(line, line.replace('options?:', 'options:')));
     const [same, changed] = await Promise.all([check(join(work, 'current.md')), check(join(work, 'changed.md'))]);

@@ -13,7 +13,10 @@ const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Where the report lives, relative to the repository. */
 export const REPORT_PATH = 'docs/api/report.md';
 
-const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType | ts.TypeFormatFlags.WriteArrowStyleSignature;
+const FORMAT =
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType |
+  ts.TypeFormatFlags.WriteArrowStyleSignature;
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
 /** The subpaths of package.json's `exports`, each with the source file it is built from. */
@@ -55,15 +58,21 @@ function classText(checker: ts.TypeChecker, name: string, symbol: ts.Symbol, dec
     if (!d || prop.getName() === 'prototype') return;
     const modifiers = ts.getCombinedModifierFlags(d);
     const key = (d as { name?: ts.Node }).name;
-    if (!key || ts.isPrivateIdentifier(key) || modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return;
+    if (!key || ts.isPrivateIdentifier(key) || modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected))
+      return;
     const name = key.getText();
     const type = checker.getTypeOfSymbolAtLocation(prop, decl);
     if (ts.isMethodDeclaration(d)) {
       for (const sig of type.getCallSignatures())
-        lines.push(`${prefix}${name}${checker.signatureToString(sig, decl, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)};`);
+        lines.push(
+          `${prefix}${name}${checker.signatureToString(sig, decl, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)};`,
+        );
       return;
     }
-    const readonly = modifiers & ts.ModifierFlags.Readonly || (ts.isGetAccessor(d) && !prop.declarations?.some(ts.isSetAccessor)) ? 'readonly ' : '';
+    const readonly =
+      modifiers & ts.ModifierFlags.Readonly || (ts.isGetAccessor(d) && !prop.declarations?.some(ts.isSetAccessor))
+        ? 'readonly '
+        : '';
     const optional = prop.flags & ts.SymbolFlags.Optional ? '?' : '';
     lines.push(`${prefix}${readonly}${name}${optional}: ${checker.typeToString(type, decl, FORMAT)};`);
   };
@@ -84,7 +93,9 @@ function parameterText(checker: ts.TypeChecker, p: ts.Symbol, at: ts.Node): stri
 function entryText(checker: ts.TypeChecker, name: string, exported: ts.Symbol): string {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   // A class (or other value) exported as a type only: named, never constructed, by users.
-  const typeOnly = exported.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d)) ? '/* type only */ ' : '';
+  const typeOnly = exported.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d))
+    ? '/* type only */ '
+    : '';
   const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
   if (!decl) return `${typeOnly}unknown ${name}`;
   if (ts.isClassDeclaration(decl)) return typeOnly + classText(checker, name, symbol, decl);
@@ -92,7 +103,10 @@ function entryText(checker: ts.TypeChecker, name: string, exported: ts.Symbol): 
     const type = checker.getTypeOfSymbolAtLocation(symbol, decl);
     return type
       .getCallSignatures()
-      .map((sig) => `${typeOnly}function ${name}${checker.signatureToString(sig, decl, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)};`)
+      .map(
+        (sig) =>
+          `${typeOnly}function ${name}${checker.signatureToString(sig, decl, FORMAT & ~ts.TypeFormatFlags.WriteArrowStyleSignature)};`,
+      )
       .join('\n');
   }
   if (ts.isVariableDeclaration(decl)) {
@@ -108,7 +122,11 @@ function entryText(checker: ts.TypeChecker, name: string, exported: ts.Symbol): 
 /** The report: per subpath, every export sorted by name. */
 export function apiReport(root: string = repo): string {
   const entries = entryPoints(root);
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!parsed) throw new Error('tsconfig.json could not be read');
   const program = ts.createProgram(
     entries.map((e) => e.file),
@@ -126,7 +144,9 @@ export function apiReport(root: string = repo): string {
     const source = program.getSourceFile(file);
     const moduleSymbol = source && checker.getSymbolAtLocation(source);
     if (!moduleSymbol) throw new Error(`${relative(root, file)}: no module (is the subpath's source missing?)`);
-    const exports = checker.getExportsOfModule(moduleSymbol).sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0));
+    const exports = checker
+      .getExportsOfModule(moduleSymbol)
+      .sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0));
     out.push('', `## \`${specifier}\``, '', `${exports.length} names, from \`${relative(root, file)}\`.`, '', '```ts');
     // A type not in scope where it is used prints as import("/abs/path").Name: keep the name only.
     for (const e of exports) out.push(entryText(checker, e.getName(), e).replace(/import\("[^"]*"\)\./g, ''));
@@ -147,7 +167,8 @@ export function lineDiff(expected: string, actual: string): string {
   const at = (i: number, j: number) => common[i]?.[j] ?? 0;
   for (let i = a.length - 1; i >= 0; i--) {
     const row = common[i] as number[];
-    for (let j = b.length - 1; j >= 0; j--) row[j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+    for (let j = b.length - 1; j >= 0; j--)
+      row[j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
   }
   const ops: string[] = [];
   let i = 0;
@@ -206,4 +227,5 @@ function main(args: readonly string[]): number {
   return 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exit(main(process.argv.slice(2)));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exit(main(process.argv.slice(2)));

@@ -10,10 +10,11 @@
 // repository's installed copies of them (symlinked) so the check needs no network and no
 // native build, while `noclobber` itself comes from the tarball through `npm install`.
 import { type ExecFileSyncOptions, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { linkPeers, type Manifest, writeProbes } from './pack-scratch.js';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
@@ -24,47 +25,24 @@ interface PackedFile {
   readonly path: string;
   readonly size: number;
 }
-interface Manifest {
-  readonly exports: Record<string, string | Record<string, string>>;
-  readonly peerDependencies?: Record<string, string>;
-  readonly bin?: Record<string, string>;
-}
 
 function run(command: string, args: readonly string[], options: ExecFileSyncOptions = {}): string {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).toString();
   } catch (e) {
-    const { stdout, stderr, status, code } = e as { stdout?: Buffer | string; stderr?: Buffer | string; status?: number; code?: string };
-    if (code === 'ENOENT') throw new Error(`${command} is not installed: run npm install (the checks' tools are devDependencies)`);
+    const { stdout, stderr, status, code } = e as {
+      stdout?: Buffer | string;
+      stderr?: Buffer | string;
+      status?: number;
+      code?: string;
+    };
+    if (code === 'ENOENT')
+      throw new Error(`${command} is not installed: run npm install (the checks' tools are devDependencies)`);
     throw new Error(`${[command, ...args].join(' ')} exited ${status}\n${`${stdout ?? ''}${stderr ?? ''}`.trim()}`);
   }
 }
-const npm = (args: readonly string[], cwd: string) => (npmCli ? run(process.execPath, [npmCli, ...args], { cwd }) : run('npm', args, { cwd }));
-
-/** The README's "shortest real example", verbatim, so the check follows the README. */
-function readmeExample(): string {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const section = readme.split(/^## The shortest real example$/m)[1];
-  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (!code) throw new Error('README.md has no ```ts block under "## The shortest real example"');
-  return code;
-}
-
-/** What the example must have left in app.db, checked with the driver rather than the library. */
-const EXAMPLE_CHECK = `
-const written = db.prepare('SELECT version, status, env_vars FROM stacks WHERE slug = ?').get('web') as { version: number; status: string; env_vars: string };
-const env = JSON.parse(written.env_vars) as Record<string, string>;
-if (written.status !== 'active' || env.API_URL !== 'https://api' || env.DEBUG !== '1' || 'OLD' in env)
-  throw new Error(\`the README example left \${JSON.stringify(written)}\`);
-process.stdout.write(JSON.stringify(written));
-`;
-
-/** Every subpath the package exports, with the module specifier a user writes for it. */
-function subpaths(manifest: Manifest): { subpath: string; specifier: string }[] {
-  return Object.keys(manifest.exports)
-    .filter((s) => s !== './package.json')
-    .map((subpath) => ({ subpath, specifier: subpath === '.' ? 'noclobber' : `noclobber/${subpath.slice(2)}` }));
-}
+const npm = (args: readonly string[], cwd: string) =>
+  npmCli ? run(process.execPath, [npmCli, ...args], { cwd }) : run('npm', args, { cwd });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -77,7 +55,9 @@ function filesUnder(dir: string): string[] {
 function checkContents(files: readonly PackedFile[], manifest: Manifest): string {
   const names = new Set(files.map((f) => f.path));
   const targets = Object.values(manifest.exports).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
-  const required = ['package.json', 'README.md', 'LICENSE', ...targets, ...Object.values(manifest.bin ?? {})].map((p) => p.replace(/^\.\//, ''));
+  const required = ['package.json', 'README.md', 'LICENSE', ...targets, ...Object.values(manifest.bin ?? {})].map((p) =>
+    p.replace(/^\.\//, ''),
+  );
   const missing = required.filter((p) => !names.has(p));
   if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
   const stray = [...names].filter((p) => /\.test(-d)?\.|(^|\/)(test|bench|examples|src)\//.test(p));
@@ -93,66 +73,11 @@ function checkSourceMaps(pkgDir: string): string {
     const map = JSON.parse(readFileSync(f, 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
     return (map.sources ?? []).some((_, i) => typeof map.sourcesContent?.[i] !== 'string');
   });
-  if (hollow.length) throw new Error(`${hollow.length} source maps point at sources that are not shipped, e.g. ${relative(pkgDir, hollow[0] as string)}`);
+  if (hollow.length)
+    throw new Error(
+      `${hollow.length} source maps point at sources that are not shipped, e.g. ${relative(pkgDir, hollow[0] as string)}`,
+    );
   return maps.length ? `${maps.length} maps, each with its sources` : 'none shipped';
-}
-
-/** Symlinks the repository's installed copy of every peer (and its @types) into the scratch project. */
-function linkPeers(scratch: string, manifest: Manifest): string[] {
-  const names = Object.keys(manifest.peerDependencies ?? {});
-  const typed = ['node', ...names].map((n) => `@types/${n.replace(/^@/, '').replace('/', '__')}`);
-  const linked: string[] = [];
-  for (const name of [...names, ...typed]) {
-    const from = join(repo, 'node_modules', name);
-    const to = join(scratch, 'node_modules', name);
-    if (!existsSync(from) || existsSync(to)) continue;
-    mkdirSync(dirname(to), { recursive: true });
-    symlinkSync(from, to, 'dir');
-    linked.push(name);
-  }
-  return linked;
-}
-
-/** The scratch project's probes: one file per check, each importing every subpath. */
-function writeProbes(scratch: string, manifest: Manifest): void {
-  const specs = subpaths(manifest).map((s) => s.specifier);
-  const each = (line: (spec: string, i: number) => string) => specs.map(line).join('\n');
-  const names = specs.map((_, i) => `m${i}`).join(', ');
-  const probes: Record<string, string> = {
-    // ESM: every subpath loads and exports something.
-    'import-all.mjs': [
-      each((s, i) => `import * as m${i} from '${s}';`),
-      `const empty = [${names}].filter((m) => Object.keys(m).length === 0).length;`,
-      "if (empty) throw new Error(empty + ' subpaths export nothing');",
-      `console.log(${specs.length});`,
-    ].join('\n'),
-    // CommonJS: Node 20.19+ loads the ESM package through require() (the exports' `default` condition).
-    'require-all.cjs': [
-      `const specs = ${JSON.stringify(specs)};`,
-      "for (const s of specs) if (Object.keys(require(s)).length === 0) throw new Error(s + ' exports nothing');",
-      "if (typeof require('noclobber').collection !== 'function') throw new Error('require(noclobber).collection is not a function');",
-      // Store-author parts are on noclobber/store, not on the root (docs/design.md, "Public surface").
-      "if (typeof require('noclobber/store').explainFailure !== 'function' || 'explainFailure' in require('noclobber')) throw new Error('explainFailure is not on noclobber/store alone');",
-      'console.log(specs.length);',
-    ].join('\n'),
-    // Types from ESM, and from a CommonJS TypeScript file (`import x = require(…)`, TypeScript 5.8+ with nodenext).
-    'types-all.ts': `${each((s, i) => `import * as m${i} from '${s}';`)}\nexport const all = [${names}];`,
-    'types-require.cts': `${each((s, i) => `import m${i} = require('${s}');`)}\nexport = [${names}];`,
-    'readme-example.ts': `${readmeExample()}${EXAMPLE_CHECK}`,
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        lib: ['ES2022', 'DOM'],
-        strict: true,
-        noEmit: true,
-        types: ['node'],
-      },
-      include: ['*.ts', '*.cts'],
-    }),
-  };
-  for (const [file, text] of Object.entries(probes)) writeFileSync(join(scratch, file), `${text}\n`);
 }
 
 interface Step {
@@ -197,13 +122,16 @@ function steps(work: string): Step[] {
         mkdirSync(scratch);
         writeFileSync(join(scratch, 'package.json'), '{ "name": "scratch", "private": true, "type": "module" }\n');
         npm(['install', tarball, '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=warn'], scratch);
-        const linked = linkPeers(scratch, manifest);
-        writeProbes(scratch, manifest);
+        const linked = linkPeers(repo, scratch, manifest);
+        writeProbes(repo, scratch, manifest);
         return `npm install <tarball> in ${scratch}; peers linked from the repository: ${linked.join(', ')}`;
       },
     },
     { name: 'source maps', run: () => checkSourceMaps(pkgDir) },
-    { name: 'publint', run: () => run(bin('publint'), ['run', pkgDir, '--pack', 'false', '--strict']).trim().split('\n').at(-1) ?? '' },
+    {
+      name: 'publint',
+      run: () => run(bin('publint'), ['run', pkgDir, '--pack', 'false', '--strict']).trim().split('\n').at(-1) ?? '',
+    },
     {
       // node16 resolution from ESM and from CommonJS; that CommonJS resolves to ESM is intended (require(esm)).
       name: 'are the types wrong',
@@ -212,8 +140,14 @@ function steps(work: string): Step[] {
         return 'no problems for node16 from ESM or CommonJS';
       },
     },
-    { name: 'import every subpath (ESM)', run: () => `${inScratch(process.execPath, ['import-all.mjs'])} subpaths imported` },
-    { name: 'require every subpath (CommonJS)', run: () => `${inScratch(process.execPath, ['require-all.cjs'])} subpaths required` },
+    {
+      name: 'import every subpath (ESM)',
+      run: () => `${inScratch(process.execPath, ['import-all.mjs'])} subpaths imported`,
+    },
+    {
+      name: 'require every subpath (CommonJS)',
+      run: () => `${inScratch(process.execPath, ['require-all.cjs'])} subpaths required`,
+    },
     {
       name: 'types of every subpath (import and require) and the README example',
       run: () => {
@@ -221,18 +155,31 @@ function steps(work: string): Step[] {
         return 'tsc --strict clean';
       },
     },
-    { name: 'README shortest real example (SQLite)', run: () => `app.db row ${inScratch(bin('tsx'), ['readme-example.ts'])}` },
+    {
+      name: 'README shortest real example (SQLite)',
+      run: () => `app.db row ${inScratch(bin('tsx'), ['readme-example.ts'])}`,
+    },
     {
       name: 'noclobber race --store sqlite',
       run: () => {
         const rows = JSON.parse(
-          inScratch(join(scratch, 'node_modules', '.bin', 'noclobber'), ['race', '--store', 'sqlite', '--writers', '4', '--ops', '10', '--json']),
+          inScratch(join(scratch, 'node_modules', '.bin', 'noclobber'), [
+            'race',
+            '--store',
+            'sqlite',
+            '--writers',
+            '4',
+            '--ops',
+            '10',
+            '--json',
+          ]),
         ) as {
           strategy: string;
           lost: number;
         }[];
         const safe = rows.filter((r) => r.strategy !== 'naive');
-        if (safe.length === 0 || safe.some((r) => r.lost !== 0)) throw new Error(`race lost writes: ${JSON.stringify(rows)}`);
+        if (safe.length === 0 || safe.some((r) => r.lost !== 0))
+          throw new Error(`race lost writes: ${JSON.stringify(rows)}`);
         return `exit 0; ${safe.map((r) => `${r.strategy} lost ${r.lost}`).join(', ')}`;
       },
     },
@@ -270,5 +217,9 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.stdout.write(failed ? `pack-check: ${failed} step(s) failed\n` : 'pack-check: the packed tarball installs, imports, type-checks and runs\n');
+process.stdout.write(
+  failed
+    ? `pack-check: ${failed} step(s) failed\n`
+    : 'pack-check: the packed tarball installs, imports, type-checks and runs\n',
+);
 process.exit(failed ? 1 : 0);

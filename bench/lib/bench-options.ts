@@ -75,7 +75,8 @@ function parseFlags(argv: readonly string[]) {
 function parseSeed(raw: string | undefined): number {
   if (raw === undefined) return 7;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--seed must be a whole number of at least 0, not "${raw}"`);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`--seed must be a whole number of at least 0, not "${raw}"`);
   return n;
 }
 
@@ -97,7 +98,9 @@ export function benchOptions(argv: readonly string[]): BenchOptions | undefined 
       : String(f.only)
           .split(',')
           .map((s) => s.trim());
-  for (const s of sections) if (!SECTIONS.includes(s as Section)) throw new UsageError(`unknown section "${s}" (one of ${SECTIONS.join(', ')})`);
+  for (const s of sections)
+    if (!SECTIONS.includes(s as Section))
+      throw new UsageError(`unknown section "${s}" (one of ${SECTIONS.join(', ')})`);
   const quick = f.quick === true;
   const seed = parseSeed(f.seed);
   const reps = 3;

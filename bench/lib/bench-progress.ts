@@ -44,6 +44,8 @@ export class BenchProgress {
     this.#drawn = now;
     const width = Math.max(10, Math.min(40, (this.#out.columns ?? 80) - 40));
     const filled = this.#total === 0 ? width : Math.round((this.#done / this.#total) * width);
-    this.#out.write(`\r${label.padEnd(9)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${this.#done}/${this.#total}\x1b[K`);
+    this.#out.write(
+      `\r${label.padEnd(9)} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${this.#done}/${this.#total}\x1b[K`,
+    );
   }
 }

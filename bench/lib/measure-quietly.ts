@@ -22,7 +22,13 @@ export function configureQuietRetry(options: { maxOtherPct: number; budgetMs: nu
 }
 
 /** What re-measuring did in this run (for the report). */
-export function quietRetryReport(): { maxOtherPct: number; budgetSec: number; spentSec: number; remeasured: number; keptBusy: number } {
+export function quietRetryReport(): {
+  maxOtherPct: number;
+  budgetSec: number;
+  spentSec: number;
+  remeasured: number;
+  keptBusy: number;
+} {
   return {
     maxOtherPct: state.maxOtherPct,
     budgetSec: state.budgetMs / 1000,
@@ -43,7 +49,10 @@ export function quietRetryReport(): { maxOtherPct: number; budgetSec: number; sp
  * const { kept, discarded } = await measureQuietly(() => runHotRowCell(spec), (r) => r.otherCpuPct);
  * ```
  */
-export async function measureQuietly<T>(measure: () => Promise<T>, otherPct: (result: T) => number): Promise<{ kept: T; discarded: T[] }> {
+export async function measureQuietly<T>(
+  measure: () => Promise<T>,
+  otherPct: (result: T) => number,
+): Promise<{ kept: T; discarded: T[] }> {
   let kept = await measure();
   const discarded: T[] = [];
   for (let again = 0; again < 2 && otherPct(kept) > state.maxOtherPct && state.spentMs < state.budgetMs; again++) {

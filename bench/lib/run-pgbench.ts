@@ -35,10 +35,32 @@ export async function runPgbench(url: string, script: string, clients: number, s
   const file = join(dir, 'script.sql');
   writeFileSync(file, script);
   try {
-    const args = ['-n', '-M', 'prepared', '-f', file, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds)];
-    const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1) || 'postgres'];
+    const args = [
+      '-n',
+      '-M',
+      'prepared',
+      '-f',
+      file,
+      '-c',
+      String(clients),
+      '-j',
+      String(Math.min(clients, 2)),
+      '-T',
+      String(seconds),
+    ];
+    const conn = [
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username),
+      u.pathname.slice(1) || 'postgres',
+    ];
     const stop = cpuMeter();
-    const { stdout } = await exec('pgbench', [...args, ...conn], { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
+    const { stdout } = await exec('pgbench', [...args, ...conn], {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+    });
     const cpu = stop();
     const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? Number.NaN);
     return {

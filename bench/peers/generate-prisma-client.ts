@@ -20,7 +20,12 @@ export const PRISMA_CLIENT = fileURLToPath(new URL('../.prisma/generated/client.
 export async function generatePrismaClient(): Promise<string> {
   const bin = fileURLToPath(new URL('../../node_modules/prisma/build/index.js', import.meta.url));
   await exec(process.execPath, [bin, 'generate', '--schema', schema], {
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
   });
   if (!existsSync(PRISMA_CLIENT)) throw new Error(`prisma generate wrote no ${PRISMA_CLIENT}`);
   return PRISMA_CLIENT;

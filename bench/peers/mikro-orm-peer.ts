@@ -32,7 +32,13 @@ export const mikroOrmPeer: Peer = {
         version: { type: 'integer', version: true },
       },
     });
-    const orm = await MikroORM.init({ clientUrl: url, entities: [schema], pool: { min: 0, max: connections }, debug: false, allowGlobalContext: false });
+    const orm = await MikroORM.init({
+      clientUrl: url,
+      entities: [schema],
+      pool: { min: 0, max: connections },
+      debug: false,
+      allowGlobalContext: false,
+    });
     return {
       writer: () => () =>
         optimisticLoop(async () => {

@@ -8,7 +8,10 @@ import { PEER_KEY, type Peer } from './peer.js';
 interface PrismaLike {
   peerRow: {
     findUniqueOrThrow(args: { where: { id: string } }): Promise<{ id: string; n: number; version: number }>;
-    updateMany(args: { where: { id: string; version: number }; data: { n: number; version: { increment: number } } }): Promise<{ count: number }>;
+    updateMany(args: {
+      where: { id: string; version: number };
+      data: { n: number; version: { increment: number } };
+    }): Promise<{ count: number }>;
   };
   $connect(): Promise<void>;
   $disconnect(): Promise<void>;
@@ -29,7 +32,9 @@ export const prismaPeer: Peer = {
   how: 'documented OCC: `findUnique`, then `updateMany({ where: { id, version }, data: { n, version: { increment: 1 } } })`; `count === 0` → retry (full-jitter backoff, 12 tries)',
   async open(url, connections) {
     const file = await generatePrismaClient();
-    const { PrismaClient } = (await import(pathToFileURL(file).href)) as { PrismaClient: new (options: { adapter: unknown }) => PrismaLike };
+    const { PrismaClient } = (await import(pathToFileURL(file).href)) as {
+      PrismaClient: new (options: { adapter: unknown }) => PrismaLike;
+    };
     const { PrismaPg } = await import('@prisma/adapter-pg');
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: connections }) });
     await prisma.$connect();

@@ -32,7 +32,14 @@ export const typeormPeer: Peer = {
         version: { type: 'integer', version: true },
       },
     });
-    const ds = new DataSource({ type: 'postgres', url, entities: [schema], poolSize: connections, synchronize: false, logging: false });
+    const ds = new DataSource({
+      type: 'postgres',
+      url,
+      entities: [schema],
+      poolSize: connections,
+      synchronize: false,
+      logging: false,
+    });
     await ds.initialize();
     const repo = ds.getRepository(schema);
     return {

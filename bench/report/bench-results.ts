@@ -29,7 +29,13 @@ export interface BenchResults {
     readonly backgroundCpuPct: number;
     readonly sections: readonly SectionTiming[];
     /** Repetitions measured again because other work shared the machine (see measure-quietly.ts). */
-    readonly remeasured: { maxOtherPct: number; budgetSec: number; spentSec: number; remeasured: number; keptBusy: number };
+    readonly remeasured: {
+      maxOtherPct: number;
+      budgetSec: number;
+      spentSec: number;
+      remeasured: number;
+      keptBusy: number;
+    };
     readonly machine: MachineInfo;
     /** The sizes every section ran with. */
     readonly config: unknown;

@@ -6,7 +6,11 @@ function cell(text: string): string {
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${headers.map(cell).join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.map(cell).join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 /**
@@ -86,7 +90,8 @@ export function renderMarkdown(r: BenchResults, analysis: string): string {
     lines.push(`## ${t.title}`, '', t.intro, '', table(t.headers, t.rows), '');
     if (t.notes.length) lines.push(...t.notes.map((n) => `- ${n}`), '');
   }
-  if (r.violations.length) lines.push('## LOST UPDATES IN NOCLOBBER ROWS', '', ...r.violations.map((v) => `- ${v}`), '');
+  if (r.violations.length)
+    lines.push('## LOST UPDATES IN NOCLOBBER ROWS', '', ...r.violations.map((v) => `- ${v}`), '');
   if (analysis.trim()) lines.push(analysis.trim(), '');
   return lines.join('\n');
 }

@@ -103,7 +103,9 @@ export function reportTables(r: BenchResults): ReportTable[] {
       notes: [
         spreadNote,
         'Latencies are per-operation medians; the throughput ratio is total time of the hand-written calls ÷ total time of the noclobber calls (so stalls count).',
-        ...r.overhead.map((o) => `${o.db} \`${o.call}\`, hand-written: ${o.raw}; ${o.ops} operations per variant per repetition.`),
+        ...r.overhead.map(
+          (o) => `${o.db} \`${o.call}\`, hand-written: ${o.raw}; ${o.ops} operations per variant per repetition.`,
+        ),
       ],
     });
   }
@@ -126,7 +128,16 @@ export function reportTables(r: BenchResults): ReportTable[] {
         'Debian’s pgbench runs, against the same server and table at the same client count, the statements noclobber sends (traced from a real call; ' +
         'the lock’s `SELECT … FOR UPDATE` stores the row with `\\gset` so the write is conditioned on the version really read) and, for reference, the minimal hand-written SQL. ' +
         'Prepared statements (`-M prepared`: planned once per connection, as noclobber and every hand-written variant here send theirs), `-j 2`.',
-      headers: ['clients', 'script', 'pgbench tps', 'pgbench latency ms', 'machine CPU %', 'other work %', 'noclobber goodput/s', 'noclobber ÷ pgbench'],
+      headers: [
+        'clients',
+        'script',
+        'pgbench tps',
+        'pgbench latency ms',
+        'machine CPU %',
+        'other work %',
+        'noclobber goodput/s',
+        'noclobber ÷ pgbench',
+      ],
       rows: r.hotRow.pgbench.map((p) => {
         const ours = r.hotRow?.postgres.find((c) => c.strategy === p.strategy && c.writers === p.writers);
         return [
@@ -195,7 +206,10 @@ export function reportTables(r: BenchResults): ReportTable[] {
         String(p.duplicated),
         p.counterOk ? 'ok' : 'WRONG',
       ]),
-      notes: [spreadNote, 'Totals over the repetitions. SQLite: one WAL file, one connection per process, kept apart by SQLite’s own locks.'],
+      notes: [
+        spreadNote,
+        'Totals over the repetitions. SQLite: one WAL file, one connection per process, kept apart by SQLite’s own locks.',
+      ],
     });
   }
   if (r.peers) {
@@ -219,7 +233,11 @@ export function reportTables(r: BenchResults): ReportTable[] {
         r.peers.map((p) => `**${p.name}**: ${p.how}.`).join(' '),
       headers: ['writers', 'library', ...HOT_HEADERS.slice(2)],
       rows,
-      notes: [spreadNote, '`noclobber best` repeats, for comparison, the best noclobber strategy at that writer count from the hot-row table.', CPU_NOTE],
+      notes: [
+        spreadNote,
+        '`noclobber best` repeats, for comparison, the best noclobber strategy at that writer count from the hot-row table.',
+        CPU_NOTE,
+      ],
     });
   }
   if (r.prisma) {
@@ -232,7 +250,11 @@ export function reportTables(r: BenchResults): ReportTable[] {
           .join(' '),
       headers: HOT_HEADERS,
       rows: hotRowRows(r.prisma),
-      notes: [spreadNote, '`failed` counts writes that gave up. noclobber’s rows must lose nothing; Prisma’s are reported as they are.', CPU_NOTE],
+      notes: [
+        spreadNote,
+        '`failed` counts writes that gave up. noclobber’s rows must lose nothing; Prisma’s are reported as they are.',
+        CPU_NOTE,
+      ],
     });
   }
   return out;

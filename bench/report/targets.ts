@@ -26,7 +26,13 @@ function writerCounts(cells: readonly HotRowCell[] | undefined): number[] {
 }
 
 /** A ratio judged at every writer count: met when the smallest reaches `min`. */
-function everyCount(target: string, scope: string, min: number, pairs: { writers: number; ratio: number }[], what: string): TargetResult {
+function everyCount(
+  target: string,
+  scope: string,
+  min: number,
+  pairs: { writers: number; ratio: number }[],
+  what: string,
+): TargetResult {
   if (pairs.length === 0) return { target, scope, met: undefined, value: 'not measured', detail: '' };
   const worst = pairs.reduce((a, b) => (b.ratio < a.ratio ? b : a));
   return {
@@ -105,8 +111,16 @@ function pgbenchTargets(m: Measured): TargetResult[] {
       const c = cell(hot.postgres, strategy, p.writers);
       return c ? [`${p.writers} → ${x(c.goodput.median / p.tps.median)}`] : [];
     });
-    const r = everyCount(`\`${strategy}\` ≥ 0.9× pgbench running the same SQL`, 'postgres', 0.9, pairs, 'vs pgbench, same SQL');
-    return vsMinimal.length ? { ...r, detail: `${r.detail}; vs pgbench, minimal hand-written SQL: ${vsMinimal.join(', ')}` } : r;
+    const r = everyCount(
+      `\`${strategy}\` ≥ 0.9× pgbench running the same SQL`,
+      'postgres',
+      0.9,
+      pairs,
+      'vs pgbench, same SQL',
+    );
+    return vsMinimal.length
+      ? { ...r, detail: `${r.detail}; vs pgbench, minimal hand-written SQL: ${vsMinimal.join(', ')}` }
+      : r;
   });
 }
 
@@ -120,11 +134,24 @@ function peerTargets(m: Measured): TargetResult[] {
       const ours = (m.hotRow?.postgres ?? []).filter((c) => c.noclobber && c.writers === pc.writers);
       if (ours.length === 0) continue;
       const best = ours.reduce((a, b) => (b.goodput.median > a.goodput.median ? b : a));
-      pairs.push({ writers: pc.writers, ratio: best.goodput.median / Math.max(1e-9, pc.goodput.median), peer: peer.name, best: best.strategy });
+      pairs.push({
+        writers: pc.writers,
+        ratio: best.goodput.median / Math.max(1e-9, pc.goodput.median),
+        peer: peer.name,
+        best: best.strategy,
+      });
     }
   }
   if (pairs.length === 0)
-    return [{ target, scope: 'postgres', met: undefined, value: 'not measured', detail: failed.length ? `could not run: ${failed.join(', ')}` : '' }];
+    return [
+      {
+        target,
+        scope: 'postgres',
+        met: undefined,
+        value: 'not measured',
+        detail: failed.length ? `could not run: ${failed.join(', ')}` : '',
+      },
+    ];
   const worst = pairs.reduce((a, b) => (b.ratio < a.ratio ? b : a));
   return [
     {
@@ -183,7 +210,8 @@ export function findViolations(m: Measured): string[] {
     if (c.lost) out.push(`hot row ${c.db} ${c.strategy} ${c.writers} writers: ${c.lost} lost`);
     if (c.phantom) out.push(`hot row ${c.db} ${c.strategy} ${c.writers} writers: ${c.phantom} applied twice`);
   }
-  for (const d of m.disjoint ?? []) if (d.variant === 'apply(merge)' && d.missing) out.push(`disjoint ${d.workload}: ${d.missing} keys lost`);
+  for (const d of m.disjoint ?? [])
+    if (d.variant === 'apply(merge)' && d.missing) out.push(`disjoint ${d.workload}: ${d.missing} keys lost`);
   for (const p of m.processes ?? []) {
     if (p.lost) out.push(`processes ${p.db}: ${p.lost} lost`);
     if (p.duplicated) out.push(`processes ${p.db}: ${p.duplicated} duplicated or unknown`);

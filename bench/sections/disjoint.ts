@@ -62,7 +62,9 @@ export async function disjoint(url: string, config: DisjointConfig, progress: Be
   const admin = pools[0] as pg.Pool;
   const out: DisjointRow[] = [];
   try {
-    await admin.query('CREATE TABLE IF NOT EXISTS bench_env (id text PRIMARY KEY, version integer NOT NULL, env jsonb NOT NULL)');
+    await admin.query(
+      'CREATE TABLE IF NOT EXISTS bench_env (id text PRIMARY KEY, version integer NOT NULL, env jsonb NOT NULL)',
+    );
     const docs: Collection<Row>[] = [];
     for (const p of pools) docs.push(collection(await PostgresStore.open(p, { table: 'bench_env', key: 'id' })));
     for (const workload of WORKLOADS) {
@@ -76,7 +78,9 @@ export async function disjoint(url: string, config: DisjointConfig, progress: Be
         for (let rep = 0; rep < config.reps; rep++) {
           progress.step(`disjoint · ${workload.name} · ${variant} · rep ${rep + 1}`);
           await admin.query('TRUNCATE bench_env');
-          await admin.query(`INSERT INTO bench_env SELECT 'e' || i, 1, '{}' FROM generate_series(0, ${workload.rows - 1}) i`);
+          await admin.query(
+            `INSERT INTO bench_env SELECT 'e' || i, 1, '{}' FROM generate_series(0, ${workload.rows - 1}) i`,
+          );
           const written: [string, string][] = [];
           const latencies: number[] = [];
           const t0 = performance.now();
@@ -88,13 +92,16 @@ export async function disjoint(url: string, config: DisjointConfig, progress: Be
                 const key = `k${w}_${i}`;
                 const s = performance.now();
                 if (variant === 'raw jsonb ||') {
-                  const r = await preparedQuery(pool, 'UPDATE bench_env SET env = env || $1::jsonb, version = version + 1 WHERE id = $2', [
-                    JSON.stringify({ [key]: w }),
-                    id,
-                  ]);
+                  const r = await preparedQuery(
+                    pool,
+                    'UPDATE bench_env SET env = env || $1::jsonb, version = version + 1 WHERE id = $2',
+                    [JSON.stringify({ [key]: w }), id],
+                  );
                   if (r.rowCount !== 1) throw new Error(`disjoint: raw merge into ${id} matched ${r.rowCount} rows`);
                 } else {
-                  await (docs[w] as Collection<Row>).apply(id, [merge('env', { [key]: w })], { retry: { onRetry: () => void retries++ } });
+                  await (docs[w] as Collection<Row>).apply(id, [merge('env', { [key]: w })], {
+                    retry: { onRetry: () => void retries++ },
+                  });
                 }
                 latencies.push(performance.now() - s);
                 written.push([id, key]);
@@ -105,7 +112,12 @@ export async function disjoint(url: string, config: DisjointConfig, progress: Be
           p50.push(percentile(latencies, 50));
           p99.push(percentile(latencies, 99));
           writes += written.length;
-          const env = new Map((await admin.query('SELECT id, env FROM bench_env')).rows.map((x) => [x.id as string, x.env as Record<string, number>]));
+          const env = new Map(
+            (await admin.query('SELECT id, env FROM bench_env')).rows.map((x) => [
+              x.id as string,
+              x.env as Record<string, number>,
+            ]),
+          );
           missing += written.filter(([id, key]) => env.get(id)?.[key] === undefined).length;
         }
         out.push({

@@ -30,7 +30,10 @@ export interface HotRowPostgresResult {
 
 /** Steps the progress bar counts for this section. */
 export function hotRowPostgresSteps(c: HotRowConfig & { readonly pgbenchScripts: 'all' | 'same' }): number {
-  return PG_HOT_ROW_STRATEGIES.length * (1 + c.writers.length * c.reps) + c.writers.length * c.reps * (c.pgbenchScripts === 'all' ? 4 : 2);
+  return (
+    PG_HOT_ROW_STRATEGIES.length * (1 + c.writers.length * c.reps) +
+    c.writers.length * c.reps * (c.pgbenchScripts === 'all' ? 4 : 2)
+  );
 }
 
 /**
@@ -59,8 +62,10 @@ export async function hotRowPostgres(
   await admin.query(`INSERT INTO ${PG_HOT_TABLE} VALUES ($1, 1, 0) ON CONFLICT (id) DO NOTHING`, [HOT_KEY]);
   const docs: Collection<Row>[] = [];
   for (const pool of pools) docs.push(collection(await PostgresStore.open(pool, { table: PG_HOT_TABLE, key: 'id' })));
-  const reset = async () => void (await admin.query(`UPDATE ${PG_HOT_TABLE} SET n = 0, version = 1 WHERE id = $1`, [HOT_KEY]));
-  const counter = async () => (await admin.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY])).rows[0].n as number;
+  const reset = async () =>
+    void (await admin.query(`UPDATE ${PG_HOT_TABLE} SET n = 0, version = 1 WHERE id = $1`, [HOT_KEY]));
+  const counter = async () =>
+    (await admin.query(`SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY])).rows[0].n as number;
   const trace = await traceHotRow(url);
   const applySql = trace.apply[0] as TracedQuery;
   const writersFor = (strategy: PgHotRowStrategy, n: number) =>
@@ -81,7 +86,8 @@ export async function hotRowPostgres(
           progress.step(`hot row · postgres · ${writers} writers · ${strategy} · rep ${rep + 1}`);
           seedMathRandom(config.seed + rep);
           const m = await measureQuietly(
-            () => runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }),
+            () =>
+              runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }),
             (r) => r.otherCpuPct,
           );
           runs.get(strategy)?.push(m.kept);

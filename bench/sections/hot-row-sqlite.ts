@@ -57,11 +57,14 @@ export async function hotRowSqlite(config: HotRowConfig, progress: BenchProgress
       const discarded = new Map<string, CellRun[]>(HOT_ROW_STRATEGIES.map((s) => [s, []]));
       for (let rep = 0; rep < config.reps; rep++) {
         for (let k = 0; k < HOT_ROW_STRATEGIES.length; k++) {
-          const strategy = HOT_ROW_STRATEGIES[(k + rep) % HOT_ROW_STRATEGIES.length] as (typeof HOT_ROW_STRATEGIES)[number];
+          const strategy = HOT_ROW_STRATEGIES[
+            (k + rep) % HOT_ROW_STRATEGIES.length
+          ] as (typeof HOT_ROW_STRATEGIES)[number];
           progress.step(`hot row · sqlite · ${writers} writers · ${strategy} · rep ${rep + 1}`);
           seedMathRandom(config.seed + rep);
           const m = await measureQuietly(
-            () => runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }),
+            () =>
+              runHotRowCell({ writers: writersFor(strategy, writers), durationMs: config.durationMs, reset, counter }),
             (r) => r.otherCpuPct,
           );
           runs.get(strategy)?.push(m.kept);

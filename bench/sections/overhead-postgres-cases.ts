@@ -19,7 +19,9 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => {});
   await pool.query('DROP TABLE IF EXISTS bench_rows');
-  await pool.query('CREATE TABLE bench_rows (id text PRIMARY KEY, version integer NOT NULL, n double precision NOT NULL)');
+  await pool.query(
+    'CREATE TABLE bench_rows (id text PRIMARY KEY, version integer NOT NULL, n double precision NOT NULL)',
+  );
   await pool.query(`INSERT INTO bench_rows SELECT 'r' || i, 1, 0 FROM generate_series(0, ${rows - 1}) i`);
   await pool.query(`INSERT INTO bench_rows VALUES ('${CAPTURE_KEY}', 5, 1000)`);
   const trace: TracedQuery[] = [];
@@ -32,7 +34,8 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
   const [readSql, writeSql] = trace.splice(0) as [TracedQuery, TracedQuery];
   const docs = collection(await PostgresStore.open(pool, { table: 'bench_rows', key: 'id' }));
   const id = (i: number) => `r${i}`;
-  const bind = (q: TracedQuery, map: ReadonlyMap<unknown, unknown>) => preparedQuery(pool, q.sql, substitute(q.values, map) as unknown[]);
+  const bind = (q: TracedQuery, map: ReadonlyMap<unknown, unknown>) =>
+    preparedQuery(pool, q.sql, substitute(q.values, map) as unknown[]);
   return {
     cases: [
       {
@@ -42,10 +45,17 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
         variants: {
           raw: async (i) =>
             mustHaveWritten(
-              (await preparedQuery(pool, 'UPDATE bench_rows SET n = n + 1, version = version + 1 WHERE id = $1 RETURNING *', [id(i)])).rowCount,
+              (
+                await preparedQuery(
+                  pool,
+                  'UPDATE bench_rows SET n = n + 1, version = version + 1 WHERE id = $1 RETURNING *',
+                  [id(i)],
+                )
+              ).rowCount,
               'raw apply',
             ),
-          same: async (i) => mustHaveWritten((await bind(applySql, new Map([[CAPTURE_KEY, id(i)]]))).rows[0]?.__nc_w, 'replayed apply'),
+          same: async (i) =>
+            mustHaveWritten((await bind(applySql, new Map([[CAPTURE_KEY, id(i)]]))).rows[0]?.__nc_w, 'replayed apply'),
           noclobber: (i) => docs.apply(id(i), [inc('n', 1)]),
         },
       },
@@ -56,11 +66,11 @@ export async function postgresOverheadCases(url: string, rows: number): Promise<
         variants: {
           raw: async (i) => {
             const r = (await preparedQuery(pool, 'SELECT * FROM bench_rows WHERE id = $1', [id(i)])).rows[0];
-            const w = await preparedQuery(pool, 'UPDATE bench_rows SET n = $2, version = version + 1 WHERE id = $1 AND version = $3 RETURNING *', [
-              id(i),
-              r.n + 1,
-              r.version,
-            ]);
+            const w = await preparedQuery(
+              pool,
+              'UPDATE bench_rows SET n = $2, version = version + 1 WHERE id = $1 AND version = $3 RETURNING *',
+              [id(i), r.n + 1, r.version],
+            );
             mustHaveWritten(w.rowCount, 'raw update');
           },
           same: async (i) => {

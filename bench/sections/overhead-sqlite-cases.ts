@@ -54,7 +54,11 @@ export async function sqliteOverheadCases(rows: number): Promise<OverheadCases> 
     return stmt;
   };
   /** Replays traced calls, returning the last statement's result; `onRead` may extend the map from a read. */
-  const replay = (calls: readonly TracedSqliteCall[], map: Map<unknown, unknown>, onRead?: (row: Record<string, unknown>) => void) => {
+  const replay = (
+    calls: readonly TracedSqliteCall[],
+    map: Map<unknown, unknown>,
+    onRead?: (row: Record<string, unknown>) => void,
+  ) => {
     let result: unknown;
     for (const c of calls) {
       if (c.kind === 'exec') {
@@ -71,7 +75,9 @@ export async function sqliteOverheadCases(rows: number): Promise<OverheadCases> 
   const id = (i: number) => `r${i}`;
   const rawApply = db.prepare('UPDATE bench_rows SET n = n + 1, version = version + 1 WHERE id = ? RETURNING *');
   const rawRead = db.prepare('SELECT * FROM bench_rows WHERE id = ?');
-  const rawWrite = db.prepare('UPDATE bench_rows SET n = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING *');
+  const rawWrite = db.prepare(
+    'UPDATE bench_rows SET n = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING *',
+  );
   return {
     cases: [
       {

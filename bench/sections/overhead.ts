@@ -51,7 +51,11 @@ type Variant = (typeof VARIANTS)[number];
  * raw, …, the order rotating), so that a checkpoint or a noisy neighbour hits all three
  * alike. Each operation goes to its own row.
  */
-async function timeInterleaved(ops: number, variants: OverheadCase['variants'], rotation: number): Promise<Record<Variant, Block>> {
+async function timeInterleaved(
+  ops: number,
+  variants: OverheadCase['variants'],
+  rotation: number,
+): Promise<Record<Variant, Block>> {
   const us: Record<Variant, number[]> = { raw: [], same: [], noclobber: [] };
   for (let i = 0; i < ops; i++) {
     for (let k = 0; k < VARIANTS.length; k++) {
@@ -66,7 +70,11 @@ async function timeInterleaved(ops: number, variants: OverheadCase['variants'], 
   return { raw: block(us.raw), same: block(us.same), noclobber: block(us.noclobber) };
 }
 
-async function measure(c: OverheadCase, config: { ops: number; reps: number; between?: () => void }, progress: BenchProgress): Promise<OverheadRow> {
+async function measure(
+  c: OverheadCase,
+  config: { ops: number; reps: number; between?: () => void },
+  progress: BenchProgress,
+): Promise<OverheadRow> {
   progress.step(`overhead · ${c.db} · ${c.call} · warm-up`);
   await timeInterleaved(Math.min(300, config.ops), c.variants, 0);
   const reps: Record<Variant, Block>[] = [];
@@ -124,7 +132,8 @@ export async function overhead(url: string, config: OverheadConfig, progress: Be
   for (const side of sides) {
     const { cases, close, between } = await side.open();
     try {
-      for (const c of cases) rows.push(await measure(c, { ops: side.ops, reps: config.reps, ...(between ? { between } : {}) }, progress));
+      for (const c of cases)
+        rows.push(await measure(c, { ops: side.ops, reps: config.reps, ...(between ? { between } : {}) }, progress));
     } finally {
       await close();
     }

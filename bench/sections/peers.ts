@@ -45,8 +45,10 @@ export async function peers(url: string, config: HotRowConfig, progress: BenchPr
   admin.on('error', () => {});
   await admin.query(PEER_DDL);
   await admin.query(`INSERT INTO ${PEER_TABLE} VALUES ($1, 0, 1) ON CONFLICT (id) DO NOTHING`, [PEER_KEY]);
-  const reset = async () => void (await admin.query(`UPDATE ${PEER_TABLE} SET n = 0, version = 1 WHERE id = $1`, [PEER_KEY]));
-  const counter = async () => (await admin.query(`SELECT n FROM ${PEER_TABLE} WHERE id = $1`, [PEER_KEY])).rows[0].n as number;
+  const reset = async () =>
+    void (await admin.query(`UPDATE ${PEER_TABLE} SET n = 0, version = 1 WHERE id = $1`, [PEER_KEY]));
+  const counter = async () =>
+    (await admin.query(`SELECT n FROM ${PEER_TABLE} WHERE id = $1`, [PEER_KEY])).rows[0].n as number;
   const max = Math.max(...config.writers);
   const results: PeerResult[] = [];
   try {
@@ -56,7 +58,12 @@ export async function peers(url: string, config: HotRowConfig, progress: BenchPr
       try {
         session = await peer.open(url, max);
         const s = session;
-        await runHotRowCell({ writers: Array.from({ length: max }, () => s.writer()), durationMs: config.warmupMs, reset, counter });
+        await runHotRowCell({
+          writers: Array.from({ length: max }, () => s.writer()),
+          durationMs: config.warmupMs,
+          reset,
+          counter,
+        });
         const cells: HotRowCell[] = [];
         for (const writers of config.writers) {
           const runs: CellRun[] = [];
@@ -65,13 +72,25 @@ export async function peers(url: string, config: HotRowConfig, progress: BenchPr
             progress.step(`peers · ${peer.name} · ${writers} writers · rep ${rep + 1}`);
             seedMathRandom(config.seed + rep);
             const m = await measureQuietly(
-              () => runHotRowCell({ writers: Array.from({ length: writers }, () => s.writer()), durationMs: config.durationMs, reset, counter }),
+              () =>
+                runHotRowCell({
+                  writers: Array.from({ length: writers }, () => s.writer()),
+                  durationMs: config.durationMs,
+                  reset,
+                  counter,
+                }),
               (r) => r.otherCpuPct,
             );
             runs.push(m.kept);
             discarded.push(...m.discarded);
           }
-          cells.push({ db: 'postgres', strategy: peer.name, writers, noclobber: false, ...summarizeRuns(runs, discarded) });
+          cells.push({
+            db: 'postgres',
+            strategy: peer.name,
+            writers,
+            noclobber: false,
+            ...summarizeRuns(runs, discarded),
+          });
         }
         results.push({ name: peer.name, how: peer.how, cells });
       } catch (e) {

@@ -7,7 +7,11 @@ import type { HotRowTrace } from '../trace/trace-hot-row.js';
 import { HOT_KEY, PG_HOT_TABLE } from '../writers/postgres-writer.js';
 
 /** Which statements pgbench ran. */
-export type PgbenchScriptName = 'apply: same SQL' | 'apply: minimal SQL' | 'withLock: same SQL' | 'withLock: minimal SQL';
+export type PgbenchScriptName =
+  | 'apply: same SQL'
+  | 'apply: minimal SQL'
+  | 'withLock: same SQL'
+  | 'withLock: minimal SQL';
 
 /** pgbench at one client count, over every repetition. */
 export interface PgbenchCell {
@@ -46,7 +50,8 @@ export function pgbenchScripts(trace: HotRowTrace): Record<PgbenchScriptName, st
     ]),
     gset: /FOR UPDATE$/,
   });
-  if (!lock.includes(':__nc_v') || !lock.includes(':n::')) throw new Error(`could not map the withLock statements onto pgbench variables:\n${lock}`);
+  if (!lock.includes(':__nc_v') || !lock.includes(':n::'))
+    throw new Error(`could not map the withLock statements onto pgbench variables:\n${lock}`);
   return {
     'apply: same SQL': pgbenchScript(trace.apply),
     'apply: minimal SQL': `UPDATE ${PG_HOT_TABLE} SET n = n + 1, version = version + 1 WHERE id = '${HOT_KEY}';\n`,

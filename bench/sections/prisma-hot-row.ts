@@ -26,10 +26,12 @@ type PrismaStrategy = (typeof PRISMA_STRATEGIES)[number];
 
 /** What each row does, for the table. */
 export const PRISMA_NOTES: Readonly<Record<PrismaStrategy, string>> = {
-  'noclobber/prisma apply': '`apply(key, [inc(n, 1)])` on `PrismaStore`: the PostgreSQL store’s one conditional statement, sent by `$queryRawUnsafe`',
+  'noclobber/prisma apply':
+    '`apply(key, [inc(n, 1)])` on `PrismaStore`: the PostgreSQL store’s one conditional statement, sent by `$queryRawUnsafe`',
   'noclobber/prisma update':
     '`update(key, fn)` on `PrismaStore`: optimistic, escalates to `SELECT … FOR UPDATE` in an interactive transaction after 3 conflicts',
-  'Prisma update (increment)': '`update({ where: { id }, data: { n: { increment: 1 } } })`: atomic, no version check (the ceiling for `apply`)',
+  'Prisma update (increment)':
+    '`update({ where: { id }, data: { n: { increment: 1 } } })`: atomic, no version check (the ceiling for `apply`)',
   'Prisma read + update (naive)': '`findUniqueOrThrow`, then `update({ data: { n: row.n + 1 } })`: loses updates',
   'Prisma updateMany + version loop':
     'Prisma’s documented OCC: `updateMany({ where: { id, version }, … })`, `count === 0` → retry (full-jitter backoff, 12 tries)',
@@ -39,7 +41,10 @@ interface PeerRowClient extends PrismaClientLike {
   peerRow: {
     findUniqueOrThrow(args: { where: { id: string } }): Promise<{ n: number; version: number }>;
     update(args: { where: { id: string }; data: Record<string, unknown> }): Promise<unknown>;
-    updateMany(args: { where: { id: string; version: number }; data: Record<string, unknown> }): Promise<{ count: number }>;
+    updateMany(args: {
+      where: { id: string; version: number };
+      data: Record<string, unknown>;
+    }): Promise<{ count: number }>;
   };
   $disconnect(): Promise<void>;
 }
@@ -96,19 +101,31 @@ export async function prismaHotRow(url: string, config: HotRowConfig, progress: 
   admin.on('error', () => {});
   await admin.query(PEER_DDL);
   await admin.query(`INSERT INTO ${PEER_TABLE} VALUES ($1, 0, 1) ON CONFLICT (id) DO NOTHING`, [PEER_KEY]);
-  const reset = async () => void (await admin.query(`UPDATE ${PEER_TABLE} SET n = 0, version = 1 WHERE id = $1`, [PEER_KEY]));
-  const counter = async () => (await admin.query(`SELECT n FROM ${PEER_TABLE} WHERE id = $1`, [PEER_KEY])).rows[0].n as number;
+  const reset = async () =>
+    void (await admin.query(`UPDATE ${PEER_TABLE} SET n = 0, version = 1 WHERE id = $1`, [PEER_KEY]));
+  const counter = async () =>
+    (await admin.query(`SELECT n FROM ${PEER_TABLE} WHERE id = $1`, [PEER_KEY])).rows[0].n as number;
   const file = await generatePrismaClient();
-  const { PrismaClient } = (await import(pathToFileURL(file).href)) as { PrismaClient: new (options: { adapter: unknown }) => PeerRowClient };
+  const { PrismaClient } = (await import(pathToFileURL(file).href)) as {
+    PrismaClient: new (options: { adapter: unknown }) => PeerRowClient;
+  };
   const { PrismaPg } = await import('@prisma/adapter-pg');
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Math.max(...config.writers) }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: Math.max(...config.writers) }),
+  });
   const store = await PrismaStore.open(prisma, { model: 'PeerRow' });
-  const writers = (strategy: PrismaStrategy, n: number) => Array.from({ length: n }, () => writer(strategy, prisma, store));
+  const writers = (strategy: PrismaStrategy, n: number) =>
+    Array.from({ length: n }, () => writer(strategy, prisma, store));
   const cells: HotRowCell[] = [];
   try {
     for (const strategy of PRISMA_STRATEGIES) {
       progress.step(`prisma · warm-up · ${strategy}`);
-      await runHotRowCell({ writers: writers(strategy, Math.max(...config.writers)), durationMs: config.warmupMs, reset, counter });
+      await runHotRowCell({
+        writers: writers(strategy, Math.max(...config.writers)),
+        durationMs: config.warmupMs,
+        reset,
+        counter,
+      });
     }
     for (const n of config.writers) {
       for (const strategy of PRISMA_STRATEGIES) {
@@ -124,7 +141,13 @@ export async function prismaHotRow(url: string, config: HotRowConfig, progress: 
           runs.push(m.kept);
           discarded.push(...m.discarded);
         }
-        cells.push({ db: 'postgres', strategy, writers: n, noclobber: strategy.startsWith('noclobber'), ...summarizeRuns(runs, discarded) });
+        cells.push({
+          db: 'postgres',
+          strategy,
+          writers: n,
+          noclobber: strategy.startsWith('noclobber'),
+          ...summarizeRuns(runs, discarded),
+        });
       }
     }
     return cells;

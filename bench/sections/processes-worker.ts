@@ -56,7 +56,12 @@ await Promise.all(
     for (let i = 0; i < args.ops; i++) {
       const marker = `p${args.worker}-c${c}-${i}`;
       try {
-        if (i % 3 === 0) await docs.update('row-0', (v) => ({ ...v, n: (v.n as number) + 1, markers: [...(v.markers as string[]), marker] }));
+        if (i % 3 === 0)
+          await docs.update('row-0', (v) => ({
+            ...v,
+            n: (v.n as number) + 1,
+            markers: [...(v.markers as string[]), marker],
+          }));
         else if (i % 3 === 1) await docs.apply('row-0', [inc('n', 1), add('markers', marker)]);
         else await docs.withLock('row-0', (locked) => locked.apply([inc('n', 1), add('markers', marker)]));
         acknowledged.push(marker);

@@ -41,7 +41,10 @@ const workerFile = fileURLToPath(new URL('./processes-worker.ts', import.meta.ur
 /** Starts the workers, waits until all are connected, says "go", and collects their reports. */
 async function runWorkers(args: Omit<WorkerArgs, 'worker'>, count: number): Promise<WorkerReport[]> {
   const children = Array.from({ length: count }, (_, worker) =>
-    spawn(process.execPath, ['--import', 'tsx', workerFile, JSON.stringify({ ...args, worker })], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] }),
+    spawn(process.execPath, ['--import', 'tsx', workerFile, JSON.stringify({ ...args, worker })], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
   );
   const lines = children.map((child) => {
     let stderr = '';
@@ -51,9 +54,15 @@ async function runWorkers(args: Omit<WorkerArgs, 'worker'>, count: number): Prom
     const waiters: ((line: string) => void)[] = [];
     rl.on('line', (line) => (waiters.shift() ?? ((l: string) => void queue.push(l)))(line));
     const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => setTimeout(() => reject(new Error(`processes: worker exited with ${code}: ${stderr.trim().slice(-500)}`)), 100)),
+      child.once('exit', (code) =>
+        setTimeout(() => reject(new Error(`processes: worker exited with ${code}: ${stderr.trim().slice(-500)}`)), 100),
+      ),
     );
-    return () => Promise.race([new Promise<string>((resolve) => (queue.length ? resolve(queue.shift() as string) : waiters.push(resolve))), exited]);
+    return () =>
+      Promise.race([
+        new Promise<string>((resolve) => (queue.length ? resolve(queue.shift() as string) : waiters.push(resolve))),
+        exited,
+      ]);
   });
   try {
     for (const next of lines) if ((await next()) !== 'ready') throw new Error('processes: a worker did not get ready');
@@ -80,7 +89,11 @@ export function processesSteps(c: ProcessesConfig): number {
  * const rows = await processes(url, { processes: 4, pgConnections: 4, pgOps: 60, sqliteOps: 150, reps: 3 }, progress);
  * ```
  */
-export async function processes(url: string, config: ProcessesConfig, progress: BenchProgress): Promise<ProcessesRow[]> {
+export async function processes(
+  url: string,
+  config: ProcessesConfig,
+  progress: BenchProgress,
+): Promise<ProcessesRow[]> {
   const out: ProcessesRow[] = [];
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   admin.on('error', () => {});
@@ -92,12 +105,15 @@ export async function processes(url: string, config: ProcessesConfig, progress: 
     await admin.query(
       'CREATE TABLE IF NOT EXISTS bench_mp (id text PRIMARY KEY, version integer NOT NULL, n double precision NOT NULL, markers jsonb NOT NULL)',
     );
-    lite.exec('CREATE TABLE bench_mp (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)');
+    lite.exec(
+      'CREATE TABLE bench_mp (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)',
+    );
     const sides = [
       {
         db: 'postgres' as const,
         args: { db: 'postgres' as const, target: url, connections: config.pgConnections, ops: config.pgOps },
-        reset: async () => void (await admin.query("DELETE FROM bench_mp; INSERT INTO bench_mp VALUES ('row-0', 1, 0, '[]')")),
+        reset: async () =>
+          void (await admin.query("DELETE FROM bench_mp; INSERT INTO bench_mp VALUES ('row-0', 1, 0, '[]')")),
         read: async (): Promise<RaceRow> => {
           const r = (await admin.query("SELECT n, markers FROM bench_mp WHERE id = 'row-0'")).rows[0];
           return { id: 'row-0', n: r.n, markers: r.markers };
@@ -108,7 +124,10 @@ export async function processes(url: string, config: ProcessesConfig, progress: 
         args: { db: 'sqlite' as const, target: file, connections: 1, ops: config.sqliteOps },
         reset: async () => void lite.exec("DELETE FROM bench_mp; INSERT INTO bench_mp VALUES ('row-0', 1, 0, '[]')"),
         read: async (): Promise<RaceRow> => {
-          const r = lite.prepare("SELECT n, markers FROM bench_mp WHERE id = 'row-0'").get() as { n: number; markers: string };
+          const r = lite.prepare("SELECT n, markers FROM bench_mp WHERE id = 'row-0'").get() as {
+            n: number;
+            markers: string;
+          };
           return { id: 'row-0', n: r.n, markers: JSON.parse(r.markers) };
         },
       },
@@ -126,7 +145,11 @@ export async function processes(url: string, config: ProcessesConfig, progress: 
         const reports = await runWorkers(side.args, config.processes);
         const acked = reports.flatMap((r) => r.acknowledged);
         const failedMarkers = reports.flatMap((r) => r.failed);
-        const oracle = checkHistory({ acknowledged: acked, attempted: [...acked, ...failedMarkers], rows: [await side.read()] });
+        const oracle = checkHistory({
+          acknowledged: acked,
+          attempted: [...acked, ...failedMarkers],
+          rows: [await side.read()],
+        });
         const span = Math.max(...reports.map((r) => r.endedAt)) - Math.min(...reports.map((r) => r.startedAt));
         rates.push((acked.length / span) * 1000);
         acknowledged += acked.length;

@@ -68,7 +68,8 @@ export async function runHotRowCell(spec: CellSpec): Promise<CellRun> {
           latencies.push(performance.now() - t0);
         } catch (e) {
           failed++;
-          attempts += typeof (e as { attempts?: unknown }).attempts === 'number' ? (e as { attempts: number }).attempts : 1;
+          attempts +=
+            typeof (e as { attempts?: unknown }).attempts === 'number' ? (e as { attempts: number }).attempts : 1;
         }
       }
     }),

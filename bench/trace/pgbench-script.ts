@@ -4,7 +4,9 @@ function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = Array.isArray(value) ? `{${value.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(value);
+  const text = Array.isArray(value)
+    ? `{${value.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}`
+    : String(value);
   return `'${text.replace(/'/g, "''")}'`;
 }
 
@@ -18,7 +20,10 @@ function literal(value: unknown): string {
  * pgbenchScript(trace, { bind: new Map([['7', ':__nc_v']]), gset: /FOR UPDATE$/ });
  * ```
  */
-export function pgbenchScript(trace: readonly TracedQuery[], options: { bind?: ReadonlyMap<unknown, string>; gset?: RegExp } = {}): string {
+export function pgbenchScript(
+  trace: readonly TracedQuery[],
+  options: { bind?: ReadonlyMap<unknown, string>; gset?: RegExp } = {},
+): string {
   return trace
     .map(({ sql, values }) => {
       const text = sql.replace(/\$(\d+)/g, (_, i: string) => {

@@ -9,6 +9,7 @@
 export function substitute(values: unknown, map: ReadonlyMap<unknown, unknown>): unknown {
   if (map.has(values)) return map.get(values);
   if (Array.isArray(values)) return values.map((v) => substitute(v, map));
-  if (values && typeof values === 'object') return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, substitute(v, map)]));
+  if (values && typeof values === 'object')
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, substitute(v, map)]));
   return values;
 }

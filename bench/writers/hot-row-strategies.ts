@@ -29,5 +29,6 @@ export const STRATEGY_NOTES: Readonly<Record<PgHotRowStrategy, string>> = {
   update: '`update(key, fn)`: optimistic, full-jitter backoff, escalates to the lock after 3 conflicts',
   withLock: '`withLock(key, fn)`: `SELECT … FOR UPDATE` (SQLite: `BEGIN IMMEDIATE`), then write',
   apply: '`apply(key, [inc(n, 1)])`: one conditional statement, no read',
-  [RAW_APPLY_SQL]: "PostgreSQL only: `apply`'s traced statement sent by hand on the same `pg` connection (no library code)",
+  [RAW_APPLY_SQL]:
+    "PostgreSQL only: `apply`'s traced statement sent by hand on the same `pg` connection (no library code)",
 };

@@ -10,7 +10,11 @@ import type { WriteOnce } from '../sections/run-hot-row-cell.js';
  * const attempts = await write();
  * ```
  */
-export function noclobberWriter(strategy: 'update' | 'withLock' | 'apply', docs: Collection<Row>, key: string): WriteOnce {
+export function noclobberWriter(
+  strategy: 'update' | 'withLock' | 'apply',
+  docs: Collection<Row>,
+  key: string,
+): WriteOnce {
   switch (strategy) {
     case 'update':
       return async () => {

@@ -24,12 +24,20 @@ export const HOT_KEY = 'row-0';
  * const attempts = await write();
  * ```
  */
-export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: Collection<Row>, applySql: TracedQuery): WriteOnce {
+export function postgresWriter(
+  strategy: PgHotRowStrategy,
+  pool: pg.Pool,
+  docs: Collection<Row>,
+  applySql: TracedQuery,
+): WriteOnce {
   switch (strategy) {
     case 'naive':
       return async () => {
         const { rows } = await preparedQuery(pool, `SELECT n FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
-        await preparedQuery(pool, `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1`, [HOT_KEY, (rows[0].n as number) + 1]);
+        await preparedQuery(pool, `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1`, [
+          HOT_KEY,
+          (rows[0].n as number) + 1,
+        ]);
         return 1;
       };
     case 'hand-written':
@@ -37,11 +45,11 @@ export function postgresWriter(strategy: PgHotRowStrategy, pool: pg.Pool, docs: 
         optimisticLoop(async () => {
           const { rows } = await preparedQuery(pool, `SELECT n, version FROM ${PG_HOT_TABLE} WHERE id = $1`, [HOT_KEY]);
           const r = rows[0] as { n: number; version: number };
-          const res = await preparedQuery(pool, `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1 AND version = $3`, [
-            HOT_KEY,
-            r.n + 1,
-            r.version,
-          ]);
+          const res = await preparedQuery(
+            pool,
+            `UPDATE ${PG_HOT_TABLE} SET n = $2, version = version + 1 WHERE id = $1 AND version = $3`,
+            [HOT_KEY, r.n + 1, r.version],
+          );
           return res.rowCount === 1;
         });
     case 'update':

@@ -6,7 +6,8 @@ import { noclobberWriter } from './noclobber-writer.js';
 import { optimisticLoop } from './optimistic-loop.js';
 
 /** The hot-row table on SQLite. */
-export const SQLITE_HOT_DDL = 'CREATE TABLE IF NOT EXISTS hot_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL)';
+export const SQLITE_HOT_DDL =
+  'CREATE TABLE IF NOT EXISTS hot_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL)';
 
 /** One turn of the event loop: the I/O any async handler does between reading and writing. */
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -28,14 +28,23 @@ describe.skipIf(!chromiumAvailable())('seed 002: draft editor with autosave in t
   const open = async (page: Page, draft: string) => openEditor(page, `${web.base}/?draft=${draft}&debounce=150`);
   const saved = (page: Page) => page.waitForSelector('#status[data-state="Saved"]', { timeout: 10_000 });
   const stored = async (id: string) => (await editor.drafts.get(id))?.value;
-  const create = (id: string) => editor.drafts.create(id, { id, headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve', sections: [] });
+  const create = (id: string) =>
+    editor.drafts.create(id, {
+      id,
+      headline: 'Book your stay',
+      subheadline: 'By the sea',
+      cta: 'Reserve',
+      sections: [],
+    });
 
   it('two tabs edit different fields: both edits survive, no dialog', async () => {
     await create('d1');
     const context = await web.browser.newContext();
     const [a, b] = [await open(await context.newPage(), 'd1'), await open(await context.newPage(), 'd1')];
     await Promise.all([a.fill('#headline', 'Sunrise rooms'), b.fill('#cta', 'Book now')]);
-    await expect.poll(async () => stored('d1'), { timeout: 10_000 }).toMatchObject({ headline: 'Sunrise rooms', cta: 'Book now' });
+    await expect
+      .poll(async () => stored('d1'), { timeout: 10_000 })
+      .toMatchObject({ headline: 'Sunrise rooms', cta: 'Book now' });
     await Promise.all([saved(a), saved(b)]);
     expect(await a.locator('dialog[open]').count()).toBe(0);
     expect(await b.locator('dialog[open]').count()).toBe(0);
@@ -97,7 +106,10 @@ describe.skipIf(!chromiumAvailable())('seed 002: draft editor with autosave in t
     await b.fill('#section-title', 'Dining');
     await Promise.all([a.click('#add-section'), b.click('#add-section')]);
     await expect
-      .poll(async () => ((await stored('d4'))?.sections as { title: string }[] | undefined)?.map((s) => s.title).sort(), { timeout: 10_000 })
+      .poll(
+        async () => ((await stored('d4'))?.sections as { title: string }[] | undefined)?.map((s) => s.title).sort(),
+        { timeout: 10_000 },
+      )
       .toEqual(['Dining', 'Spa']);
     await Promise.all([saved(a), saved(b)]);
     expect(await a.locator('dialog[open]').count()).toBe(0);

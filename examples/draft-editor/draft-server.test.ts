@@ -14,7 +14,13 @@ describe('seed 002: /drafts/:id is the noclobber resource for every method (no b
 
   it('serves GET and PATCH only: OPTIONS lists them, PUT and DELETE are 405 with Allow and write nothing', async () => {
     const { app, drafts } = await editor;
-    await drafts.create('d1', { id: 'd1', headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve', sections: [] });
+    await drafts.create('d1', {
+      id: 'd1',
+      headline: 'Book your stay',
+      subheadline: 'By the sea',
+      cta: 'Reserve',
+      sections: [],
+    });
     const options = await app.request('/drafts/d1', { method: 'OPTIONS' });
     expect([options.status, options.headers.get('allow'), options.headers.get('accept-patch')]).toEqual([
       204,

@@ -60,9 +60,16 @@ describe.skipIf(!url || !chromiumAvailable())(
       await pool?.end();
     });
 
-    const page0: LandingPageConfig = { headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve', sections: [{ id: 's1', title: 'Rooms' }] };
-    const newTenant = (id: string) => prisma.tenant.create({ data: { id, name: 'Acme', plan: 'pro', landingPageConfigDraft: page0 } });
-    const open = async (page: Page, id: string, debounce = 150) => openEditor(page, `${web.base}/?tenant=${id}&debounce=${debounce}`);
+    const page0: LandingPageConfig = {
+      headline: 'Book your stay',
+      subheadline: 'By the sea',
+      cta: 'Reserve',
+      sections: [{ id: 's1', title: 'Rooms' }],
+    };
+    const newTenant = (id: string) =>
+      prisma.tenant.create({ data: { id, name: 'Acme', plan: 'pro', landingPageConfigDraft: page0 } });
+    const open = async (page: Page, id: string, debounce = 150) =>
+      openEditor(page, `${web.base}/?tenant=${id}&debounce=${debounce}`);
     const row = (id: string) => prisma.tenant.findUniqueOrThrow({ where: { id } });
 
     it("the tenant's plan changes (Prisma, no version bump) while a tab autosaves the draft: both survive", async () => {
@@ -72,7 +79,9 @@ describe.skipIf(!url || !chromiumAvailable())(
       await tab.fill('#headline', 'Sunrise rooms');
       // Other code, between the tab's read and its save: the seed's `plan` change, which does not bump the draft version.
       await prisma.tenant.update({ where: { id: 'acme' }, data: { plan: 'enterprise' } });
-      await expect.poll(async () => (await row('acme')).landingPageConfigDraft?.headline, { timeout: 10_000 }).toBe('Sunrise rooms');
+      await expect
+        .poll(async () => (await row('acme')).landingPageConfigDraft?.headline, { timeout: 10_000 })
+        .toBe('Sunrise rooms');
       const after = await row('acme');
       expect(after.plan).toBe('enterprise');
       expect(after.landingPageConfigDraftVersion).toBe(1);
@@ -117,7 +126,9 @@ describe.skipIf(!url || !chromiumAvailable())(
       await Promise.all([a.click('#add-section'), b.click('#add-section')]);
       await prisma.tenant.update({ where: { id: 'gamma' }, data: { plan: 'enterprise' } });
       await expect
-        .poll(async () => (await row('gamma')).landingPageConfigDraft?.sections.map((s) => s.title).sort(), { timeout: 10_000 })
+        .poll(async () => (await row('gamma')).landingPageConfigDraft?.sections.map((s) => s.title).sort(), {
+          timeout: 10_000,
+        })
         .toEqual(['Dining', 'Rooms', 'Spa']);
       expect(await a.locator('dialog[open]').count()).toBe(0);
       expect(await b.locator('dialog[open]').count()).toBe(0);

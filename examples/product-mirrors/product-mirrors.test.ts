@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoEndpoint } from '../../test/dynamodb/dynamo-harness.js';
 import { localClient } from '../../tools/services/index.js';
 import { naiveAddProductMirror } from './src/naive-mirrors.js';
-import { addProductMirror, editProduct, MirrorError, type ProductChangedError, removeProductMirror, setPrimaryMirror } from './src/product-mirrors.js';
+import {
+  addProductMirror,
+  editProduct,
+  MirrorError,
+  type ProductChangedError,
+  removeProductMirror,
+  setPrimaryMirror,
+} from './src/product-mirrors.js';
 import { createProductsTable, openProducts, type Product } from './src/products.js';
 import { productsApp } from './src/server.js';
 
@@ -45,7 +52,10 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
       if (++reads === 2) bothRead();
       await gate;
     };
-    await Promise.all([naiveAddProductMirror(client(), table, 'p1', url('eu'), between), naiveAddProductMirror(client(), table, 'p1', url('us'), between)]);
+    await Promise.all([
+      naiveAddProductMirror(client(), table, 'p1', url('eu'), between),
+      naiveAddProductMirror(client(), table, 'p1', url('us'), between),
+    ]);
     const mirrors = (await products.get('p1'))?.value.metadata.mirrors;
     expect(mirrors).toHaveLength(1); // both were told "saved"; one mirror is gone
   });
@@ -92,7 +102,8 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
     const acknowledgedPrimaries = acknowledged.filter((o) => o.kind === 'primary').map((o) => o.url);
     expect([url('s0'), ...acknowledgedPrimaries]).toContain(final.primary_mirror);
     // Every state anyone saw — returned to a writer or read concurrently — names an existing mirror.
-    for (const s of [...snapshots, ...observed]) expect(s.value.metadata.mirrors).toContain(s.value.metadata.primary_mirror);
+    for (const s of [...snapshots, ...observed])
+      expect(s.value.metadata.mirrors).toContain(s.value.metadata.primary_mirror);
     expect(observed.length).toBeGreaterThan(0);
     expect(new Set(final.mirrors).size).toBe(final.mirrors.length);
   }, 120_000);
@@ -101,22 +112,44 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
     const { table, products } = await productsTable([url('a'), url('b')], url('a'));
     const writers = await Promise.all(Array.from({ length: 10 }, () => openProducts(client(), table)));
     const outcomes = await Promise.allSettled(
-      writers.map((w, i) => setPrimaryMirror(w, 'p1', url(i % 2 ? 'a' : 'b'), { retry: { attempts: 1, escalateAfter: Number.POSITIVE_INFINITY } })),
+      writers.map((w, i) =>
+        setPrimaryMirror(w, 'p1', url(i % 2 ? 'a' : 'b'), {
+          retry: { attempts: 1, escalateAfter: Number.POSITIVE_INFINITY },
+        }),
+      ),
     );
-    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as ProductChangedError);
+    const refused = outcomes
+      .filter((o) => o.status === 'rejected')
+      .map((o) => (o as PromiseRejectedResult).reason as ProductChangedError);
     expect(refused.length).toBeGreaterThan(0);
-    for (const e of refused) expect(e).toMatchObject({ name: 'ProductChangedError', status: 409, message: 'This product changed, please retry' });
+    for (const e of refused)
+      expect(e).toMatchObject({
+        name: 'ProductChangedError',
+        status: 409,
+        message: 'This product changed, please retry',
+      });
     const final = await products.get('p1');
-    const fulfilled = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<Snapshot<Product>>).value);
+    const fulfilled = outcomes
+      .filter((o) => o.status === 'fulfilled')
+      .map((o) => (o as PromiseFulfilledResult<Snapshot<Product>>).value);
     expect(fulfilled.map((s) => s.version)).toContain(final?.version); // the last acknowledged write is what is stored
   });
 
   it('validation runs against the product as written: no primary that is not a mirror, bad URLs refused, missing product 404', async () => {
     const { products } = await productsTable([url('a')], url('a'));
     const before = await products.get('p1');
-    await expect(setPrimaryMirror(products, 'p1', url('zz'))).rejects.toMatchObject({ code: 'not_a_mirror', status: 422 });
-    await expect(addProductMirror(products, 'p1', 'ftp://old.example/x')).rejects.toMatchObject({ code: 'invalid_url', status: 422 });
-    await expect(addProductMirror(products, 'nope', url('a'))).rejects.toMatchObject({ code: 'product_not_found', status: 404 });
+    await expect(setPrimaryMirror(products, 'p1', url('zz'))).rejects.toMatchObject({
+      code: 'not_a_mirror',
+      status: 422,
+    });
+    await expect(addProductMirror(products, 'p1', 'ftp://old.example/x')).rejects.toMatchObject({
+      code: 'invalid_url',
+      status: 422,
+    });
+    await expect(addProductMirror(products, 'nope', url('a'))).rejects.toMatchObject({
+      code: 'product_not_found',
+      status: 404,
+    });
     expect((await products.get('p1'))?.version).toBe(before?.version);
     const removed = await removeProductMirror(products, 'p1', url('a'));
     expect(removed.value.metadata).toEqual({ mirrors: [], primary_mirror: null });
@@ -126,9 +159,16 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
   it('edits of other fields go through the same conditional path and never clobber the mirrors', async () => {
     const { table, products } = await productsTable([url('a')], url('a'));
     const other = await openProducts(client(), table);
-    await Promise.all([editProduct(products, 'p1', { name: 'Pro kit', price_cents: 4900 }), addProductMirror(other, 'p1', url('b'))]);
+    await Promise.all([
+      editProduct(products, 'p1', { name: 'Pro kit', price_cents: 4900 }),
+      addProductMirror(other, 'p1', url('b')),
+    ]);
     const final = (await products.get('p1'))?.value;
-    expect(final).toMatchObject({ name: 'Pro kit', price_cents: 4900, metadata: { mirrors: [url('a'), url('b')], primary_mirror: url('a') } });
+    expect(final).toMatchObject({
+      name: 'Pro kit',
+      price_cents: 4900,
+      metadata: { mirrors: [url('a'), url('b')], primary_mirror: url('a') },
+    });
   });
 
   it('existing products carry attributes the fields list does not name: every mutation works and keeps them as they are', async () => {
@@ -161,7 +201,10 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
       headers: { 'content-type': 'application/json' },
     });
     expect(patched.status).toBe(200);
-    const raw = unmarshall((await admin.send(new GetItemCommand({ TableName: table, Key: marshall({ id: 'p1' }), ConsistentRead: true }))).Item ?? {});
+    const raw = unmarshall(
+      (await admin.send(new GetItemCommand({ TableName: table, Key: marshall({ id: 'p1' }), ConsistentRead: true })))
+        .Item ?? {},
+    );
     const { updated_at, ...rest } = raw;
     expect(rest).toEqual({
       ...legacy,
@@ -174,8 +217,13 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
     // What the fields list does not name can be read and carried, never changed through the API's writes.
     const snap = await products.get('p1');
     expect(snap?.value).toMatchObject({ sku: 'KIT-001', dimensions: { w: 10, h: 2.5, unit: 'cm' } });
-    await expect(products.update('p1', (p) => ({ ...p, sku: 'HACKED' }))).rejects.toMatchObject({ code: 'invalid_change', reason: 'unknown_field' });
-    await expect(products.apply('p1', [{ op: 'set', path: 'sku', value: 'HACKED' }])).rejects.toMatchObject({ reason: 'unknown_field' });
+    await expect(products.update('p1', (p) => ({ ...p, sku: 'HACKED' }))).rejects.toMatchObject({
+      code: 'invalid_change',
+      reason: 'unknown_field',
+    });
+    await expect(products.apply('p1', [{ op: 'set', path: 'sku', value: 'HACKED' }])).rejects.toMatchObject({
+      reason: 'unknown_field',
+    });
     expect((await products.get('p1'))?.value.sku).toBe('KIT-001');
   });
 
@@ -183,7 +231,10 @@ describe.skipIf(!endpoint)('seed 000: product mirrors on DynamoDB Local', () => 
     const { products } = await productsTable();
     const app = productsApp(products);
     const call = (method: string, path: string, body?: unknown) =>
-      app.request(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+      app.request(path, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
     expect((await call('POST', '/products/p1/mirrors', { url: url('eu') })).status).toBe(200);
     expect((await call('POST', '/products/p1/mirrors', { url: url('us') })).status).toBe(200);
     const primary = await call('PUT', '/products/p1/primary-mirror', { url: url('us') });

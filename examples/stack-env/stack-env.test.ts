@@ -38,10 +38,18 @@ describe.skipIf(!url)('seed 004: PATCH /stacks/:slug/env on PostgreSQL', () => {
   });
 
   const patch = async (slug: string, env: unknown) => {
-    const res = await fetch(`${base}/stacks/${slug}/env`, { method: 'PATCH', body: typeof env === 'string' ? env : JSON.stringify({ env }) });
-    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+    const res = await fetch(`${base}/stacks/${slug}/env`, {
+      method: 'PATCH',
+      body: typeof env === 'string' ? env : JSON.stringify({ env }),
+    });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as Record<string, unknown>,
+    };
   };
-  const row = async () => (await admin.query(`SELECT env_vars, version, status FROM stacks WHERE slug = 'web'`)).rows[0];
+  const row = async () =>
+    (await admin.query(`SELECT env_vars, version, status FROM stacks WHERE slug = 'web'`)).rows[0];
 
   it('16 concurrent PATCHes of different keys: all 16 keys survive, each in one statement', async () => {
     const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => patch('web', { [`KEY_${i}`]: `v${i}` })));

@@ -1,76 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Hono } from 'hono';
-import type { Row } from 'noclobber';
 import { ClientError, ConflictStore } from 'noclobber/client';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../../test/setup/services.js';
-import { type BillingCollections, billingApp } from './src/billing-app.js';
+import { closeBackends, postgresBackend, sqliteBackend } from './billing-backends.js';
+import { billingApp } from './src/billing-app.js';
 import { subscriptionClient } from './src/billing-client.js';
-import { openPostgresBilling, openSqliteBilling } from './src/open-billing.js';
 
-interface Backend {
-  name: string;
-  /** A new connection's collections: each "client" of the API is its own connection. */
-  connect(): Promise<BillingCollections>;
-  /** The audit log's entries for one resource, read with plain SQL. */
-  auditOf(resource: string): Promise<Row[]>;
-}
-
-const closers: (() => Promise<void> | void)[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'nc-billing-'));
-  dirs.push(dir);
-  const file = join(dir, 'billing.db');
-  let reader: Database.Database | undefined;
-  return {
-    name: 'SQLite (WAL file)',
-    async connect() {
-      const db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      closers.push(() => void db.close());
-      return openSqliteBilling(db);
-    },
-    async auditOf(resource) {
-      if (!reader) {
-        const db = new Database(file, { readonly: true });
-        closers.push(() => void db.close());
-        reader = db;
-      }
-      return reader.prepare('SELECT * FROM audit_log WHERE resource = ? ORDER BY at').all(resource) as Row[];
-    },
-  };
-}
-
-function postgresBackend(url: string): Backend {
-  const reader = new pg.Pool({ connectionString: url, max: 1 });
-  closers.push(() => reader.end());
-  return {
-    name: 'PostgreSQL',
-    async connect() {
-      const pool = new pg.Pool({ connectionString: url, max: 4 });
-      pool.on('error', () => {});
-      closers.push(() => pool.end());
-      return openPostgresBilling(pool);
-    },
-    async auditOf(resource) {
-      return (await reader.query('SELECT * FROM audit_log WHERE resource = $1 ORDER BY at', [resource])).rows as Row[];
-    },
-  };
-}
+afterAll(closeBackends);
 
 let seq = 0;
 const postgresUrl = await service('postgres');
-if (!postgresUrl) describe.skip('seed 003 billing API on PostgreSQL (not available; see the warning above)', () => it('runs the suite', () => {}));
+if (!postgresUrl)
+  describe.skip('seed 003 billing API on PostgreSQL (not available; see the warning above)', () =>
+    it('runs the suite', () => {}));
 for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postgresUrl)] : [])]) {
   describe(`seed 003 billing API on ${backend.name}`, () => {
     // Two API servers on two connections: the support tool and the billing job hit different ones.
@@ -83,19 +25,35 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
         if (req.method === 'PATCH') await beforePatch();
         const body = req.method === 'GET' ? undefined : await req.clone().json();
         const res = await app.request(req);
-        seen.push({ method: req.method, ifMatch: req.headers.get('if-match'), body, status: res.status, answer: await res.clone().json() });
+        seen.push({
+          method: req.method,
+          ifMatch: req.headers.get('if-match'),
+          body,
+          status: res.status,
+          answer: await res.clone().json(),
+        });
         return res;
       }) as typeof globalThis.fetch;
       return { seen, fetch };
     };
     const url = (id: string) => `http://billing.test/subscriptions/${id}`;
-    const req = async (app: Hono, method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
+    const req = async (
+      app: Hono,
+      method: string,
+      path: string,
+      headers: Record<string, string> = {},
+      body?: unknown,
+    ) => {
       const r = await app.request(path, {
         method,
         headers: { 'content-type': 'application/merge-patch+json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: r.status, etag: r.headers.get('etag'), body: (await r.json().catch(() => ({}))) as Record<string, unknown> };
+      return {
+        status: r.status,
+        etag: r.headers.get('etag'),
+        body: (await r.json().catch(() => ({}))) as Record<string, unknown>,
+      };
     };
     const newSub = async () => {
       const [a] = await apps;
@@ -120,7 +78,9 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       const agentWire = wire(support, async () => {
         if (billed) return;
         billed = true;
-        expect((await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: 'past_due' })).status).toBe(200);
+        expect(
+          (await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: 'past_due' })).status,
+        ).toBe(200);
       });
       const conflicts = new ConflictStore();
       const agent = subscriptionClient(url(id), { conflicts, fetch: agentWire.fetch });
@@ -145,7 +105,10 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       const agentWire = wire(support, async () => {
         if (!interfering) return;
         runs++;
-        expect((await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: `retry-${runs}` })).status).toBe(200);
+        expect(
+          (await req(billing, 'PATCH', `/subscriptions/${id}`, { 'if-match': '*' }, { status: `retry-${runs}` }))
+            .status,
+        ).toBe(200);
       });
       const conflicts = new ConflictStore();
       const agent = subscriptionClient(url(id), { conflicts, attempts: 3, fetch: agentWire.fetch });
@@ -171,8 +134,15 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       interfering = false;
       expect(await entry?.resolve()).toBe('saved');
       expect(conflicts.getSnapshot()).toEqual([]);
-      expect(agentWire.seen.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({ notes: 'refund approved', version: 4 });
-      expect((await req(support, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ notes: 'refund approved', status: 'retry-3', version: 5 });
+      expect(agentWire.seen.filter((r) => r.method === 'PATCH').at(-1)?.body).toEqual({
+        notes: 'refund approved',
+        version: 4,
+      });
+      expect((await req(support, 'GET', `/subscriptions/${id}`)).body).toMatchObject({
+        notes: 'refund approved',
+        status: 'retry-3',
+        version: 5,
+      });
     });
 
     it('two writers change the same field from the same version: exactly one wins, the other gets 409 CONFLICT_VERSION_MISMATCH with the current version', async () => {
@@ -187,17 +157,29 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0]?.etag).toBe(won[0]?.etag);
-      expect(lost[0]?.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
+      expect(lost[0]?.body).toMatchObject({
+        code: 'CONFLICT_VERSION_MISMATCH',
+        reason: 'stale',
+        version: 2,
+        currentVersion: '2',
+      });
       expect((await req(one, 'GET', `/subscriptions/${id}`)).body.notes).toBe(won[0]?.body.notes);
     });
 
     it('an ETag works too: a stale If-Match is 412 (RFC 9110) with the same problem code and the current version', async () => {
       const [one, two] = (await apps) as [Hono, Hono];
       const { id, etag } = await newSub();
-      expect((await req(one, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from one' })).status).toBe(200);
+      expect(
+        (await req(one, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from one' })).status,
+      ).toBe(200);
       const stale = await req(two, 'PATCH', `/subscriptions/${id}`, { 'if-match': etag }, { notes: 'from two' });
       expect(stale.status).toBe(412);
-      expect(stale.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
+      expect(stale.body).toMatchObject({
+        code: 'CONFLICT_VERSION_MISMATCH',
+        reason: 'stale',
+        version: 2,
+        currentVersion: '2',
+      });
     });
 
     it('a stale version carried in the body is 409 (the seed’s CONFLICT_VERSION_MISMATCH), with the current version', async () => {
@@ -206,7 +188,12 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       expect((await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'a', version: '1' })).status).toBe(200);
       const stale = await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'b', version: 1 });
       expect(stale.status).toBe(409);
-      expect(stale.body).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
+      expect(stale.body).toMatchObject({
+        code: 'CONFLICT_VERSION_MISMATCH',
+        reason: 'stale',
+        version: 2,
+        currentVersion: '2',
+      });
       expect((await req(app, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ notes: 'a', version: 2 });
       expect((await req(app, 'PATCH', `/subscriptions/${id}`, {}, { notes: 'c' })).status).toBe(428);
     });
@@ -214,14 +201,29 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
     it('the admin override (?force=true) works only for admins, and its audit entry commits in the same transaction — or neither does', async () => {
       const [app] = (await apps) as [Hono];
       const { id } = await newSub();
-      expect((await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'support' }, { status: 'canceled' })).status).toBe(403);
+      expect(
+        (await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'support' }, { status: 'canceled' }))
+          .status,
+      ).toBe(403);
       expect((await req(app, 'PATCH', `/subscriptions/${id}?force=true`, {}, { status: 'canceled' })).status).toBe(403);
       // An admin who does not say who they are: the audit entry has no actor, the NOT NULL column refuses it, and the forced write rolls back with it.
-      const anonymous = await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'admin' }, { status: 'canceled' });
+      const anonymous = await req(
+        app,
+        'PATCH',
+        `/subscriptions/${id}?force=true`,
+        { 'x-role': 'admin' },
+        { status: 'canceled' },
+      );
       expect(anonymous.status).toBe(500);
       expect((await req(app, 'GET', `/subscriptions/${id}`)).body).toMatchObject({ status: 'active', version: 1 });
       expect(await backend.auditOf(`subscriptions/${id}`)).toEqual([]);
-      const forced = await req(app, 'PATCH', `/subscriptions/${id}?force=true`, { 'x-role': 'admin', 'x-user': 'ops-ana' }, { status: 'canceled' });
+      const forced = await req(
+        app,
+        'PATCH',
+        `/subscriptions/${id}?force=true`,
+        { 'x-role': 'admin', 'x-user': 'ops-ana' },
+        { status: 'canceled' },
+      );
       expect(forced.status).toBe(200);
       expect(forced.body).toMatchObject({ status: 'canceled', version: 2 });
       const entries = await backend.auditOf(`subscriptions/${id}`);
@@ -241,9 +243,18 @@ for (const backend of [sqliteBackend(), ...(postgresUrl ? [postgresBackend(postg
       );
       expect(created.status).toBe(201);
       expect(created.etag).toMatch(/\.1"$/);
-      const paid = await req(app, 'PATCH', `/invoices/${inv}`, { 'if-match': created.etag as string }, { status: 'paid' });
+      const paid = await req(
+        app,
+        'PATCH',
+        `/invoices/${inv}`,
+        { 'if-match': created.etag as string },
+        { status: 'paid' },
+      );
       expect(paid.status).toBe(200);
-      expect((await req(app, 'PATCH', `/invoices/${inv}`, { 'if-match': created.etag as string }, { status: 'void' })).status).toBe(412);
+      expect(
+        (await req(app, 'PATCH', `/invoices/${inv}`, { 'if-match': created.etag as string }, { status: 'void' }))
+          .status,
+      ).toBe(412);
     });
   });
 }

@@ -21,7 +21,8 @@ interface DevServices {
 const WITHOUT_CHECKOUT = {
   postgres:
     'install PostgreSQL (or run one: docker run -e POSTGRES_PASSWORD=pw -p 5432:5432 postgres) and pass its URL: --store postgres://postgres:pw@localhost:5432/postgres',
-  dynamodb: 'install DynamoDB Local (or run it: docker run -p 8000:8000 amazon/dynamodb-local) and pass its endpoint: --store http://localhost:8000',
+  dynamodb:
+    'install DynamoDB Local (or run it: docker run -p 8000:8000 amazon/dynamodb-local) and pass its endpoint: --store http://localhost:8000',
 } as const;
 
 // Two levels up from src/cli/ (run with tsx) and dist/cli/ (built) is the package root.
@@ -37,10 +38,16 @@ async function loadDevServices(): Promise<DevServices | undefined> {
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNKNOWN_FILE_EXTENSION') && aboutTools) {
       if (!existsSync(fileURLToPath(TOOLS))) return undefined; // an installed package
       // A checkout's built CLI under plain node: the services are TypeScript.
-      throw new StoreUnavailableError('the dev services of this checkout are TypeScript: run the CLI with tsx (npm start -- --store …)', e);
+      throw new StoreUnavailableError(
+        'the dev services of this checkout are TypeScript: run the CLI with tsx (npm start -- --store …)',
+        e,
+      );
     }
     if (code === 'ERR_MODULE_NOT_FOUND')
-      throw new StoreUnavailableError(`the dev services need this checkout's devDependencies (${describeError(e)}): run npm install`, e);
+      throw new StoreUnavailableError(
+        `the dev services need this checkout's devDependencies (${describeError(e)}): run npm install`,
+        e,
+      );
     throw e;
   }
 }
@@ -57,7 +64,10 @@ async function loadDevServices(): Promise<DevServices | undefined> {
  */
 export async function startDevServer(store: keyof typeof WITHOUT_CHECKOUT): Promise<StartedServer> {
   const services = await loadDevServices();
-  if (!services) throw new StoreUnavailableError(`--store ${store} starts a local server only from a noclobber checkout; ${WITHOUT_CHECKOUT[store]}`);
+  if (!services)
+    throw new StoreUnavailableError(
+      `--store ${store} starts a local server only from a noclobber checkout; ${WITHOUT_CHECKOUT[store]}`,
+    );
   try {
     if (store === 'postgres') return await services.startPostgres({ database: 'postgres' });
     const local = await services.startDynamoDbLocal();

@@ -64,7 +64,10 @@ main(args.filter((a) => a !== '--verbose')).then(
         ? [EXIT.usage, e.message]
         : e instanceof StoreUnavailableError
           ? [EXIT.storeUnavailable, e.message]
-          : [EXIT.internal, `unexpected error: ${describeError(e)}${verbose ? '' : ' (run again with --verbose for the stack)'}`];
+          : [
+              EXIT.internal,
+              `unexpected error: ${describeError(e)}${verbose ? '' : ' (run again with --verbose for the stack)'}`,
+            ];
     process.stderr.write(`noclobber: ${message}\n`);
     if (verbose && !(e instanceof UsageError)) process.stderr.write(`${stacks(e)}\n`);
     process.exitCode = code;

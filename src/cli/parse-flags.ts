@@ -15,7 +15,10 @@ export interface FlagSpec {
  * // { writers: 8, json: true }
  * ```
  */
-export function parseFlags(argv: readonly string[], specs: Readonly<Record<string, FlagSpec>>): Record<string, string | number | boolean> {
+export function parseFlags(
+  argv: readonly string[],
+  specs: Readonly<Record<string, FlagSpec>>,
+): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -30,11 +33,14 @@ export function parseFlags(argv: readonly string[], specs: Readonly<Record<strin
       continue;
     }
     const raw = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (raw === undefined || raw === '' || (eq === -1 && raw.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (raw === undefined || raw === '' || (eq === -1 && raw.startsWith('--')))
+      throw new UsageError(`--${name} needs a value`);
     if (spec.type === 'int') {
       const n = Number(raw);
       if (!Number.isInteger(n) || n < (spec.min ?? Number.MIN_SAFE_INTEGER))
-        throw new UsageError(`--${name} must be a whole number${spec.min === undefined ? '' : ` of at least ${spec.min}`}, not "${raw}"`);
+        throw new UsageError(
+          `--${name} must be a whole number${spec.min === undefined ? '' : ` of at least ${spec.min}`}, not "${raw}"`,
+        );
       out[name] = n;
     } else out[name] = raw;
   }

@@ -49,7 +49,9 @@ export interface CommandIo {
 function parseStrategies(raw: string | undefined): Strategy[] {
   if (raw === undefined) return [...STRATEGIES];
   const list = raw.split(',').map((s) => s.trim());
-  for (const s of list) if (!STRATEGIES.includes(s as Strategy)) throw new UsageError(`unknown strategy "${s}" (one of ${STRATEGIES.join(', ')})`);
+  for (const s of list)
+    if (!STRATEGIES.includes(s as Strategy))
+      throw new UsageError(`unknown strategy "${s}" (one of ${STRATEGIES.join(', ')})`);
   return list as Strategy[];
 }
 
@@ -100,8 +102,30 @@ export async function raceCommand(argv: readonly string[], io: CommandIo): Promi
 }
 
 function summary(results: readonly RaceResult[], opsPerWriter: number): string {
-  const headers = ['strategy', 'writers', 'attempts', 'acknowledged', 'failed', 'retries', 'lost', 'writes/s', 'p50 ms', 'p99 ms'];
-  const rows = results.map((r) => [r.strategy, r.writers, r.attempts, r.acknowledged, r.failed, r.retries, r.lost, r.throughputPerSec, r.p50Ms, r.p99Ms]);
+  const headers = [
+    'strategy',
+    'writers',
+    'attempts',
+    'acknowledged',
+    'failed',
+    'retries',
+    'lost',
+    'writes/s',
+    'p50 ms',
+    'p99 ms',
+  ];
+  const rows = results.map((r) => [
+    r.strategy,
+    r.writers,
+    r.attempts,
+    r.acknowledged,
+    r.failed,
+    r.retries,
+    r.lost,
+    r.throughputPerSec,
+    r.p50Ms,
+    r.p99Ms,
+  ]);
   const first = results[0];
   const lines = [
     `noclobber race on ${first?.store}: ${first?.writers} writers × ${opsPerWriter} writes on ${first?.rows} row(s)`,
@@ -117,7 +141,9 @@ function summary(results: readonly RaceResult[], opsPerWriter: number): string {
           : 'naive: lost nothing this time (raise --writers or --pause-ms to see the race).',
       );
     } else if (!r.oracle.ok || r.failed > 0) {
-      lines.push(`${r.strategy}: FAILED — lost ${r.lost}, duplicated ${r.duplicated}, failed ${r.failed}${r.errors[0] ? ` (${r.errors[0]})` : ''}`);
+      lines.push(
+        `${r.strategy}: FAILED — lost ${r.lost}, duplicated ${r.duplicated}, failed ${r.failed}${r.errors[0] ? ` (${r.errors[0]})` : ''}`,
+      );
     }
   }
   if (results.every((r) => r.strategy === 'naive' || (r.oracle.ok && r.failed === 0)))

@@ -1,5 +1,6 @@
 import { merge3 } from '../core/merge3.js';
-import type { Resource, ResourceState } from './resource.js';
+import type { Resource } from './resource.js';
+import type { ResourceState } from './resource-options.js';
 import type { Version } from './wire.js';
 
 /** Options of {@link autosave}. */
@@ -97,7 +98,9 @@ export function autosave<T extends object>(res: Resource<T>, options: AutosaveOp
   const unsubscribe = res.subscribe(reconcile);
 
   const channel =
-    options.channel === false || typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(options.channel ?? `noclobber:${res.url}`);
+    options.channel === false || typeof BroadcastChannel === 'undefined'
+      ? undefined
+      : new BroadcastChannel(options.channel ?? `noclobber:${res.url}`);
   const unconfirmed = res.onConfirmed((s: ResourceState<T>) =>
     channel?.postMessage({ value: s.value, etag: s.etag, version: s.version } satisfies Broadcast<T | undefined>),
   );

@@ -4,10 +4,13 @@ import { FORBIDDEN_KEYS } from '../core/path.js';
 import type { JsonObject, JsonValue } from '../core/types.js';
 
 /** What to send for a change: an RFC 7396 merge patch, or noclobber ops. */
-export type Change = { readonly kind: 'merge'; readonly patch: JsonObject } | { readonly kind: 'ops'; readonly ops: readonly Op[] };
+export type Change =
+  | { readonly kind: 'merge'; readonly patch: JsonObject }
+  | { readonly kind: 'ops'; readonly ops: readonly Op[] };
 
 type Obj = Record<string, unknown>;
-const keysOf = (...objs: Obj[]) => [...new Set(objs.flatMap((o) => Object.keys(o)))].filter((k) => !FORBIDDEN_KEYS.has(k));
+const keysOf = (...objs: Obj[]) =>
+  [...new Set(objs.flatMap((o) => Object.keys(o)))].filter((k) => !FORBIDDEN_KEYS.has(k));
 
 /** True when an object value holds a `null` member at some depth (outside arrays): a merge patch would delete it. */
 function holdsNullMember(v: unknown): boolean {

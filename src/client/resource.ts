@@ -3,40 +3,11 @@ import { cloneJson, isPlainObject, jsonEqual } from '../core/json.js';
 import { type Merge3Options, type MergeConflict, merge3 } from '../core/merge3.js';
 import type { Op } from '../core/ops.js';
 import { ClientError } from './client-error.js';
-import type { ConflictEntry, ConflictStore, Resolution } from './conflict-store.js';
+import type { ConflictEntry, Resolution } from './conflict-store.js';
 import { type Change, diffChange } from './diff.js';
+import type { Intent, ResourceOptions, ResourceState } from './resource-options.js';
 import { setAt } from './set-at.js';
-import { exchange, isVersionConflict, type Version, type WireOptions, type WireRequest, type WireResponse } from './wire.js';
-
-/** What a resource knows: the last value the server confirmed, and its ETag / version. */
-export interface ResourceState<T> {
-  readonly value: T | undefined;
-  readonly etag: string | undefined;
-  /** The body version field's value, with `versionField`. */
-  readonly version?: Version | undefined;
-  readonly status: 'idle' | 'loading' | 'saving' | 'conflict' | 'error';
-  readonly error?: unknown;
-  /** A change of this resource waiting in the ConflictStore (status `conflict` while idle). */
-  readonly conflict?: ConflictEntry<T> | undefined;
-}
-
-/** The user's intent: ops, or a pure function from the current value to the next. */
-export type Intent<T> = readonly Op[] | ((value: T) => T);
-
-/** Options of {@link resource}. */
-export interface ResourceOptions extends WireOptions {
-  /** Attempts for `mutate` / `save` when the version moved. Default 3. */
-  readonly attempts?: number;
-  /** Backoff ceiling for the first retry, doubled each time, full jitter. Default 50 ms. */
-  readonly baseMs?: number;
-  readonly capMs?: number;
-  /** Where conflicts that need a person go: both sides changed a field, or the retry budget ran out. */
-  readonly conflicts?: ConflictStore;
-  /** Identity fields of lists, per path, for the three-way merge (see `merge3`). */
-  readonly identity?: Merge3Options['identity'];
-  /** How changes travel: `merge` (RFC 7396, default) or `ops` (`application/vnd.noclobber.ops+json`). */
-  readonly patch?: 'merge' | 'ops';
-}
+import { exchange, isVersionConflict, type Version, type WireRequest, type WireResponse } from './wire.js';
 
 const MEDIA = { merge: 'application/merge-patch+json', ops: 'application/vnd.noclobber.ops+json' } as const;
 let nextConflictId = 1;
@@ -66,7 +37,8 @@ export class Resource<T extends object> {
 
   constructor(url: string, options: ResourceOptions = {}) {
     // Without If-Match and without a body version a write would be conditioned on nothing.
-    if (options.ifMatch === false && !options.versionField) throw new TypeError('noclobber/client: ifMatch: false needs versionField');
+    if (options.ifMatch === false && !options.versionField)
+      throw new TypeError('noclobber/client: ifMatch: false needs versionField');
     this.url = url;
     this.#options = options;
   }
@@ -106,7 +78,12 @@ export class Resource<T extends object> {
 
   #fail(r: WireResponse, conflict?: ConflictEntry): never {
     const problem = isPlainObject(r.body) ? r.body : undefined;
-    const error = new ClientError(String(problem?.detail ?? problem?.title ?? `HTTP ${r.status}`), r.status, problem, conflict);
+    const error = new ClientError(
+      String(problem?.detail ?? problem?.title ?? `HTTP ${r.status}`),
+      r.status,
+      problem,
+      conflict,
+    );
     this.#set({ status: conflict ? 'conflict' : 'error', error });
     throw error;
   }
@@ -165,7 +142,10 @@ export class Resource<T extends object> {
     for (let attempt = 1; ; attempt++) {
       const base = this.#state.value as T;
       const next = typeof intent === 'function' ? intent(cloneJson(base)) : undefined;
-      const change: Change | undefined = next === undefined ? { kind: 'ops', ops: intent as readonly Op[] } : diffChange(base, next, this.#options.patch);
+      const change: Change | undefined =
+        next === undefined
+          ? { kind: 'ops', ops: intent as readonly Op[] }
+          : diffChange(base, next, this.#options.patch);
       if (!change) return base;
       const r = await this.#write(change);
       if (r.status >= 200 && r.status < 300) return this.#confirmed(r);
@@ -227,7 +207,14 @@ export class Resource<T extends object> {
     return this.#queue('exhausted', base, mine, theirs, merged.value, merged.conflicts);
   }
 
-  #queue(reason: ConflictEntry['reason'], base: T, mine: T, theirs: T, merged: T, conflicts: readonly MergeConflict[]): ConflictEntry | undefined {
+  #queue(
+    reason: ConflictEntry['reason'],
+    base: T,
+    mine: T,
+    theirs: T,
+    merged: T,
+    conflicts: readonly MergeConflict[],
+  ): ConflictEntry | undefined {
     const store = this.#options.conflicts;
     if (!store) {
       this.#set({ status: 'conflict' });
@@ -238,7 +225,10 @@ export class Resource<T extends object> {
     const release = (settle: boolean) => {
       store.remove(id);
       if (this.#state.conflict?.id !== id) return;
-      this.#set({ conflict: undefined, ...(settle && this.#state.status === 'conflict' ? { status: 'idle' as const } : {}) });
+      this.#set({
+        conflict: undefined,
+        ...(settle && this.#state.status === 'conflict' ? { status: 'idle' as const } : {}),
+      });
     };
     const entry: ConflictEntry<T> = {
       id,

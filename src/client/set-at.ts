@@ -37,7 +37,8 @@ export function setAt(root: Record<string, unknown>, path: readonly string[], va
       else obj[seg] = value;
       return;
     }
-    if (!isPlainObject(obj[seg]) && !(parseElementSegment(path[i + 1] as string) && Array.isArray(obj[seg]))) obj[seg] = {};
+    if (!isPlainObject(obj[seg]) && !(parseElementSegment(path[i + 1] as string) && Array.isArray(obj[seg])))
+      obj[seg] = {};
     node = obj[seg];
   }
 }

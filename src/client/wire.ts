@@ -75,7 +75,11 @@ export async function exchange(url: string, options: WireOptions, req: WireReque
   if (field && req.version !== undefined && isPlainObject(body)) body = { ...body, [field]: req.version };
   if (body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
   if (req.etag && options.ifMatch !== false) headers['if-match'] = req.etag;
-  const res = await (options.fetch ?? fetch)(url, { method: req.method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await (options.fetch ?? fetch)(url, {
+    method: req.method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   let parsed: unknown;
   try {

@@ -17,8 +17,15 @@ function applyDiff(before: readonly Row[], d: ReturnType<typeof diffChildren>): 
 }
 
 const row = (ids: fc.Arbitrary<string>) =>
-  fc.record({ id: ids, key: fc.constantFrom('a.jpg', 'b.jpg', 'c.jpg'), position: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) });
-const uniqueRows = fc.uniqueArray(row(fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5')), { selector: (r) => r.id, maxLength: 5 });
+  fc.record({
+    id: ids,
+    key: fc.constantFrom('a.jpg', 'b.jpg', 'c.jpg'),
+    position: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+  });
+const uniqueRows = fc.uniqueArray(row(fc.constantFrom('i1', 'i2', 'i3', 'i4', 'i5')), {
+  selector: (r) => r.id,
+  maxLength: 5,
+});
 
 describe('diffChildren', () => {
   it('applying the diff to the stored rows gives exactly the rows the intent returned (property)', () => {
@@ -39,7 +46,11 @@ describe('diffChildren', () => {
 
   it('null and absent are the same: an unchanged row with a dropped null is not an update', () => {
     const before = [{ id: 'i1', key: 'a', position: null, product_id: 'p1' }];
-    expect(diffChildren('images', before, [{ id: 'i1', key: 'a' }], images, parent)).toEqual({ insert: [], update: [], delete: [] });
+    expect(diffChildren('images', before, [{ id: 'i1', key: 'a' }], images, parent)).toEqual({
+      insert: [],
+      update: [],
+      delete: [],
+    });
   });
 
   it('a row without a key is an insert the database keys; a partial, duplicate or foreign row is refused', () => {
@@ -54,7 +65,10 @@ describe('diffChildren', () => {
       return 'accepted';
     };
     expect(refused(() => diffChildren('images', [], [{ a: 1 }], two, parent))).toEqual(['bad_key', ['images', '0']]);
-    expect(refused(() => diffChildren('images', [], [{ id: 'i1' }, { id: 'i1' }], images, parent))).toEqual(['bad_key', ['images', '1']]);
+    expect(refused(() => diffChildren('images', [], [{ id: 'i1' }, { id: 'i1' }], images, parent))).toEqual([
+      'bad_key',
+      ['images', '1'],
+    ]);
     expect(refused(() => diffChildren('images', [], [{ id: 'i1', product_id: 'p2' }], images, parent))).toEqual([
       'protected_field',
       ['images', '0', 'product_id'],

@@ -42,10 +42,13 @@ function rowKey(row: Row, child: ChildSchema, at: readonly string[]): string | u
   const parts = child.keyFields.map((f) => row[f]);
   if (parts.every((p) => !present(p))) return undefined;
   if (!parts.every((p) => typeof p === 'string' || (typeof p === 'number' && Number.isFinite(p))))
-    throw new InvalidChangeError(`A child row needs every key field (${child.keyFields.join(', ')}) as a string or number, or none`, {
-      reason: 'bad_key',
-      path: at,
-    });
+    throw new InvalidChangeError(
+      `A child row needs every key field (${child.keyFields.join(', ')}) as a string or number, or none`,
+      {
+        reason: 'bad_key',
+        path: at,
+      },
+    );
   return JSON.stringify(parts);
 }
 
@@ -60,10 +63,17 @@ function rowKey(row: Row, child: ChildSchema, at: readonly string[]): string | u
 export function childRows(value: Row, name: string): Row[] {
   const rows = value[name];
   if (rows === undefined || rows === null) return [];
-  if (!Array.isArray(rows)) throw new InvalidChangeError(`"${name}" holds the relation's rows: an array of objects`, { reason: 'type_mismatch', path: [name] });
+  if (!Array.isArray(rows))
+    throw new InvalidChangeError(`"${name}" holds the relation's rows: an array of objects`, {
+      reason: 'type_mismatch',
+      path: [name],
+    });
   rows.forEach((r, i) => {
     if (!isPlainObject(r))
-      throw new InvalidChangeError(`"${name}" holds the relation's rows: an array of objects`, { reason: 'type_mismatch', path: [name, String(i)] });
+      throw new InvalidChangeError(`"${name}" holds the relation's rows: an array of objects`, {
+        reason: 'type_mismatch',
+        path: [name, String(i)],
+      });
   });
   return rows as Row[];
 }
@@ -96,14 +106,19 @@ export function diffChildren(
     const row: Row = { ...given };
     for (const [f, v] of Object.entries(parent)) {
       if (!present(row[f])) row[f] = v;
-      else if (row[f] !== v) throw new InvalidChangeError(`"${f}" of a ${name} row must be the root's key`, { reason: 'protected_field', path: [...at, f] });
+      else if (row[f] !== v)
+        throw new InvalidChangeError(`"${f}" of a ${name} row must be the root's key`, {
+          reason: 'protected_field',
+          path: [...at, f],
+        });
     }
     const key = rowKey(row, child, at);
     if (key === undefined) {
       changes.insert.push(row);
       return;
     }
-    if (seen.has(key)) throw new InvalidChangeError(`Two ${name} rows have the key ${key}`, { reason: 'bad_key', path: at });
+    if (seen.has(key))
+      throw new InvalidChangeError(`Two ${name} rows have the key ${key}`, { reason: 'bad_key', path: at });
     seen.add(key);
     const was = old.get(key);
     if (!was) changes.insert.push(row);

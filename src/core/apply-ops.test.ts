@@ -56,7 +56,9 @@ describe('applyOps', () => {
   });
 
   it('root merge nulls fields and merges objects', () => {
-    expect(applyOps({ a: 1, j: { x: 1, y: 2 } }, [merge('', { a: null, j: { y: null, z: 3 } })])).toEqual({ j: { x: 1, z: 3 } });
+    expect(applyOps({ a: 1, j: { x: 1, y: 2 } }, [merge('', { a: null, j: { y: null, z: 3 } })])).toEqual({
+      j: { x: 1, z: 3 },
+    });
   });
 
   it('type mismatches are InvalidChangeError with the path', () => {

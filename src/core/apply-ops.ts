@@ -77,7 +77,10 @@ function applyOne(root: Obj, op: NormalOp, key: Key): void {
       if (cur !== undefined && cur !== null && typeof cur !== 'number') mismatch(path, 'inc needs a number');
       const result = ((cur as number | null | undefined) ?? 0) + op.by;
       if (!Number.isFinite(result)) {
-        throw new InvalidChangeError(`inc would take ${formatPath(path)} beyond the largest JSON number`, { reason: 'out_of_range', path });
+        throw new InvalidChangeError(`inc would take ${formatPath(path)} beyond the largest JSON number`, {
+          reason: 'out_of_range',
+          path,
+        });
       }
       if (op.min !== undefined && result < op.min) {
         throw new GuardError(`inc would take ${formatPath(path)} to ${result}, below its minimum ${op.min}`, {
@@ -128,7 +131,11 @@ function applyOne(root: Obj, op: NormalOp, key: Key): void {
 }
 
 function parseOps(ops: readonly (Op | NormalOp)[]): NormalOp[] {
-  return ops.map((o) => (Array.isArray(o.path) ? (o as NormalOp) : ({ ...o, path: parsePath(o.path, { allowRoot: o.op === 'merge' }) } as NormalOp)));
+  return ops.map((o) =>
+    Array.isArray(o.path)
+      ? (o as NormalOp)
+      : ({ ...o, path: parsePath(o.path, { allowRoot: o.op === 'merge' }) } as NormalOp),
+  );
 }
 
 /**

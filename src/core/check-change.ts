@@ -36,7 +36,8 @@ export function checkCaps(schema: StoreSchema, value: Row): TooLargeError | unde
 function foreignFields(schema: StoreSchema, current: Row): Row {
   const out: Row = {};
   if (!schema.fields) return out;
-  for (const [k, v] of Object.entries(current)) if (!schema.fields.includes(k) && k !== schema.versionField && !schema.reservedFields?.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(current))
+    if (!schema.fields.includes(k) && k !== schema.versionField && !schema.reservedFields?.includes(k)) out[k] = v;
   return out;
 }
 
@@ -49,7 +50,12 @@ function foreignFields(schema: StoreSchema, current: Row): Row {
  * nextValue({ ops: [inc(['n'], 1)] }, { n: 1 }); // { n: 2 }
  * ```
  */
-export function nextValue(change: WriteCommand['change'], current: Row, key: WriteCommand['key'] = '', schema?: StoreSchema): Row {
+export function nextValue(
+  change: WriteCommand['change'],
+  current: Row,
+  key: WriteCommand['key'] = '',
+  schema?: StoreSchema,
+): Row {
   if ('ops' in change) return applyOps(current, change.ops, { key });
   return schema ? { ...foreignFields(schema, current), ...change.value } : change.value;
 }
@@ -66,7 +72,8 @@ const absent = (v: unknown) => v === undefined || v === null;
 export function fieldTypeProblem(type: FieldType, v: unknown): 'type_mismatch' | 'out_of_range' | undefined {
   if (v === null || v === undefined) return undefined;
   if (!fits(type, v)) return 'type_mismatch';
-  if (typeof v === 'number' && ((type.min !== undefined && v < type.min) || (type.max !== undefined && v > type.max))) return 'out_of_range';
+  if (typeof v === 'number' && ((type.min !== undefined && v < type.min) || (type.max !== undefined && v > type.max)))
+    return 'out_of_range';
   return undefined;
 }
 
@@ -113,28 +120,51 @@ function writtenFields(change: WriteCommand['change'], next: Row): string[] {
  * fieldProblem(schema, { ops: [set('title', 5)] }, {}, { title: 5 }, false); // type_mismatch when title is a string column
  * ```
  */
-export function fieldProblem(schema: StoreSchema, change: WriteCommand['change'], current: Row, next: Row, creating: boolean): InvalidChangeError | undefined {
+export function fieldProblem(
+  schema: StoreSchema,
+  change: WriteCommand['change'],
+  current: Row,
+  next: Row,
+  creating: boolean,
+): InvalidChangeError | undefined {
   for (const f of writtenFields(change, next)) {
     const v = Object.hasOwn(next, f) ? next[f] : undefined;
     const before = Object.hasOwn(current, f) ? current[f] : undefined;
     const changed = !(absent(v) && absent(before)) && !jsonEqual(v, before);
     if (!changed || absent(v)) continue;
     const path = [f];
-    if (schema.fields && !schema.fields.includes(f)) return new InvalidChangeError(`Unknown field "${f}"`, { reason: 'unknown_field', path });
+    if (schema.fields && !schema.fields.includes(f))
+      return new InvalidChangeError(`Unknown field "${f}"`, { reason: 'unknown_field', path });
     if (schema.fixedFields && !creating && absent(before))
-      return new InvalidChangeError(`The record has no field "${f}", and this store does not add fields (list them in \`fields\`)`, {
-        reason: 'unknown_field',
+      return new InvalidChangeError(
+        `The record has no field "${f}", and this store does not add fields (list them in \`fields\`)`,
+        {
+          reason: 'unknown_field',
+          path,
+        },
+      );
+    if (schema.jsonFields && !schema.jsonFields.includes(f) && typeof v === 'object')
+      return new InvalidChangeError(`The field "${f}" holds scalars, not objects or arrays`, {
+        reason: 'type_mismatch',
         path,
       });
-    if (schema.jsonFields && !schema.jsonFields.includes(f) && typeof v === 'object')
-      return new InvalidChangeError(`The field "${f}" holds scalars, not objects or arrays`, { reason: 'type_mismatch', path });
     const type = schema.fieldTypes?.[f];
     const typeProblem = type && fieldTypeProblem(type, v);
     if (typeProblem === 'type_mismatch')
-      return new InvalidChangeError(`The ${type?.kind} field "${f}" cannot hold ${JSON.stringify(v)}`, { reason: typeProblem, path });
+      return new InvalidChangeError(`The ${type?.kind} field "${f}" cannot hold ${JSON.stringify(v)}`, {
+        reason: typeProblem,
+        path,
+      });
     if (typeProblem)
-      return new InvalidChangeError(`The field "${f}" cannot hold ${v} (its range is ${type?.min} to ${type?.max})`, { reason: typeProblem, path });
-    if (deepNumberProblem(v, schema)) return new InvalidChangeError(`"${f}" would hold a number this store cannot hold`, { reason: 'out_of_range', path });
+      return new InvalidChangeError(`The field "${f}" cannot hold ${v} (its range is ${type?.min} to ${type?.max})`, {
+        reason: typeProblem,
+        path,
+      });
+    if (deepNumberProblem(v, schema))
+      return new InvalidChangeError(`"${f}" would hold a number this store cannot hold`, {
+        reason: 'out_of_range',
+        path,
+      });
   }
   return undefined;
 }
@@ -150,7 +180,11 @@ export function fieldProblem(schema: StoreSchema, change: WriteCommand['change']
  * if ('error' in out) throw out.error;
  * ```
  */
-export function checkChange(schema: StoreSchema, cmd: WriteCommand, current: Row | undefined): { next: Row } | { error: NoclobberError } {
+export function checkChange(
+  schema: StoreSchema,
+  cmd: WriteCommand,
+  current: Row | undefined,
+): { next: Row } | { error: NoclobberError } {
   const keys = keyFields(schema, cmd.key);
   const base = current ?? { ...keys };
   let next: Row;

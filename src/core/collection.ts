@@ -1,10 +1,16 @@
+import type {
+  CollectionOptions,
+  TransactCallOptions,
+  UpdateOptions,
+  WithLockOptions,
+  WriteOptions,
+} from './collection-options.js';
 import { AfterCommitError } from './errors/after-commit-error.js';
 import { ConflictError } from './errors/conflict-error.js';
 import { LockBusyError } from './errors/lock-busy-error.js';
 import type { NoclobberError } from './errors/noclobber-error.js';
 import { TransientError } from './errors/transient-error.js';
 import type { Expect } from './expect.js';
-import type { Guard } from './guards.js';
 import { Locked } from './locked.js';
 import { normalizeExpect } from './normalize.js';
 import type { Op } from './ops.js';
@@ -16,57 +22,6 @@ import { runTransaction } from './transaction.js';
 import type { Tx } from './tx.js';
 import type { Key, Row, Snapshot } from './types.js';
 import { runUpdate, type UpdateFn } from './update.js';
-
-/** Defaults for every call on a collection. */
-export interface CollectionOptions {
-  readonly retry?: RetryOptions;
-  /** Cap on one patch's (or value's) JSON size, checked before any I/O. Default 256 KiB. */
-  readonly maxPatchBytes?: number;
-  /** Default lock wait for `withLock` and escalated `update` attempts. Default 5000 ms. */
-  readonly lockTimeoutMs?: number;
-}
-
-/** Options of a single conditional write. */
-export interface WriteOptions<T> {
-  readonly expect?: Expect;
-  /** Retries transient failures only (a stale `expect` is never retried). */
-  readonly retry?: RetryOptions;
-  /**
-   * Runs once after the write commits, outside every retry. If it throws, the write stands
-   * and is not re-run: the call fails with `AfterCommitError` carrying the committed snapshot.
-   */
-  readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
-  /**
-   * Return the record as it was just before the write (`snapshot.previous`), from the same
-   * atomic step, e.g. to report exactly what a merge changed. Memory, SQLite, PostgreSQL
-   * ≥ 18 and DynamoDB (`ReturnValues: ALL_OLD`) provide it; elsewhere `previous` is absent.
-   */
-  readonly returnPrevious?: boolean;
-}
-
-/** Options of `update`. */
-export interface UpdateOptions<T> {
-  readonly retry?: RetryOptions;
-  /** Guards checked atomically with the final write. */
-  readonly where?: readonly Guard[];
-  /** Runs once after the write commits; its failure is `AfterCommitError` (the write stands). */
-  readonly afterCommit?: (snapshot: Snapshot<T>) => unknown;
-}
-
-/** Options of `withLock`. */
-export interface WithLockOptions {
-  readonly lockTimeoutMs?: number;
-  /** Fail at once with `LockBusyError` instead of waiting. */
-  readonly nowait?: boolean;
-  /** Lease length for stores that lock by lease (DynamoDB, Redis). */
-  readonly leaseMs?: number;
-  readonly retry?: RetryOptions;
-}
-
-/** Options of `transact`. */
-export interface TransactCallOptions extends Pick<TransactOptions, 'isolation'> {
-  readonly retry?: RetryOptions;
-}
 
 const retryTransient = (e: NoclobberError) => e.retryable && !(e instanceof ConflictError);
 
@@ -110,7 +65,10 @@ export class Collection<T extends object = Row> {
     try {
       await afterCommit(snap);
     } catch (e) {
-      throw new AfterCommitError('The write committed, but its afterCommit callback failed', { snapshot: snap, failures: [e] });
+      throw new AfterCommitError('The write committed, but its afterCommit callback failed', {
+        snapshot: snap,
+        failures: [e],
+      });
     }
     return snap;
   }
@@ -122,9 +80,17 @@ export class Collection<T extends object = Row> {
    * timeout, as a PostgreSQL `UPDATE` waits on a row lock — instead of spending attempts
    * bouncing off the lease. The write keeps its own expectation either way.
    */
-  #retried(key: Key, retry: RetryOptions | undefined, op: (s: StoreSession<T>) => Promise<Snapshot<T>>): Promise<Snapshot<T>> {
+  #retried(
+    key: Key,
+    retry: RetryOptions | undefined,
+    op: (s: StoreSession<T>) => Promise<Snapshot<T>>,
+  ): Promise<Snapshot<T>> {
     const policy = this.#policy(retry);
-    const lockOptions = { lockTimeoutMs: this.#lockTimeoutMs, nowait: false, ...(policy.signal ? { signal: policy.signal } : {}) };
+    const lockOptions = {
+      lockTimeoutMs: this.#lockTimeoutMs,
+      nowait: false,
+      ...(policy.signal ? { signal: policy.signal } : {}),
+    };
     const attempt = async () => {
       try {
         return await op(this.store);
@@ -182,7 +148,11 @@ export class Collection<T extends object = Row> {
    */
   async create(key: Key, value: T, options: Omit<WriteOptions<T>, 'expect'> = {}): Promise<Snapshot<T>> {
     const change = prepareValue(this.store.schema, key, value, this.#maxPatchBytes);
-    const snap = await retrying(this.#policy(options.retry), () => this.store.write({ key, change, expect: { absent: true } }), retryTransient);
+    const snap = await retrying(
+      this.#policy(options.retry),
+      () => this.store.write({ key, change, expect: { absent: true } }),
+      retryTransient,
+    );
     return this.#committed(snap, options.afterCommit);
   }
 
@@ -246,7 +216,12 @@ export class Collection<T extends object = Row> {
     };
     return retrying(
       policy,
-      () => this.store.lock(key, (session) => fn(new Locked(session, this.store.schema, key, this.#maxPatchBytes)), lockOptions),
+      () =>
+        this.store.lock(
+          key,
+          (session) => fn(new Locked(session, this.store.schema, key, this.#maxPatchBytes)),
+          lockOptions,
+        ),
       (e) => e instanceof TransientError,
     );
   }

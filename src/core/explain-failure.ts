@@ -22,16 +22,30 @@ export { checkCaps, checkChange, nextValue };
  * if (err) throw err;
  * ```
  */
-export function explainFailure(schema: StoreSchema, cmd: WriteCommand, found: Snapshot<object> | undefined): NoclobberError | undefined {
+export function explainFailure(
+  schema: StoreSchema,
+  cmd: WriteCommand,
+  found: Snapshot<object> | undefined,
+): NoclobberError | undefined {
   const { key, expect } = cmd;
   const current = found as Snapshot<Row> | undefined;
   if (expect.absent) {
-    if (current) return new ConflictError('The record already exists', { reason: 'exists', key, actual: current.version, current });
+    if (current)
+      return new ConflictError('The record already exists', {
+        reason: 'exists',
+        key,
+        actual: current.version,
+        current,
+      });
     const created = checkChange(schema, cmd, undefined);
     return 'error' in created ? created.error : undefined;
   }
   if (!current) {
-    return new ConflictError('The record does not exist', { reason: 'gone', key, ...(expect.version === undefined ? {} : { expected: expect.version }) });
+    return new ConflictError('The record does not exist', {
+      reason: 'gone',
+      key,
+      ...(expect.version === undefined ? {} : { expected: expect.version }),
+    });
   }
   if (expect.version !== undefined && current.version !== expect.version) {
     return new ConflictError(`The record is at version ${current.version}, not ${expect.version}`, {
@@ -59,5 +73,7 @@ export function explainFailure(schema: StoreSchema, cmd: WriteCommand, found: Sn
   const checked = checkChange(schema, cmd, current?.value);
   if (!('error' in checked)) return undefined;
   const e = checked.error;
-  return e instanceof GuardError && current ? new GuardError(e.message, { key, guard: e.guard, actual: e.actual, current }) : e;
+  return e instanceof GuardError && current
+    ? new GuardError(e.message, { key, guard: e.guard, actual: e.actual, current })
+    : e;
 }

@@ -47,7 +47,8 @@ export interface FieldGuards {
  */
 export function field(path: string | readonly string[]): FieldGuards {
   const p = typeof path === 'string' ? path.split('.') : [...path];
-  const g = (op: GuardOp, value?: Guard['value']): Guard => (value === undefined ? { path: p, op } : { path: p, op, value });
+  const g = (op: GuardOp, value?: Guard['value']): Guard =>
+    value === undefined ? { path: p, op } : { path: p, op, value };
   return {
     eq: (v) => g('eq', v),
     ne: (v) => g('ne', v),

@@ -70,7 +70,12 @@ export function markHot(store: Holder, id: string): void {
  * try { return await attempt(); } finally { done?.(); }
  * ```
  */
-export async function takeTurn(store: Holder, id: string, maxWaitMs: number, always = false): Promise<(() => void) | undefined> {
+export async function takeTurn(
+  store: Holder,
+  id: string,
+  maxWaitMs: number,
+  always = false,
+): Promise<(() => void) | undefined> {
   const map = entries(store);
   let entry = map.get(id);
   if (always && !entry) map.set(id, (entry = { mutex: new Mutex(), hotUntil: 0, users: 0 }));

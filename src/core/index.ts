@@ -1,15 +1,14 @@
 // The root export (`noclobber`): what an application uses — collections, ops, guards, the
 // errors it catches, retry options and the types its code names. Parts for writing a store
 // are in `src/store.ts` (`noclobber/store`); everything else in `src/core` is internal.
-export {
-  type Collection,
-  type CollectionOptions,
-  collection,
-  type TransactCallOptions,
-  type UpdateOptions,
-  type WithLockOptions,
-  type WriteOptions,
-} from './collection.js';
+export { type Collection, collection } from './collection.js';
+export type {
+  CollectionOptions,
+  TransactCallOptions,
+  UpdateOptions,
+  WithLockOptions,
+  WriteOptions,
+} from './collection-options.js';
 export {
   AbortedError,
   AfterCommitError,

@@ -34,7 +34,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) =>
+      Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 /**
@@ -65,7 +68,11 @@ export interface JsonLimits {
 /** Default nesting limit of values (path segments from the record's root). */
 export const DEFAULT_MAX_DEPTH = 64;
 
-function invalid(message: string, reason: 'not_json' | 'too_deep' | 'out_of_range' | 'unsupported_value', at: readonly string[]): never {
+function invalid(
+  message: string,
+  reason: 'not_json' | 'too_deep' | 'out_of_range' | 'unsupported_value',
+  at: readonly string[],
+): never {
   throw new InvalidChangeError(`${message} at ${at.join('.') || '(root)'}`, { reason, path: at });
 }
 
@@ -108,7 +115,8 @@ function walk(v: unknown, at: string[], maxDepth: number, limits: JsonLimits): v
   if (v === null || typeof v === 'boolean') return;
   if (typeof v === 'string') {
     if (LONE_SURROGATE.test(v)) invalid('A string with a lone surrogate is not Unicode text', 'not_json', at);
-    if (limits.noNulText && v.includes('\u0000')) invalid('This store cannot hold U+0000 in text', 'unsupported_value', at);
+    if (limits.noNulText && v.includes('\u0000'))
+      invalid('This store cannot hold U+0000 in text', 'unsupported_value', at);
     return;
   }
   if (typeof v === 'number') {
@@ -128,10 +136,13 @@ function walk(v: unknown, at: string[], maxDepth: number, limits: JsonLimits): v
     for (const k of Object.keys(v)) {
       const problem = keyProblem(k);
       if (problem) {
-        throw new InvalidChangeError(problem === 'forbidden_key' ? `The key "${k}" is not allowed` : `The key ${JSON.stringify(k)} is not valid`, {
-          reason: problem,
-          path: [...at, k],
-        });
+        throw new InvalidChangeError(
+          problem === 'forbidden_key' ? `The key "${k}" is not allowed` : `The key ${JSON.stringify(k)} is not valid`,
+          {
+            reason: problem,
+            path: [...at, k],
+          },
+        );
       }
       at.push(k);
       walk(v[k], at, maxDepth, limits);

@@ -17,10 +17,12 @@ function isKeyPart(v: unknown): v is KeyPart {
  */
 export function keyFields(schema: StoreSchema, key: Key): Readonly<Record<string, KeyPart>> {
   if (schema.keyFields.length === 1 && !isPlainObject(key)) {
-    if (!isKeyPart(key)) throw new InvalidChangeError('A key must be a non-empty string or a safe integer', { reason: 'bad_key' });
+    if (!isKeyPart(key))
+      throw new InvalidChangeError('A key must be a non-empty string or a safe integer', { reason: 'bad_key' });
     return { [schema.keyFields[0] as string]: key };
   }
-  if (!isPlainObject(key)) throw new InvalidChangeError(`A key must name ${schema.keyFields.join(', ')}`, { reason: 'bad_key' });
+  if (!isPlainObject(key))
+    throw new InvalidChangeError(`A key must name ${schema.keyFields.join(', ')}`, { reason: 'bad_key' });
   const out: Record<string, KeyPart> = {};
   for (const f of schema.keyFields) {
     const v = (key as Record<string, unknown>)[f];

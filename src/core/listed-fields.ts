@@ -7,8 +7,14 @@
  * listedFields(['name'], ['id'], ['id', 'name', 'created_at'], 'sqlite: table "products"'); // ['id', 'name']
  * ```
  */
-export function listedFields(fields: readonly string[] | undefined, keys: readonly string[], known: readonly string[], where: string): string[] {
+export function listedFields(
+  fields: readonly string[] | undefined,
+  keys: readonly string[],
+  known: readonly string[],
+  where: string,
+): string[] {
   if (!fields) return [...known];
-  for (const f of fields) if (!known.includes(f)) throw new TypeError(`noclobber/${where} has no column "${f}" (named in fields)`);
+  for (const f of fields)
+    if (!known.includes(f)) throw new TypeError(`noclobber/${where} has no column "${f}" (named in fields)`);
   return [...new Set([...keys, ...fields])];
 }

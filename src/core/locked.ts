@@ -60,14 +60,22 @@ export class Locked<T extends object> {
   async apply(ops: readonly Op[], options: { where?: readonly Guard[] } = {}): Promise<Snapshot<T>> {
     const change = prepareOps(this.#schema, this.#key, ops, this.#maxPatchBytes);
     const version = this.#current().version;
-    this.#snapshot = await this.#session.write({ key: this.#key, change, expect: { version, ...(options.where ? { where: options.where } : {}) } });
+    this.#snapshot = await this.#session.write({
+      key: this.#key,
+      change,
+      expect: { version, ...(options.where ? { where: options.where } : {}) },
+    });
     return this.#snapshot;
   }
 
   /** Replaces the locked record's value. */
   async replace(value: T): Promise<Snapshot<T>> {
     const change = prepareValue(this.#schema, this.#key, value, this.#maxPatchBytes);
-    this.#snapshot = await this.#session.write({ key: this.#key, change, expect: { version: this.#current().version } });
+    this.#snapshot = await this.#session.write({
+      key: this.#key,
+      change,
+      expect: { version: this.#current().version },
+    });
     return this.#snapshot;
   }
 

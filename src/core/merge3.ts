@@ -61,7 +61,9 @@ export function parseElementSegment(segment: string): { field: string; id: Id } 
     const parsed: unknown = JSON.parse(segment);
     const entries = isPlainObject(parsed) ? Object.entries(parsed) : [];
     const [field, id] = entries[0] ?? [];
-    return entries.length === 1 && (typeof id === 'string' || typeof id === 'number') ? { field: field as string, id } : undefined;
+    return entries.length === 1 && (typeof id === 'string' || typeof id === 'number')
+      ? { field: field as string, id }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -78,7 +80,8 @@ function clean(v: unknown): unknown {
   return v;
 }
 
-const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** Elements by identity, or undefined when the list is not an identity list on `field`. */
 function byId(list: readonly unknown[], field: string): Map<Id, Obj> | undefined {
@@ -104,7 +107,8 @@ class Merger {
     if (jsonEqual(mine, theirs)) return mine;
     if (jsonEqual(base, mine)) return theirs;
     if (jsonEqual(base, theirs)) return mine;
-    if (isPlainObject(mine) && isPlainObject(theirs)) return this.#objects(isPlainObject(base) ? base : {}, mine, theirs, path, pattern);
+    if (isPlainObject(mine) && isPlainObject(theirs))
+      return this.#objects(isPlainObject(base) ? base : {}, mine, theirs, path, pattern);
     if (Array.isArray(mine) && Array.isArray(theirs)) {
       const b = Array.isArray(base) ? base : [];
       const merged = this.#lists(b, mine, theirs, path, pattern);
@@ -151,7 +155,8 @@ function setMerge(b: unknown[], mine: unknown[], theirs: unknown[]): unknown[] {
 }
 
 /** The ids present in all three lists, in `list`'s order. */
-const common = (list: Map<Id, Obj>, a: Map<Id, Obj>, b: Map<Id, Obj>) => [...list.keys()].filter((id) => a.has(id) && b.has(id));
+const common = (list: Map<Id, Obj>, a: Map<Id, Obj>, b: Map<Id, Obj>) =>
+  [...list.keys()].filter((id) => a.has(id) && b.has(id));
 const sameOrder = (a: Id[], b: Id[]) => a.every((x, i) => x === b[i]);
 
 /**

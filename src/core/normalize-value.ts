@@ -20,16 +20,19 @@ import type { Key, Row } from './types.js';
  * ```
  */
 export function normalizeValue(schema: StoreSchema, key: Key, value: unknown): Row {
-  if (!isPlainObject(value)) throw new InvalidChangeError('A value must be an object of fields', { reason: 'not_json' });
+  if (!isPlainObject(value))
+    throw new InvalidChangeError('A value must be an object of fields', { reason: 'not_json' });
   const out: Row = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
   assertJson(out, [], schema);
   for (const f of [schema.versionField, ...(schema.reservedFields ?? [])]) {
-    if (Object.hasOwn(out, f)) throw new InvalidChangeError(`The field "${f}" cannot be written`, { reason: 'protected_field', path: [f] });
+    if (Object.hasOwn(out, f))
+      throw new InvalidChangeError(`The field "${f}" cannot be written`, { reason: 'protected_field', path: [f] });
   }
   const kf = keyFields(schema, key);
   for (const [f, v] of Object.entries(kf)) {
-    if (Object.hasOwn(out, f) && out[f] !== v) throw new InvalidChangeError(`The key field "${f}" cannot be changed`, { reason: 'protected_field', path: [f] });
+    if (Object.hasOwn(out, f) && out[f] !== v)
+      throw new InvalidChangeError(`The key field "${f}" cannot be changed`, { reason: 'protected_field', path: [f] });
     out[f] = v;
   }
   return out;

@@ -31,7 +31,10 @@ function checkTopField(schema: StoreSchema, path: readonly string[]): void {
     throw new InvalidChangeError(`Unknown field "${top}"`, { reason: 'unknown_field', path });
   }
   if (path.length > 1 && schema.jsonFields && !schema.jsonFields.includes(top)) {
-    throw new InvalidChangeError(`The field "${top}" is not a JSON field, so it has no nested paths`, { reason: 'type_mismatch', path });
+    throw new InvalidChangeError(`The field "${top}" is not a JSON field, so it has no nested paths`, {
+      reason: 'type_mismatch',
+      path,
+    });
   }
 }
 
@@ -74,26 +77,41 @@ export function normalizeOps(ops: unknown, schema: StoreSchema): NormalOp[] {
       case 'inc': {
         if (typeof o.by !== 'number' || !Number.isFinite(o.by)) bad('inc needs a finite number "by"', 'bad_op', path);
         const { min, max } = o;
-        if (min !== undefined && (typeof min !== 'number' || !Number.isFinite(min))) bad('inc min must be a finite number', 'bad_op', path);
-        if (max !== undefined && (typeof max !== 'number' || !Number.isFinite(max))) bad('inc max must be a finite number', 'bad_op', path);
+        if (min !== undefined && (typeof min !== 'number' || !Number.isFinite(min)))
+          bad('inc min must be a finite number', 'bad_op', path);
+        if (max !== undefined && (typeof max !== 'number' || !Number.isFinite(max)))
+          bad('inc max must be a finite number', 'bad_op', path);
         for (const n of [o.by, min, max]) if (n !== undefined && numberProblem(n, schema)) outOfRange(n, path);
         if (min !== undefined && max !== undefined && min > max) bad('inc min is above max', 'bad_op', path);
-        return { op: 'inc', path, by: o.by, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+        return {
+          op: 'inc',
+          path,
+          by: o.by,
+          ...(min === undefined ? {} : { min }),
+          ...(max === undefined ? {} : { max }),
+        };
       }
       case 'merge':
         if (!isPlainObject(o.value)) bad('merge needs an object value (use set to replace)', 'bad_op', path);
         assertJson(o.value, path, schema);
         if (path.length === 1 && !isJsonField(schema, path[0] as string)) {
-          throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not objects`, { reason: 'type_mismatch', path });
+          throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not objects`, {
+            reason: 'type_mismatch',
+            path,
+          });
         }
         if (path.length === 0) for (const k of Object.keys(o.value)) checkTopField(schema, [k]);
         return { op: 'merge', path, value: o.value };
       case 'add':
       case 'remove':
-        if (!isScalar(o.value) || o.value === null) bad(`${o.op} needs a string, number or boolean item`, 'bad_op', path);
+        if (!isScalar(o.value) || o.value === null)
+          bad(`${o.op} needs a string, number or boolean item`, 'bad_op', path);
         assertJson(o.value, path, schema);
         if (path.length === 1 && !isJsonField(schema, path[0] as string)) {
-          throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not arrays`, { reason: 'type_mismatch', path });
+          throw new InvalidChangeError(`The field "${path[0]}" holds scalars, not arrays`, {
+            reason: 'type_mismatch',
+            path,
+          });
         }
         return { op: o.op, path, value: o.value as SetItem };
     }
@@ -115,8 +133,10 @@ export function normalizeExpect(expect: unknown): Expect {
   if (expect === undefined) return {};
   if (!isPlainObject(expect)) bad('expect must be an object', 'bad_expect');
   const e = expect as Record<string, unknown>;
-  for (const k of Object.keys(e)) if (!['version', 'exists', 'absent', 'where'].includes(k)) bad(`Unknown expectation "${k}"`, 'bad_expect');
-  if (e.version !== undefined && (typeof e.version !== 'string' || e.version === '')) bad('expect.version must be a non-empty string', 'bad_expect');
+  for (const k of Object.keys(e))
+    if (!['version', 'exists', 'absent', 'where'].includes(k)) bad(`Unknown expectation "${k}"`, 'bad_expect');
+  if (e.version !== undefined && (typeof e.version !== 'string' || e.version === ''))
+    bad('expect.version must be a non-empty string', 'bad_expect');
   if (e.exists !== undefined && e.exists !== true) bad('expect.exists must be true when given', 'bad_expect');
   if (e.absent !== undefined && e.absent !== true) bad('expect.absent must be true when given', 'bad_expect');
   if (e.absent && (e.version !== undefined || e.exists || (Array.isArray(e.where) && e.where.length > 0))) {
@@ -126,12 +146,14 @@ export function normalizeExpect(expect: unknown): Expect {
   if (e.where !== undefined) {
     if (!Array.isArray(e.where)) bad('expect.where must be an array of guards', 'bad_expect');
     where = e.where.map((g: unknown): Guard => {
-      if (!isPlainObject(g) || typeof g.op !== 'string' || !GUARD_OPS.has(g.op as GuardOp)) bad('Each guard needs a known op', 'bad_expect');
+      if (!isPlainObject(g) || typeof g.op !== 'string' || !GUARD_OPS.has(g.op as GuardOp))
+        bad('Each guard needs a known op', 'bad_expect');
       const path = parsePath(g.path);
       const op = g.op as GuardOp;
       const value = g.value;
       if (op === 'in') {
-        if (!Array.isArray(value) || !value.every(isScalar)) bad('An "in" guard needs an array of scalars', 'bad_expect', path);
+        if (!Array.isArray(value) || !value.every(isScalar))
+          bad('An "in" guard needs an array of scalars', 'bad_expect', path);
       } else if (op === 'exists' || op === 'absent') {
         if (value !== undefined) bad(`An "${op}" guard takes no value`, 'bad_expect', path);
       } else if (['lt', 'lte', 'gt', 'gte'].includes(op)) {

@@ -37,7 +37,13 @@ export type Op =
 export type NormalOp =
   | { readonly op: 'set'; readonly path: readonly string[]; readonly value: JsonValue }
   | { readonly op: 'unset'; readonly path: readonly string[] }
-  | { readonly op: 'inc'; readonly path: readonly string[]; readonly by: number; readonly min?: number; readonly max?: number }
+  | {
+      readonly op: 'inc';
+      readonly path: readonly string[];
+      readonly by: number;
+      readonly min?: number;
+      readonly max?: number;
+    }
   | { readonly op: 'merge'; readonly path: readonly string[]; readonly value: JsonObject }
   | { readonly op: 'add'; readonly path: readonly string[]; readonly value: SetItem }
   | { readonly op: 'remove'; readonly path: readonly string[]; readonly value: SetItem };
@@ -72,7 +78,13 @@ export function unset(path: Path): Op {
  * ```
  */
 export function inc(path: Path, by: number, bounds: IncBounds = {}): Op {
-  return { op: 'inc', path, by, ...(bounds.min === undefined ? {} : { min: bounds.min }), ...(bounds.max === undefined ? {} : { max: bounds.max }) };
+  return {
+    op: 'inc',
+    path,
+    by,
+    ...(bounds.min === undefined ? {} : { min: bounds.min }),
+    ...(bounds.max === undefined ? {} : { max: bounds.max }),
+  };
 }
 
 /**

@@ -64,7 +64,9 @@ export function parsePath(path: unknown, options: { allowRoot?: boolean } = {}):
     const problem = keyProblem(segment);
     if (problem) {
       throw new InvalidChangeError(
-        problem === 'forbidden_key' ? `The key "${segment}" is not allowed` : `The path segment ${JSON.stringify(segment)} is not valid`,
+        problem === 'forbidden_key'
+          ? `The key "${segment}" is not allowed`
+          : `The path segment ${JSON.stringify(segment)} is not valid`,
         { reason: problem, path: segments as string[] },
       );
     }

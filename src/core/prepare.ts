@@ -17,7 +17,12 @@ export const DEFAULT_MAX_PATCH_BYTES = 256 * 1024;
  * const change = prepareOps(store.schema, 'k1', [inc('n', 1)], 65536);
  * ```
  */
-export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): PreparedChange {
+export function prepareOps(
+  schema: StoreSchema,
+  key: Key,
+  ops: readonly Op[],
+  maxPatchBytes = DEFAULT_MAX_PATCH_BYTES,
+): PreparedChange {
   keyFields(schema, key);
   // Validate first: a BigInt or a value nested 100 000 deep must be a typed error, never
   // a TypeError or RangeError from serialising it.
@@ -41,7 +46,12 @@ export function prepareOps(schema: StoreSchema, key: Key, ops: readonly Op[], ma
  * const change = prepareValue(store.schema, 'k1', { id: 'k1', n: 0 }, 65536);
  * ```
  */
-export function prepareValue(schema: StoreSchema, key: Key, value: unknown, maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): PreparedChange & { value: Row } {
+export function prepareValue(
+  schema: StoreSchema,
+  key: Key,
+  value: unknown,
+  maxPatchBytes = DEFAULT_MAX_PATCH_BYTES,
+): PreparedChange & { value: Row } {
   const normal = normalizeValue(schema, key, value);
   const size = jsonBytes(normal);
   if (size > maxPatchBytes) {

@@ -98,7 +98,9 @@ export const retryPresets = {
 } as const satisfies Record<string, RetryOptions>;
 
 /** A retry policy with every default filled in. */
-export type ResolvedRetry = Required<Omit<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry' | 'connectionAttempts' | 'retryLockTimeouts'>> &
+export type ResolvedRetry = Required<
+  Omit<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry' | 'connectionAttempts' | 'retryLockTimeouts'>
+> &
   Pick<RetryOptions, 'deadlineMs' | 'signal' | 'onRetry' | 'connectionAttempts' | 'retryLockTimeouts'>;
 
 /**
@@ -116,7 +118,8 @@ export function resolveRetry(...layers: (RetryOptions | undefined)[]): ResolvedR
   }
   const r = out as ResolvedRetry;
   if (!(r.attempts >= 1)) throw new RangeError('retry.attempts must be at least 1');
-  if (r.connectionAttempts !== undefined && !(r.connectionAttempts >= 1)) throw new RangeError('retry.connectionAttempts must be at least 1');
+  if (r.connectionAttempts !== undefined && !(r.connectionAttempts >= 1))
+    throw new RangeError('retry.connectionAttempts must be at least 1');
   return r;
 }
 
@@ -138,7 +141,11 @@ export function budgetFor(policy: Pick<ResolvedRetry, 'attempts' | 'connectionAt
  * backoffDelay(3, resolveRetry()); // somewhere in [0, 8) ms
  * ```
  */
-export function backoffDelay(attempt: number, policy: Pick<ResolvedRetry, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<ResolvedRetry, 'baseMs' | 'capMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
   return random() * ceiling;
 }
@@ -150,8 +157,13 @@ export function backoffDelay(attempt: number, policy: Pick<ResolvedRetry, 'baseM
  * checkAbort(policy, startedAt);
  * ```
  */
-export function checkAbort(policy: Pick<ResolvedRetry, 'signal' | 'deadlineMs'>, startedAt: number, cause?: unknown): void {
-  if (policy.signal?.aborted) throw new AbortedError('The operation was aborted', { reason: 'signal', cause: cause ?? policy.signal.reason });
+export function checkAbort(
+  policy: Pick<ResolvedRetry, 'signal' | 'deadlineMs'>,
+  startedAt: number,
+  cause?: unknown,
+): void {
+  if (policy.signal?.aborted)
+    throw new AbortedError('The operation was aborted', { reason: 'signal', cause: cause ?? policy.signal.reason });
   if (policy.deadlineMs !== undefined && Date.now() - startedAt >= policy.deadlineMs) {
     throw new AbortedError(`Gave up after the ${policy.deadlineMs} ms deadline`, { reason: 'deadline', cause });
   }
@@ -167,7 +179,8 @@ export function checkAbort(policy: Pick<ResolvedRetry, 'signal' | 'deadlineMs'>,
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0 && !signal?.aborted) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError('The operation was aborted', { reason: 'signal', cause: signal.reason }));
+    if (signal?.aborted)
+      return reject(new AbortedError('The operation was aborted', { reason: 'signal', cause: signal.reason }));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();

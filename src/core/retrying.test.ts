@@ -50,7 +50,11 @@ describe('retry budgets by cause', () => {
 
   it('connectionAttempts gives connection failures their own budget', async () => {
     const errors = Array.from({ length: 20 }, refused);
-    const n = await retrying(resolveRetry({ ...quick, attempts: 2, connectionAttempts: 25 }), script(errors), () => true);
+    const n = await retrying(
+      resolveRetry({ ...quick, attempts: 2, connectionAttempts: 25 }),
+      script(errors),
+      () => true,
+    );
     expect(n).toBe(21);
     expect(() => resolveRetry({ connectionAttempts: 0 })).toThrow(RangeError);
   });
@@ -60,12 +64,22 @@ describe('retry budgets by cause', () => {
     const err = await retrying(resolveRetry(quick), script([timeout]), () => true).catch((e) => e);
     expect(err).toBe(timeout);
     expect(err.attempts).toBe(1);
-    expect(await retrying(resolveRetry({ ...quick, retryLockTimeouts: true }), script([new LockTimeoutError('w')]), () => true)).toBe(2);
+    expect(
+      await retrying(
+        resolveRetry({ ...quick, retryLockTimeouts: true }),
+        script([new LockTimeoutError('w')]),
+        () => true,
+      ),
+    ).toBe(2);
   });
 
   it('an AbortedError from the deadline says how many attempts failed and why', async () => {
     const errors = Array.from({ length: 50 }, refused);
-    const err = await retrying(resolveRetry({ baseMs: 20, capMs: 20, deadlineMs: 30, attempts: 100 }), script(errors), () => true).catch((e) => e);
+    const err = await retrying(
+      resolveRetry({ baseMs: 20, capMs: 20, deadlineMs: 30, attempts: 100 }),
+      script(errors),
+      () => true,
+    ).catch((e) => e);
     expect(err).toMatchObject({ code: 'aborted', reason: 'deadline' });
     expect(err.attemptsByCause.connection).toBeGreaterThan(0);
   });

@@ -19,7 +19,11 @@ export class UserCodeError {
  * await retrying(resolveRetry(), (n) => store.write(cmd), (e) => e.retryable);
  * ```
  */
-export async function retrying<R>(policy: ResolvedRetry, attempt: (n: number) => Promise<R>, shouldRetry: (e: NoclobberError) => boolean): Promise<R> {
+export async function retrying<R>(
+  policy: ResolvedRetry,
+  attempt: (n: number) => Promise<R>,
+  shouldRetry: (e: NoclobberError) => boolean,
+): Promise<R> {
   const startedAt = Date.now();
   const counts: Record<string, number> = {};
   let last: NoclobberError | undefined;

@@ -27,7 +27,10 @@ export interface TransactionRun {
  * await runAfterCommit([() => mailer.send(s)], { snapshot: s });
  * ```
  */
-export async function runAfterCommit(callbacks: readonly (() => unknown)[], committed: { snapshot?: Snapshot<unknown>; result?: unknown }): Promise<void> {
+export async function runAfterCommit(
+  callbacks: readonly (() => unknown)[],
+  committed: { snapshot?: Snapshot<unknown>; result?: unknown },
+): Promise<void> {
   const failures: unknown[] = [];
   for (const cb of callbacks) {
     try {
@@ -37,7 +40,10 @@ export async function runAfterCommit(callbacks: readonly (() => unknown)[], comm
     }
   }
   if (failures.length > 0) {
-    throw new AfterCommitError(`The write committed, but ${failures.length} afterCommit callback(s) failed`, { ...committed, failures });
+    throw new AfterCommitError(`The write committed, but ${failures.length} afterCommit callback(s) failed`, {
+      ...committed,
+      failures,
+    });
   }
 }
 
@@ -57,7 +63,11 @@ export async function runAfterCommit(callbacks: readonly (() => unknown)[], comm
  * await runTransaction(store, (tx) => tx.apply('a', ops), { policy: resolveRetry(), options: {}, maxPatchBytes: 65536 });
  * ```
  */
-export async function runTransaction<T extends object, R>(store: Store<T>, fn: (tx: Tx<T>) => Promise<R>, run: TransactionRun): Promise<R> {
+export async function runTransaction<T extends object, R>(
+  store: Store<T>,
+  fn: (tx: Tx<T>) => Promise<R>,
+  run: TransactionRun,
+): Promise<R> {
   const root = store as unknown as Store<Row>;
   let contention = 0;
   let plan: LockPlan = [];
@@ -80,7 +90,8 @@ export async function runTransaction<T extends object, R>(store: Store<T>, fn: (
   const out = await retrying(
     run.policy,
     async () => {
-      const escalate = plan.length > 0 && (contention >= run.policy.escalateAfter || (contention > 0 && hot())) ? plan : undefined;
+      const escalate =
+        plan.length > 0 && (contention >= run.policy.escalateAfter || (contention > 0 && hot())) ? plan : undefined;
       last = undefined;
       let attempt: TxAttempt | undefined;
       // An escalated attempt first takes this process's turns on its records (in the plan's
@@ -106,10 +117,13 @@ export async function runTransaction<T extends object, R>(store: Store<T>, fn: (
               // through contention, so not getting them in time is contention too (re-run,
               // within the budget) — unlike a lock the caller asked for (`lockAll`, `withLock`).
               if (e instanceof LockTimeoutError)
-                throw new TransientError('Timed out taking the records’ locks after collisions; the transaction will run again', {
-                  reason: 'serialization',
-                  cause: e,
-                });
+                throw new TransientError(
+                  'Timed out taking the records’ locks after collisions; the transaction will run again',
+                  {
+                    reason: 'serialization',
+                    cause: e,
+                  },
+                );
               throw e;
             }
           }

@@ -130,7 +130,10 @@ export class TxAttempt {
     }
     return [...all]
       .sort(([a], [b]) => (storeName(a) < storeName(b) ? -1 : storeName(a) > storeName(b) ? 1 : 0))
-      .map(([store, keys]) => [store, [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k)] as const);
+      .map(
+        ([store, keys]) =>
+          [store, [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k)] as const,
+      );
   }
 
   /** Takes the locks of a plan (store by store, keys in order) before the closure runs again. */
@@ -186,17 +189,31 @@ export class Tx<T extends object> {
   }
 
   /** Applies ops (one conditional statement). */
-  apply(key: Key, ops: readonly Op[], options: { expect?: Expect; returnPrevious?: boolean } = {}): Promise<Snapshot<T>> {
+  apply(
+    key: Key,
+    ops: readonly Op[],
+    options: { expect?: Expect; returnPrevious?: boolean } = {},
+  ): Promise<Snapshot<T>> {
     const change = prepareOps(this.#store.schema, key, ops, this.#maxPatchBytes);
     this.#touch(key);
-    return this.#session.write({ key, change, expect: normalizeExpect(options.expect), ...(options.returnPrevious ? { returnPrevious: true } : {}) });
+    return this.#session.write({
+      key,
+      change,
+      expect: normalizeExpect(options.expect),
+      ...(options.returnPrevious ? { returnPrevious: true } : {}),
+    });
   }
 
   /** Replaces a record's value; `expect` is required (no blind overwrite). */
   replace(key: Key, value: T, options: { expect: Expect; returnPrevious?: boolean }): Promise<Snapshot<T>> {
     const change = prepareValue(this.#store.schema, key, value, this.#maxPatchBytes);
     this.#touch(key);
-    return this.#session.write({ key, change, expect: normalizeExpect(options.expect), ...(options.returnPrevious ? { returnPrevious: true } : {}) });
+    return this.#session.write({
+      key,
+      change,
+      expect: normalizeExpect(options.expect),
+      ...(options.returnPrevious ? { returnPrevious: true } : {}),
+    });
   }
 
   /** Creates a record that must not exist yet. */
@@ -222,7 +239,9 @@ export class Tx<T extends object> {
     this.#touch(key);
     const session = this.#session;
     try {
-      return await updateStep(session, this.#store.schema, key, await session.get(key), fn, { maxPatchBytes: this.#maxPatchBytes });
+      return await updateStep(session, this.#store.schema, key, await session.get(key), fn, {
+        maxPatchBytes: this.#maxPatchBytes,
+      });
     } catch (e) {
       if (e instanceof UserCodeError) {
         if (typeof e.error === 'object' && e.error !== null) txUserErrors.add(e.error);

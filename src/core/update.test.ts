@@ -22,7 +22,11 @@ describe('retry policy', () => {
   });
 
   it('later layers win and bad attempts are refused', () => {
-    expect(resolveRetry({ attempts: 3 }, { attempts: 5, capMs: 9 })).toMatchObject({ attempts: 5, capMs: 9, baseMs: 2 });
+    expect(resolveRetry({ attempts: 3 }, { attempts: 5, capMs: 9 })).toMatchObject({
+      attempts: 5,
+      capMs: 9,
+      baseMs: 2,
+    });
     expect(() => resolveRetry({ attempts: 0 })).toThrow(RangeError);
   });
 });
@@ -39,7 +43,10 @@ describe('update loop', () => {
         calls++;
         // A competing writer lands between our read and our write, every time it can.
         const competing = c.apply('x', [inc('n', 100)]);
-        const settled = await Promise.race([competing.then(() => 'landed'), new Promise((r) => setTimeout(() => r('blocked'), 20))]);
+        const settled = await Promise.race([
+          competing.then(() => 'landed'),
+          new Promise((r) => setTimeout(() => r('blocked'), 20)),
+        ]);
         underLockSeen.push(settled === 'blocked');
         return { ...v, log: [...(v.log as string[]), `attempt-${calls}`] };
       },
@@ -62,7 +69,11 @@ describe('update loop', () => {
         refused++;
         throw new LockBusyError('held by another withLock');
       },
-      lock: (key: Parameters<typeof store.lock>[0], fn: Parameters<typeof store.lock>[1], options: Parameters<typeof store.lock>[2]) => {
+      lock: (
+        key: Parameters<typeof store.lock>[0],
+        fn: Parameters<typeof store.lock>[1],
+        options: Parameters<typeof store.lock>[2],
+      ) => {
         locked++;
         return store.lock(key, fn, options);
       },
@@ -98,7 +109,10 @@ describe('update loop', () => {
     await c.create('x', { id: 'x', n: 0 });
     const ac = new AbortController();
     ac.abort();
-    await expect(c.update('x', (v) => ({ ...v, n: 1 }), { retry: { signal: ac.signal } })).rejects.toMatchObject({ code: 'aborted', reason: 'signal' });
+    await expect(c.update('x', (v) => ({ ...v, n: 1 }), { retry: { signal: ac.signal } })).rejects.toMatchObject({
+      code: 'aborted',
+      reason: 'signal',
+    });
     const err = await c
       .update(
         'x',

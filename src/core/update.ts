@@ -57,7 +57,8 @@ export async function updateStep<T extends object>(
   } catch (e) {
     throw new UserCodeError(e);
   }
-  if (next === undefined || next === null) throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
+  if (next === undefined || next === null)
+    throw new UserCodeError(new TypeError('update(fn): fn must return the next value'));
   const change = prepareValue(schema, key, next, options.maxPatchBytes);
   if (jsonEqual(change.value, snap.value)) return snap;
   const expect = normalizeExpect({ version: snap.version, ...(options.where ? { where: options.where } : {}) });
@@ -75,26 +76,36 @@ export async function updateStep<T extends object>(
  * await runUpdate(store, key, (v) => ({ ...v, n: v.n + 1 }), { policy: resolveRetry(), where: undefined, maxPatchBytes: 1e6, lockTimeoutMs: 5000 });
  * ```
  */
-export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn: UpdateFn<T>, run: UpdateRun): Promise<Snapshot<T>> {
-  let conflicts = 0;
+export async function runUpdate<T extends object>(
+  store: Store<T>,
+  key: Key,
+  fn: UpdateFn<T>,
+  run: UpdateRun,
+): Promise<Snapshot<T>> {
   const id = keyString(store.schema, key);
-  const lockOptions = { lockTimeoutMs: run.lockTimeoutMs, nowait: false, ...(run.policy.signal ? { signal: run.policy.signal } : {}) };
-  const shouldRetry = (e: NoclobberError) => {
-    if (e instanceof ConflictError) {
-      if (e.reason !== 'stale') return false;
-      conflicts++;
-      markHot(store, id);
-      return true;
-    }
-    // A plain write refused because another holder has the record's lock (a DynamoDB lease)
-    // is contention too: count it, so the writer escalates to waiting for the lock instead
-    // of spinning until its attempts run out.
-    if (e instanceof LockBusyError) {
-      conflicts++;
-      markHot(store, id);
-    }
-    return e.retryable;
+  const lockOptions = {
+    lockTimeoutMs: run.lockTimeoutMs,
+    nowait: false,
+    ...(run.policy.signal ? { signal: run.policy.signal } : {}),
   };
+  /** Contention seen so far on this record: stale conflicts, and writes refused by another's lock. */
+  let conflicts = 0;
+
+  /**
+   * The retry decision for a failed attempt, counting contention on the way: a stale
+   * conflict is retried; any other conflict is final. A plain write refused because another
+   * holder has the record's lock (a DynamoDB lease) is contention too: counted, so the
+   * writer escalates to waiting for the lock instead of spinning until its attempts run out.
+   */
+  const countContention = (e: NoclobberError): boolean => {
+    const contended = e instanceof ConflictError ? e.reason === 'stale' : e instanceof LockBusyError;
+    if (contended) {
+      conflicts++;
+      markHot(store, id);
+    }
+    return e instanceof ConflictError ? contended : e.retryable;
+  };
+
   // On a record this process has seen contended, its own updates take turns: at once when
   // it is already hot, and after their first conflict otherwise.
   const maxWaitMs = Math.min(run.lockTimeoutMs, run.policy.deadlineMs ?? Number.POSITIVE_INFINITY);
@@ -102,19 +113,22 @@ export async function runUpdate<T extends object>(store: Store<T>, key: Key, fn:
   const turn = async () => {
     done ??= await takeTurn(store, id, maxWaitMs);
   };
+
+  /** Read, compute and write conditioned on the version read: contends with other writers. */
+  const optimisticStep = async (): Promise<Snapshot<T>> =>
+    updateStep(store, store.schema, key, await store.get(key), fn, run);
+  /** The same step under the store's lock on the record: waits for the others instead. */
+  const lockedStep = (): Promise<Snapshot<T>> =>
+    store.lock(key, (session) => updateStep(session, store.schema, key, session.snapshot, fn, run), lockOptions);
+  /** One attempt: optimistic until `escalateAfter` contentions, locked after. */
+  const attempt = async (): Promise<Snapshot<T>> => {
+    if (conflicts > 0) await turn();
+    return conflicts >= run.policy.escalateAfter ? lockedStep() : optimisticStep();
+  };
+
   try {
     await turn();
-    return await retrying(
-      run.policy,
-      async () => {
-        if (conflicts > 0) await turn();
-        if (conflicts >= run.policy.escalateAfter) {
-          return store.lock(key, (session) => updateStep(session, store.schema, key, session.snapshot, fn, run), lockOptions);
-        }
-        return updateStep(store, store.schema, key, await store.get(key), fn, run);
-      },
-      shouldRetry,
-    );
+    return await retrying(run.policy, attempt, countContention);
   } finally {
     done?.();
   }

@@ -63,7 +63,12 @@ export class Refusal {
 const PINNED_ATTEMPTS = 8;
 
 const busy = () =>
-  new Refusal(new TransientError('The record kept changing while the preconditions were judged; send the request again', { reason: 'busy' }), 503);
+  new Refusal(
+    new TransientError('The record kept changing while the preconditions were judged; send the request again', {
+      reason: 'busy',
+    }),
+    503,
+  );
 const gone = (key: Key) => new Refusal(new ConflictError('The record does not exist', { reason: 'gone', key }), 404);
 
 /**
@@ -84,9 +89,16 @@ export function failedRefusal(
 ): Refusal {
   const current = snap ? { current: snap } : {};
   if (o.step === 'if-match') {
-    if (!snap) return new Refusal(new PreconditionError('If-Match: * is false: the record does not exist', { reason: 'failed' }), 412);
+    if (!snap)
+      return new Refusal(
+        new PreconditionError('If-Match: * is false: the record does not exist', { reason: 'failed' }),
+        412,
+      );
     if (o.unmatched) {
-      const message = o.unmatched === 'weak' ? 'Weak entity-tags never match If-Match (strong comparison)' : 'The entity-tag belongs to another resource';
+      const message =
+        o.unmatched === 'weak'
+          ? 'Weak entity-tags never match If-Match (strong comparison)'
+          : 'The entity-tag belongs to another resource';
       return new Refusal(new PreconditionError(message, { reason: o.unmatched, ...current }), 412, snap);
     }
     const named = conditions.ifMatch && !conditions.ifMatch.any ? conditions.ifMatch.versions : [];
@@ -100,10 +112,18 @@ export function failedRefusal(
     return new Refusal(stale, 412, snap);
   }
   if (o.step === 'if-none-match' && conditions.ifNoneMatch?.any && snap) {
-    const found = new ConflictError('The record already exists', { reason: 'exists', key, ...(state ? { actual: state.validator } : {}), current: snap });
+    const found = new ConflictError('The record already exists', {
+      reason: 'exists',
+      key,
+      ...(state ? { actual: state.validator } : {}),
+      current: snap,
+    });
     return new Refusal(found, 412, snap);
   }
-  const message = o.step === 'if-none-match' ? 'The record is at a version If-None-Match names' : 'The record was modified after If-Unmodified-Since';
+  const message =
+    o.step === 'if-none-match'
+      ? 'The record is at a version If-None-Match names'
+      : 'The record was modified after If-Unmodified-Since';
   return new Refusal(new PreconditionError(message, { reason: 'failed', ...current }), 412, snap);
 }
 
@@ -159,7 +179,11 @@ async function expectedWrite<T extends object>(w: WriteRequest<T>): Promise<Writ
     } catch (e) {
       if (!isConflictError(e)) throw e;
       if (e.reason === 'gone') {
-        if (c.ifMatch?.any) throw new Refusal(new PreconditionError('If-Match: * is false: the record does not exist', { reason: 'failed' }), 412);
+        if (c.ifMatch?.any)
+          throw new Refusal(
+            new PreconditionError('If-Match: * is false: the record does not exist', { reason: 'failed' }),
+            412,
+          );
         throw new Refusal(e, 404);
       }
       if (e.reason !== 'stale') throw e;

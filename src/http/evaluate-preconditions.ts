@@ -36,7 +36,11 @@ const matches = (c: TagCondition, validator: string): boolean => c.any === true 
  * evaluatePreconditions({ ifMatch: { versions: ['6'] } }, { validator: '7' }, 'PATCH'); // { outcome: 'failed', step: 'if-match' }
  * ```
  */
-export function evaluatePreconditions(c: RequestConditions, state: RepresentationState | undefined, method: string): PreconditionOutcome {
+export function evaluatePreconditions(
+  c: RequestConditions,
+  state: RepresentationState | undefined,
+  method: string,
+): PreconditionOutcome {
   const safe = method === 'GET' || method === 'HEAD';
   if (state === undefined) {
     if (safe) return { outcome: 'not_found' };
@@ -48,12 +52,22 @@ export function evaluatePreconditions(c: RequestConditions, state: Representatio
       const unmatched = c.ifMatch.any ? undefined : c.ifMatch.unmatched;
       return unmatched ? { outcome: 'failed', step: 'if-match', unmatched } : { outcome: 'failed', step: 'if-match' };
     }
-  } else if (c.ifUnmodifiedSince !== undefined && state.lastModified !== undefined && state.lastModified > c.ifUnmodifiedSince) {
+  } else if (
+    c.ifUnmodifiedSince !== undefined &&
+    state.lastModified !== undefined &&
+    state.lastModified > c.ifUnmodifiedSince
+  ) {
     return { outcome: 'failed', step: 'if-unmodified-since' };
   }
   if (c.ifNoneMatch) {
-    if (matches(c.ifNoneMatch, state.validator)) return safe ? { outcome: 'not_modified' } : { outcome: 'failed', step: 'if-none-match' };
-  } else if (safe && c.ifModifiedSince !== undefined && state.lastModified !== undefined && state.lastModified <= c.ifModifiedSince) {
+    if (matches(c.ifNoneMatch, state.validator))
+      return safe ? { outcome: 'not_modified' } : { outcome: 'failed', step: 'if-none-match' };
+  } else if (
+    safe &&
+    c.ifModifiedSince !== undefined &&
+    state.lastModified !== undefined &&
+    state.lastModified <= c.ifModifiedSince
+  ) {
     return { outcome: 'not_modified' };
   }
   return { outcome: 'proceed' };

@@ -64,7 +64,9 @@ export function checkForceAudit(
       'noclobber/http: onForce was removed — it ran after the forced write had committed, so a failing audit left a forced write without an entry. Use audit: { collection, entry }: the entry is written in the same transaction as the forced write.',
     );
   if (options.authorizeForce && !options.audit)
-    throw new TypeError('noclobber/http: authorizeForce needs audit: { collection, entry } (every forced write is audited in its own transaction)');
+    throw new TypeError(
+      'noclobber/http: authorizeForce needs audit: { collection, entry } (every forced write is audited in its own transaction)',
+    );
   if (options.audit && !canJoin(collection.store, options.audit.collection.store))
     throw new TypeError(
       `noclobber/http: the audit collection (${options.audit.collection.store.id ?? options.audit.collection.store.kind}) cannot share a transaction with ${collection.store.id ?? collection.store.kind}: bind it to the same database handle, pool or client, so the entry commits with the forced write`,
@@ -99,6 +101,8 @@ export async function writeForceAudit(tx: Tx<object>, audit: ForceAudit<object>,
     await tx.with(audit.collection).create(keyOfEntry(audit.collection, entry), entry);
   } catch (e) {
     if (retriedByTransaction(e)) throw e;
-    throw new AuditError('The audit entry of a forced write could not be written, so the write was not made', { cause: e });
+    throw new AuditError('The audit entry of a forced write could not be written, so the write was not made', {
+      cause: e,
+    });
   }
 }

@@ -42,7 +42,15 @@ export function parseHttpDate(value: string): number | undefined {
     return seconds(year, m[2] as string, Number(m[1]), m[4] as string, m[5] as string, m[6] as string);
   }
   m = ASCTIME.exec(text);
-  if (m) return seconds(Number(m[7]), m[1] as string, Number((m[2] as string).trim()), m[3] as string, m[4] as string, m[5] as string);
+  if (m)
+    return seconds(
+      Number(m[7]),
+      m[1] as string,
+      Number((m[2] as string).trim()),
+      m[3] as string,
+      m[4] as string,
+      m[5] as string,
+    );
   return undefined;
 }
 

@@ -17,7 +17,8 @@ function sfString(text: string, at: number): { value: string; end: number } | un
 }
 
 // Bare items a parameter value may be (RFC 9651 §3.3): integer / decimal, token, byte sequence, boolean, date.
-const BARE = /^(?:-?\d{1,15}(?:\.\d{1,3})?|[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*|:[A-Za-z0-9+/=]*:|\?[01]|@-?\d{1,15})/;
+const BARE =
+  /^(?:-?\d{1,15}(?:\.\d{1,3})?|[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*|:[A-Za-z0-9+/=]*:|\?[01]|@-?\d{1,15})/;
 
 /** Skips `;key[=bare-item]` parameters; the index after them, or undefined when malformed. */
 function parameters(text: string, at: number): number | undefined {

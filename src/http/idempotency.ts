@@ -68,7 +68,9 @@ export async function completeKeyIn(
   token: string | undefined,
   response: StoredResponse,
 ): Promise<void> {
-  await tx.with(keys).apply(id, completion(response), { expect: token === undefined ? { exists: true } : { version: token } });
+  await tx
+    .with(keys)
+    .apply(id, completion(response), { expect: token === undefined ? { exists: true } : { version: token } });
 }
 
 /**
@@ -99,22 +101,28 @@ export function collectionIdempotency(keys: Collection<IdempotencyRecord>): Idem
         const current = e.current.value as IdempotencyRecord;
         if (current.expires_at <= now) {
           try {
-            return { state: 'started', token: (await keys.replace(id, fresh, { expect: { version: e.current.version } })).version };
+            return {
+              state: 'started',
+              token: (await keys.replace(id, fresh, { expect: { version: e.current.version } })).version,
+            };
           } catch (again) {
             if (isConflictError(again)) return { state: 'in_flight' };
             throw again;
           }
         }
         if (current.fingerprint !== fingerprint) return { state: 'mismatch' };
-        if (current.state === 'completed' && current.response) return { state: 'completed', response: current.response };
+        if (current.state === 'completed' && current.response)
+          return { state: 'completed', response: current.response };
         return { state: 'in_flight' };
       }
     },
     async complete(id, response, token) {
       // After a takeover the key is another request's: its claim is left alone.
-      await keys.apply(id, completion(response), { expect: token === undefined ? { exists: true } : { version: token } }).catch((e) => {
-        if (!isConflictError(e)) throw e;
-      });
+      await keys
+        .apply(id, completion(response), { expect: token === undefined ? { exists: true } : { version: token } })
+        .catch((e) => {
+          if (!isConflictError(e)) throw e;
+        });
     },
     async abandon(id, token) {
       await keys.delete(id, token === undefined ? {} : { expect: { version: token } }).catch((e) => {

@@ -1,5 +1,10 @@
 export { type EntityTag, formatETag, parseEntityTags, versionOf } from './etag.js';
-export { evaluatePreconditions, type FailedStep, type PreconditionOutcome, type RepresentationState } from './evaluate-preconditions.js';
+export {
+  evaluatePreconditions,
+  type FailedStep,
+  type PreconditionOutcome,
+  type RepresentationState,
+} from './evaluate-preconditions.js';
 export { AuditError, type ForceAudit, writeForceAudit } from './force-audit.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
@@ -17,4 +22,11 @@ export { parseJson, readBody } from './read-body.js';
 export type { ForceEvent, ResourceHandler, ResourceMethod, ServeResourceOptions } from './resource-options.js';
 export type { BodyVersionOptions } from './resource-view.js';
 export { serveResource } from './serve-resource.js';
-export { credentialScope, HeldKey, IdempotencyError, type IdempotencyOptions, requestFingerprint, withIdempotency } from './with-idempotency.js';
+export {
+  credentialScope,
+  HeldKey,
+  IdempotencyError,
+  type IdempotencyOptions,
+  requestFingerprint,
+  withIdempotency,
+} from './with-idempotency.js';

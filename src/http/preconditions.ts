@@ -35,7 +35,8 @@ export function quoted(text: string, max = 40): string {
 
 function tags(header: string, value: string): '*' | EntityTag[] {
   const parsed = parseEntityTags(value);
-  if (parsed === undefined) throw new PreconditionError(`Malformed ${header}: ${quoted(value)}`, { reason: 'malformed' });
+  if (parsed === undefined)
+    throw new PreconditionError(`Malformed ${header}: ${quoted(value)}`, { reason: 'malformed' });
   return parsed;
 }
 
@@ -51,7 +52,11 @@ function tags(header: string, value: string): '*' | EntityTag[] {
  * // { ifMatch: { versions: ['7', '8'] } }
  * ```
  */
-export function parseConditions(headers: Headers, resourceId: string, options: { method: string; dates: boolean }): RequestConditions {
+export function parseConditions(
+  headers: Headers,
+  resourceId: string,
+  options: { method: string; dates: boolean },
+): RequestConditions {
   const safe = options.method === 'GET' || options.method === 'HEAD';
   const out: { -readonly [K in keyof RequestConditions]: RequestConditions[K] } = {};
   const ifMatch = headers.get('if-match');
@@ -59,15 +64,24 @@ export function parseConditions(headers: Headers, resourceId: string, options: {
     const list = tags('If-Match', ifMatch);
     if (list === '*') out.ifMatch = { any: true };
     else {
-      const versions = [...new Set(list.map((t) => versionOf(t, resourceId)).filter((v): v is string => v !== undefined))];
-      out.ifMatch = versions.length > 0 ? { versions } : { versions, unmatched: list.every((t) => t.weak) ? 'weak' : 'foreign' };
+      const versions = [
+        ...new Set(list.map((t) => versionOf(t, resourceId)).filter((v): v is string => v !== undefined)),
+      ];
+      out.ifMatch =
+        versions.length > 0 ? { versions } : { versions, unmatched: list.every((t) => t.weak) ? 'weak' : 'foreign' };
     }
   }
   const ifNoneMatch = headers.get('if-none-match');
   if (ifNoneMatch !== null) {
     const list = tags('If-None-Match', ifNoneMatch);
     out.ifNoneMatch =
-      list === '*' ? { any: true } : { versions: [...new Set(list.map((t) => taggedVersion(t, resourceId)).filter((v): v is string => v !== undefined))] };
+      list === '*'
+        ? { any: true }
+        : {
+            versions: [
+              ...new Set(list.map((t) => taggedVersion(t, resourceId)).filter((v): v is string => v !== undefined)),
+            ],
+          };
   }
   if (options.dates) {
     const ius = headers.get('if-unmodified-since');

@@ -43,14 +43,20 @@ function bodyFormat(req: Request): 'json' | 'merge' | 'ops' {
   throw unsupported('PATCH takes application/merge-patch+json or application/vnd.noclobber.ops+json');
 }
 
-function intentOf<T extends object>(format: 'json' | 'merge' | 'ops', body: unknown, options: ServeResourceOptions<T>, view: ResourceView<T>): WriteIntent {
+function intentOf<T extends object>(
+  format: 'json' | 'merge' | 'ops',
+  body: unknown,
+  options: ServeResourceOptions<T>,
+  view: ResourceView<T>,
+): WriteIntent {
   if (format === 'json') {
     if (!isPlainObject(body)) throw new PreconditionError('PUT needs a JSON object', { reason: 'bad_body' });
     return view.fields ? { kind: 'ops', ops: view.replaceOps(body as Row) } : { kind: 'put', value: body as Row };
   }
   let ops: Op[];
   if (format === 'merge') {
-    if (!isPlainObject(body)) throw new PreconditionError('A merge patch must be a JSON object', { reason: 'bad_body' });
+    if (!isPlainObject(body))
+      throw new PreconditionError('A merge patch must be a JSON object', { reason: 'bad_body' });
     ops = [merge('', body)];
   } else ops = body as Op[];
   // A sub-document's PATCH may touch only its own fields; the collection validates everything else.
@@ -99,9 +105,12 @@ export async function prepareWrite<T extends object>(
   const bodyVersion = taken.version;
   if (bodyVersion !== undefined) {
     if (conditions.ifNoneMatch?.any)
-      throw new PreconditionError('If-None-Match: * creates, but the body names a version of a record that exists', { reason: 'ambiguous' });
+      throw new PreconditionError('If-None-Match: * creates, but the body names a version of a record that exists', {
+        reason: 'ambiguous',
+      });
     const named = conditions.ifMatch && !conditions.ifMatch.any ? conditions.ifMatch.versions : undefined;
-    if (named && !named.includes(bodyVersion)) throw new PreconditionError('If-Match and the body name different versions', { reason: 'ambiguous' });
+    if (named && !named.includes(bodyVersion))
+      throw new PreconditionError('If-Match and the body name different versions', { reason: 'ambiguous' });
   } else if (required && !hasWritePrecondition(conditions)) throw missing();
   return { intent: intentOf(format, taken.body, options, view), conditions, bodyVersion, force, bodyText };
 }

@@ -4,6 +4,9 @@ import { isWellFormedVersion } from './etag.js';
 /** Members of a problem that carry library-chosen text, never input. */
 const FIXED = new Set(['type', 'title', 'status', 'code', 'retryable', 'current']);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
 /**
  * Text that may quote input, made safe for a problem document: cut to `max` characters
  * (then `…`) and its control characters (and U+2028/2029) escaped as `\uXXXX`. Every
@@ -15,8 +18,7 @@ const FIXED = new Set(['type', 'title', 'status', 'code', 'retryable', 'current'
  */
 export function problemText(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return cut.replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function sanitize(body: Record<string, unknown>): Record<string, unknown> {
@@ -63,6 +65,12 @@ export function problemResponse(
  * ```
  */
 export function internalErrorResponse(): Response {
-  const body = { type: 'urn:noclobber:problem:internal', title: 'Internal server error', status: 500, code: 'internal', retryable: false };
+  const body = {
+    type: 'urn:noclobber:problem:internal',
+    title: 'Internal server error',
+    status: 500,
+    code: 'internal',
+    retryable: false,
+  };
   return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': 'application/problem+json' } });
 }

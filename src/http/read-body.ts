@@ -10,7 +10,10 @@ import { PreconditionError } from './precondition-error.js';
  */
 export async function readBody(req: Request, limit: number): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw new PreconditionError(`The body is ${declared} bytes, over the ${limit} byte limit`, { reason: 'body_too_large' });
+  if (declared > limit)
+    throw new PreconditionError(`The body is ${declared} bytes, over the ${limit} byte limit`, {
+      reason: 'body_too_large',
+    });
   if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -69,7 +69,8 @@ export class ResourceView<T extends object> {
   constructor(options: ViewOptions<T>) {
     this.#fields = options.fields ? new Set(options.fields) : undefined;
     this.#content = options.etag === 'content';
-    if (this.#content && !this.#fields) throw new TypeError("noclobber/http: etag: 'content' is for sub-documents (give `fields`)");
+    if (this.#content && !this.#fields)
+      throw new TypeError("noclobber/http: etag: 'content' is for sub-documents (give `fields`)");
     if (options.bodyVersion && this.#fields?.has(options.bodyVersion.field))
       throw new TypeError(`noclobber/http: the body version field "${options.bodyVersion.field}" is also a data field`);
     this.#body = options.bodyVersion;
@@ -135,12 +136,16 @@ export class ResourceView<T extends object> {
   /** The body sent for a snapshot. */
   body(snap: Snapshot<T>, state: RepresentationState): Row {
     const shown = this.project(snap.value);
-    return this.#body && this.#body.send !== false ? { ...shown, [this.#body.field]: this.sentVersion(state.validator) } : shown;
+    return this.#body && this.#body.send !== false
+      ? { ...shown, [this.#body.field]: this.sentVersion(state.validator) }
+      : shown;
   }
 
   /** Extra problem members naming the current version in the body field, when sent. */
   problemVersion(state: RepresentationState | undefined): Row {
-    return state && this.#body && this.#body.send !== false ? { [this.#body.field]: this.sentVersion(state.validator) } : {};
+    return state && this.#body && this.#body.send !== false
+      ? { [this.#body.field]: this.sentVersion(state.validator) }
+      : {};
   }
 
   /**
@@ -160,14 +165,19 @@ export class ResourceView<T extends object> {
   /** Refuses a top-level field outside the sub-document. */
   #own(field: string | undefined, path: readonly string[]): void {
     if (this.#fields && (field === undefined || !this.#fields.has(field)))
-      throw new InvalidChangeError('This resource does not hold that field', { reason: 'unknown_field', path: path.slice(0, 1) });
+      throw new InvalidChangeError('This resource does not hold that field', {
+        reason: 'unknown_field',
+        path: path.slice(0, 1),
+      });
   }
 
   /** The ops a PUT of a sub-document makes: its fields set (or unset when absent), and nothing else. */
   replaceOps(value: Row): Op[] {
     const fields = this.#fields as ReadonlySet<string>;
     for (const k of Object.keys(value)) this.#own(k, [k]);
-    return [...fields].map((f) => (value[f] === undefined || value[f] === null ? unset(f) : set(f, value[f] as JsonValue)));
+    return [...fields].map((f) =>
+      value[f] === undefined || value[f] === null ? unset(f) : set(f, value[f] as JsonValue),
+    );
   }
 
   /** Checks that PATCH ops (already validated by `normalizeOps`) stay inside the sub-document. */

@@ -15,7 +15,13 @@ import { PATCH_TYPES, type PreparedWrite, prepareWrite } from './prepare-write.j
 import { internalErrorResponse, problemResponse } from './problem-response.js';
 import type { ForceEvent, ResourceHandler, ResourceMethod, ServeResourceOptions } from './resource-options.js';
 import { ResourceView } from './resource-view.js';
-import { credentialScope, type HeldKey, IdempotencyError, requestFingerprint, withIdempotency } from './with-idempotency.js';
+import {
+  credentialScope,
+  type HeldKey,
+  IdempotencyError,
+  requestFingerprint,
+  withIdempotency,
+} from './with-idempotency.js';
 
 const SAFE = new Set(['GET', 'HEAD']);
 
@@ -34,7 +40,8 @@ function methodsOf(options: {
   readonly fields?: readonly string[] | undefined;
 }): readonly ResourceMethod[] {
   const methods = options.methods ?? (options.fields ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
-  if (options.fields && methods.includes('DELETE')) throw new TypeError('noclobber/http: a sub-document (`fields`) cannot be deleted on its own');
+  if (options.fields && methods.includes('DELETE'))
+    throw new TypeError('noclobber/http: a sub-document (`fields`) cannot be deleted on its own');
   return methods;
 }
 
@@ -61,7 +68,8 @@ function forceEvent(req: Request, context: unknown, resourceId: string, key: Key
 /** The body of a HEAD answer is the GET answer's headers with no content (RFC 9110 §9.3.2). */
 async function headOf(res: Response): Promise<Response> {
   const headers = new Headers(res.headers);
-  if (res.body && res.status !== 204 && res.status !== 304) headers.set('content-length', String((await res.arrayBuffer()).byteLength));
+  if (res.body && res.status !== 204 && res.status !== 304)
+    headers.set('content-length', String((await res.arrayBuffer()).byteLength));
   return new Response(null, { status: res.status, headers });
 }
 
@@ -106,26 +114,45 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
     ...(state.lastModified === undefined ? {} : { 'last-modified': formatHttpDate(state.lastModified) }),
   });
   const represent = (status: number, snap: Snapshot<T>, state: RepresentationState, resourceId: string) =>
-    new Response(JSON.stringify(view.body(snap, state)), { status, headers: { 'content-type': 'application/json', ...validators(resourceId, state) } });
+    new Response(JSON.stringify(view.body(snap, state)), {
+      status,
+      headers: { 'content-type': 'application/json', ...validators(resourceId, state) },
+    });
 
   /** The 2xx answer to a write, in the form an Idempotency-Key stores. */
   const answerOf = async (method: string, written: Written<T>, resourceId: string): Promise<StoredResponse> => {
     if (method === 'DELETE') return { status: 204, headers: [], body: '' };
     const state = await view.state(written.snapshot);
     const headers = new Headers({ 'content-type': 'application/json', ...validators(resourceId, state) });
-    return { status: written.created ? 201 : 200, headers: [...headers.entries()], body: JSON.stringify(view.body(written.snapshot, state)) };
+    return {
+      status: written.created ? 201 : 200,
+      headers: [...headers.entries()],
+      body: JSON.stringify(view.body(written.snapshot, state)),
+    };
   };
 
   /** A problem for a refusal: the current ETag, and the current body only when the caller may see it. */
-  const refusal = async (req: Request, context: unknown, resourceId: string, error: NoclobberError, status: number, current?: Snapshot<T>) => {
+  const refusal = async (
+    req: Request,
+    context: unknown,
+    resourceId: string,
+    error: NoclobberError,
+    status: number,
+    current?: Snapshot<T>,
+  ) => {
     const state = current && (await view.state(current));
     const headers: Record<string, string> = state ? validators(resourceId, state) : {};
-    if (error instanceof PreconditionError && error.reason === 'unsupported_media_type') Object.assign(headers, accepts);
-    const versionMismatch = (error instanceof ConflictError && error.reason === 'stale') || (error instanceof PreconditionError && error.reason === 'failed');
+    if (error instanceof PreconditionError && error.reason === 'unsupported_media_type')
+      Object.assign(headers, accepts);
+    const versionMismatch =
+      (error instanceof ConflictError && error.reason === 'stale') ||
+      (error instanceof PreconditionError && error.reason === 'failed');
     const extra: Record<string, unknown> = {
       ...(state ? { currentVersion: state.validator, ...view.problemVersion(state) } : {}),
       ...(versionMismatch && options.conflictCode ? { code: options.conflictCode } : {}),
-      ...(current && state && (await options.exposeCurrent?.(req, context)) ? { current: view.body(current, state) } : {}),
+      ...(current && state && (await options.exposeCurrent?.(req, context))
+        ? { current: view.body(current, state) }
+        : {}),
     };
     return problemResponse(error, { status, headers, extra });
   };
@@ -137,8 +164,15 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
     const state = snap && (await view.state(snap));
     const o = evaluatePreconditions(conditions, state, req.method);
     if (!snap || !state || o.outcome === 'not_found')
-      return refusal(req, context, resourceId, new ConflictError(`No ${options.name} with that key`, { reason: 'gone', key }), 404);
-    if (o.outcome === 'not_modified') return new Response(null, { status: 304, headers: validators(resourceId, state) });
+      return refusal(
+        req,
+        context,
+        resourceId,
+        new ConflictError(`No ${options.name} with that key`, { reason: 'gone', key }),
+        404,
+      );
+    if (o.outcome === 'not_modified')
+      return new Response(null, { status: 304, headers: validators(resourceId, state) });
     if (o.outcome === 'failed') {
       const r = failedRefusal(o, conditions, key, snap, state);
       return refusal(req, context, resourceId, r.error, r.status, snap);
@@ -151,7 +185,13 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
    * else). A forced write and its audit entry, and a write and its key's stored response
    * (`held`), are one transaction; a plain write is one autocommit statement.
    */
-  const commit = async (req: Request, key: Key, context: unknown, prepared: PreparedWrite, held?: HeldKey): Promise<Response> => {
+  const commit = async (
+    req: Request,
+    key: Key,
+    context: unknown,
+    prepared: PreparedWrite,
+    held?: HeldKey,
+  ): Promise<Response> => {
     const resourceId = idOf(key);
     const writeAndAnswer = async (target: WriteTarget<T>, tx?: Tx<T>): Promise<StoredResponse> => {
       const written = await conditionalWrite({ target, key, method: req.method, view, ...prepared });
@@ -171,8 +211,10 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
         : await writeAndAnswer(options.collection);
       return toResponse(answer);
     } catch (e) {
-      if (e instanceof Refusal) return refusal(req, context, resourceId, e.error, e.status, e.current as Snapshot<T> | undefined);
-      if (answerable(e)) return refusal(req, context, resourceId, e, e.httpStatus, (e as { current?: Snapshot<T> }).current);
+      if (e instanceof Refusal)
+        return refusal(req, context, resourceId, e.error, e.status, e.current as Snapshot<T> | undefined);
+      if (answerable(e))
+        return refusal(req, context, resourceId, e, e.httpStatus, (e as { current?: Snapshot<T> }).current);
       throw e;
     }
   };
@@ -181,7 +223,9 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
     const rawKey = options.idempotency ? req.headers.get('idempotency-key') : null;
     const idempotencyKey = rawKey === null ? undefined : parseIdempotencyKey(rawKey);
     if (rawKey !== null && idempotencyKey === undefined)
-      return problemResponse(new IdempotencyError('Idempotency-Key must be a quoted string of 1-255 characters, e.g. "8e03978e-40d5"', 400));
+      return problemResponse(
+        new IdempotencyError('Idempotency-Key must be a quoted string of 1-255 characters, e.g. "8e03978e-40d5"', 400),
+      );
     const prepared = await prepareWrite(req, context, options, view, idOf(key));
     if (!options.idempotency || idempotencyKey === undefined) return commit(req, key, context, prepared);
     const scope = await (options.idempotency.scope ?? credentialScope)(req, context);
@@ -195,8 +239,17 @@ export function serveResource<T extends object = Row>(options: ServeResourceOpti
     if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow, ...accepts } });
     const served = SAFE.has(req.method) ? methods.includes('GET') : methods.includes(req.method as ResourceMethod);
     if (!served) {
-      const body = { type: 'urn:noclobber:problem:method_not_allowed', title: 'Method not allowed', status: 405, code: 'method_not_allowed', retryable: false };
-      return new Response(JSON.stringify(body), { status: 405, headers: { allow, 'content-type': 'application/problem+json', ...accepts } });
+      const body = {
+        type: 'urn:noclobber:problem:method_not_allowed',
+        title: 'Method not allowed',
+        status: 405,
+        code: 'method_not_allowed',
+        retryable: false,
+      };
+      return new Response(JSON.stringify(body), {
+        status: 405,
+        headers: { allow, 'content-type': 'application/problem+json', ...accepts },
+      });
     }
     try {
       return SAFE.has(req.method) ? await read(req, key, context) : await write(req, key, context);

@@ -94,7 +94,8 @@ export class HeldKey {
     try {
       await completeKeyIn(tx, keys, this.id, this.token, response);
     } catch (e) {
-      if (isConflictError(e)) throw new IdempotencyError('This Idempotency-Key expired and another request with it is in flight', 409);
+      if (isConflictError(e))
+        throw new IdempotencyError('This Idempotency-Key expired and another request with it is in flight', 409);
       throw e;
     }
     this.#completedInWrite = true;
@@ -147,8 +148,10 @@ export async function withIdempotency(
     headers.set('idempotent-replayed', 'true');
     return new Response(begun.response.body || null, { status: begun.response.status, headers });
   }
-  if (begun.state === 'in_flight') return problemResponse(new IdempotencyError('A request with this Idempotency-Key is still in flight', 409));
-  if (begun.state === 'mismatch') return problemResponse(new IdempotencyError('This Idempotency-Key was used with a different request', 422));
+  if (begun.state === 'in_flight')
+    return problemResponse(new IdempotencyError('A request with this Idempotency-Key is still in flight', 409));
+  if (begun.state === 'mismatch')
+    return problemResponse(new IdempotencyError('This Idempotency-Key was used with a different request', 422));
   const held = new HeldKey(options.store, id, begun.token);
   // Releasing is conditioned on the claim: a write whose commit did reach the database (an
   // unknown outcome) completed the key with it, and a completed key is never released.

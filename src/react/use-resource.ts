@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import type { ConflictEntry, ConflictStore } from '../client/conflict-store.js';
-import type { Resource, ResourceState } from '../client/resource.js';
+import type { Resource } from '../client/resource.js';
+import type { ResourceState } from '../client/resource-options.js';
 
 /**
  * The resource's state (value, ETag, status), re-rendering when it changes.

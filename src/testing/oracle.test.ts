@@ -6,12 +6,18 @@ describe('lost-update oracle', () => {
   const attempted = ['a', 'b', 'c', 'd'];
 
   it('accepts a history where every acknowledged write is present once', () => {
-    const r = checkHistory({ acknowledged: ['a', 'b', 'c'], attempted, rows: [{ id: 'r', n: 3, markers: ['a', 'c', 'b'] }] });
+    const r = checkHistory({
+      acknowledged: ['a', 'b', 'c'],
+      attempted,
+      rows: [{ id: 'r', n: 3, markers: ['a', 'c', 'b'] }],
+    });
     expect(r).toMatchObject({ ok: true, lost: [], duplicated: [], unknown: [], counterOk: true });
   });
 
   it('an unacknowledged write may have landed (dropped connection), within the counter bounds', () => {
-    expect(checkHistory({ acknowledged: ['a'], attempted, rows: [{ id: 'r', n: 2, markers: ['a', 'd'] }] }).ok).toBe(true);
+    expect(checkHistory({ acknowledged: ['a'], attempted, rows: [{ id: 'r', n: 2, markers: ['a', 'd'] }] }).ok).toBe(
+      true,
+    );
   });
 
   it('catches a lossy history: last writer wins', () => {
@@ -29,7 +35,9 @@ describe('lost-update oracle', () => {
   });
 
   it('catches a counter that moved more than anyone tried', () => {
-    expect(checkHistory({ acknowledged: ['a'], attempted: ['a'], rows: [{ id: 'r', n: 2, markers: ['a'] }] }).counterOk).toBe(false);
+    expect(
+      checkHistory({ acknowledged: ['a'], attempted: ['a'], rows: [{ id: 'r', n: 2, markers: ['a'] }] }).counterOk,
+    ).toBe(false);
   });
 
   it('percentile by nearest rank', () => {

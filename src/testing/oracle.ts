@@ -33,7 +33,11 @@ export interface OracleReport {
  * if (!report.ok) throw new Error(`lost ${report.lost.length} updates`);
  * ```
  */
-export function checkHistory(history: { acknowledged: readonly string[]; attempted: readonly string[]; rows: readonly RaceRow[] }): OracleReport {
+export function checkHistory(history: {
+  acknowledged: readonly string[];
+  attempted: readonly string[];
+  rows: readonly RaceRow[];
+}): OracleReport {
   const counts = new Map<string, number>();
   for (const row of history.rows) for (const m of row.markers) counts.set(m, (counts.get(m) ?? 0) + 1);
   const attempted = new Set(history.attempted);
@@ -42,5 +46,12 @@ export function checkHistory(history: { acknowledged: readonly string[]; attempt
   const unknown = [...counts.keys()].filter((m) => !attempted.has(m));
   const counterTotal = history.rows.reduce((sum, r) => sum + r.n, 0);
   const counterOk = counterTotal >= history.acknowledged.length && counterTotal <= history.attempted.length;
-  return { lost, duplicated, unknown, counterTotal, counterOk, ok: lost.length === 0 && duplicated.length === 0 && unknown.length === 0 && counterOk };
+  return {
+    lost,
+    duplicated,
+    unknown,
+    counterTotal,
+    counterOk,
+    ok: lost.length === 0 && duplicated.length === 0 && unknown.length === 0 && counterOk,
+  };
 }

@@ -40,7 +40,11 @@ export async function writeOnce(
       const snap = await store.get(id);
       await pause();
       const v = snap?.value as { n: number; markers: string[] };
-      await store.write({ key: id, change: { value: { ...v, n: v.n + 1, markers: [...v.markers, marker] } }, expect: { exists: true } });
+      await store.write({
+        key: id,
+        change: { value: { ...v, n: v.n + 1, markers: [...v.markers, marker] } },
+        expect: { exists: true },
+      });
       return;
     }
     case 'update':

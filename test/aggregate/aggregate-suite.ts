@@ -1,21 +1,9 @@
-import fc from 'fast-check';
 import { collection, field, inc, isConflictError, set } from 'noclobber';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from './aggregate-harness.js';
+import { aggregateModelTests } from './aggregate-model.js';
+import { bare, product } from './aggregate-rows.js';
 import { aggregateTransactionTests } from './aggregate-transactions.js';
-
-const product = (id: string, images = 0): ShopProduct => ({
-  id,
-  name: `Product ${id}`,
-  category: 'shoes',
-  hits: 0,
-  tags: ['new'],
-  images: Array.from({ length: images }, (_, i) => ({ id: `${id}-img${i}`, key: `${id}/img${i}.jpg`, position: i })),
-  variants: [{ id: `${id}-v0`, sku: `${id}-sku0`, price: 10, stock: 3 }],
-});
-
-/** Child rows without the foreign key (the suite's intents never name it). */
-const bare = <R extends object>(rows: readonly R[]) => rows.map(({ productId: _, ...r }: R & { productId?: unknown }) => r);
 
 async function rejects(fn: () => Promise<unknown>) {
   try {
@@ -87,8 +75,13 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       const a = await products();
       const b = await products();
       const v1 = await a.create('k1', product('k1', 1));
-      const v2 = await b.update('k1', (cur) => ({ ...cur, images: cur.images.map((i) => ({ ...i, key: 'k1/replaced.jpg' })) }));
-      const err = await rejects(() => a.replace('k1', { ...v1.value, name: 'stale write' }, { expect: { version: v1.version } }));
+      const v2 = await b.update('k1', (cur) => ({
+        ...cur,
+        images: cur.images.map((i) => ({ ...i, key: 'k1/replaced.jpg' })),
+      }));
+      const err = await rejects(() =>
+        a.replace('k1', { ...v1.value, name: 'stale write' }, { expect: { version: v1.version } }),
+      );
       expect(isConflictError(err)).toBe(true);
       expect(err.reason).toBe('stale');
       expect(err.current?.version).toBe(v2.version);
@@ -103,7 +96,11 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       await p.create('l1', product('l1', 6));
       const limit = (who: string) => async () =>
         (await products()).update('l1', (cur) => {
-          const images = [...cur.images, { id: `l1-${who}1`, key: 'x', position: 7 }, { id: `l1-${who}2`, key: 'y', position: 8 }];
+          const images = [
+            ...cur.images,
+            { id: `l1-${who}1`, key: 'x', position: 7 },
+            { id: `l1-${who}2`, key: 'y', position: 8 },
+          ];
           if (images.length > 8) throw new RangeError('TOO_MANY_IMAGES');
           return { ...cur, images };
         });
@@ -114,7 +111,9 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       expect((await h.stored('l1')).images).toHaveLength(8);
     });
 
-    it('16 writers each add their own child rows and bump a counter: nothing acknowledged is lost', { timeout: 240_000 }, async () => {
+    it('16 writers each add their own child rows and bump a counter: nothing acknowledged is lost', {
+      timeout: 240_000,
+    }, async () => {
       const setup = await products();
       await setup.create('h1', { ...product('h1'), variants: [] });
       const writers = await Promise.all(Array.from({ length: 16 }, () => products()));
@@ -162,12 +161,22 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
           'protected_field',
           ['images', '0', 'productId'],
         ],
-        ['two rows with one key', (c) => ({ ...c, images: [c.images[0] as never, c.images[0] as never] }), 'bad_key', ['images', '1']],
+        [
+          'two rows with one key',
+          (c) => ({ ...c, images: [c.images[0] as never, c.images[0] as never] }),
+          'bad_key',
+          ['images', '1'],
+        ],
         ['rows that are not an array', (c) => ({ ...c, images: { id: 'x' } as never }), 'type_mismatch', ['images']],
       ];
       for (const [label, intent, reason, path] of cases) {
         const err = await rejects(() => p.update('b1', intent));
-        expect({ label, code: err.code, reason: err.reason, path: err.path }).toEqual({ label, code: 'invalid_change', reason, path });
+        expect({ label, code: err.code, reason: err.reason, path: err.path }).toEqual({
+          label,
+          code: 'invalid_change',
+          reason,
+          path,
+        });
       }
       const stored = await h.stored('b1');
       expect(stored.version).toBe(v1.version);
@@ -179,7 +188,12 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       await p.create('r1', product('r1'));
       const v1 = await p.create('r2', product('r2', 1));
       const err = await rejects(() =>
-        p.update('r2', (cur) => ({ ...cur, name: 'never', images: [], variants: [...cur.variants, { id: 'r2-dup', sku: 'r1-sku0', price: 1, stock: 1 }] })),
+        p.update('r2', (cur) => ({
+          ...cur,
+          name: 'never',
+          images: [],
+          variants: [...cur.variants, { id: 'r2-dup', sku: 'r1-sku0', price: 1, stock: 1 }],
+        })),
       );
       expect(err).toMatchObject({ code: 'invalid_change', reason: 'constraint' });
       const stored = await h.stored('r2');
@@ -194,10 +208,15 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       const s1 = await p.apply('a1', [inc('hits', 2)]);
       expect(s1.value.hits).toBe(2);
       expect(s1.value.images).toHaveLength(2);
-      const s2 = await p.apply('a1', [set('images', [{ id: 'a1-only', key: 'a1/only.jpg', position: 0 }]), inc('hits', 1)]);
+      const s2 = await p.apply('a1', [
+        set('images', [{ id: 'a1-only', key: 'a1/only.jpg', position: 0 }]),
+        inc('hits', 1),
+      ]);
       expect(bare(s2.value.images)).toEqual([{ id: 'a1-only', key: 'a1/only.jpg', position: 0 }]);
       expect((await h.stored('a1')).images.map((i) => i.id)).toEqual(['a1-only']);
-      const err = await rejects(() => p.apply('a1', [set('images', [])], { expect: { where: [field('category').eq('hats')] } }));
+      const err = await rejects(() =>
+        p.apply('a1', [set('images', [])], { expect: { where: [field('category').eq('hats')] } }),
+      );
       expect(err.code).toBe('guard_failed');
       expect(err.current?.value.images).toHaveLength(1);
       expect((await h.stored('a1')).images).toHaveLength(1);
@@ -209,7 +228,10 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       await p.create('w2', product('w2', 1));
       const seen = await p.withLock('w1', async (locked) => {
         const images = locked.value?.images ?? [];
-        await locked.replace({ ...(locked.value as ShopProduct), images: [...images, { id: 'w1-l', key: 'l', position: 1 }] });
+        await locked.replace({
+          ...(locked.value as ShopProduct),
+          images: [...images, { id: 'w1-l', key: 'l', position: 1 }],
+        });
         return images.length;
       });
       expect(seen).toBe(1);
@@ -225,7 +247,10 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
         );
         await tx.replace(
           'w2',
-          { ...(w2?.value as ShopProduct), images: [...bare(w2?.value.images ?? []), { ...bare([moved as never])[0], id: 'w2-l' }] as never },
+          {
+            ...(w2?.value as ShopProduct),
+            images: [...bare(w2?.value.images ?? []), { ...bare([moved as never])[0], id: 'w2-l' }] as never,
+          },
           { expect: { version: w2?.version as string } },
         );
       });
@@ -237,41 +262,7 @@ export function describeAggregate(name: string, makeHarness: () => Promise<Aggre
       expect(await p.get('w2')).toBeUndefined();
     });
 
-    it('model-based: random edits through the aggregate leave the tables equal to a plain model (property)', async () => {
-      const p = await products();
-      let seq = 0;
-      const edit = fc.oneof(
-        fc.record({ kind: fc.constant('add' as const), position: fc.integer({ min: 0, max: 9 }) }),
-        fc.record({ kind: fc.constant('drop' as const), which: fc.nat() }),
-        fc.record({ kind: fc.constant('move' as const), which: fc.nat(), position: fc.integer({ min: 0, max: 9 }) }),
-        fc.record({ kind: fc.constant('stock' as const), by: fc.integer({ min: -2, max: 2 }) }),
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 6 }), async (edits) => {
-          const id = `m${++seq}`;
-          await p.create(id, product(id, 2));
-          let model = product(id, 2);
-          for (const [n, e] of edits.entries()) {
-            const step = (cur: ShopProduct): ShopProduct => {
-              const images = bare(cur.images);
-              const pick = (n: number) => images[n % Math.max(1, images.length)];
-              if (e.kind === 'add') return { ...cur, images: [...images, { id: `${id}-n${n}`, key: 'k', position: e.position }] };
-              if (e.kind === 'drop') return { ...cur, images: images.filter((i) => i !== pick(e.which)) };
-              if (e.kind === 'move') return { ...cur, images: images.map((i) => (i === pick(e.which) ? { ...i, position: e.position } : i)) };
-              return { ...cur, variants: bare(cur.variants).map((v) => ({ ...v, stock: Math.max(0, v.stock + e.by) })) };
-            };
-            const written = await p.update(id, step);
-            model = step(model);
-            expect(bare(written.value.images).sort((a, b) => a.id.localeCompare(b.id))).toEqual([...model.images].sort((a, b) => a.id.localeCompare(b.id)));
-          }
-          const stored = await h.stored(id);
-          expect(bare(stored.images)).toEqual([...model.images].sort((a, b) => a.id.localeCompare(b.id)));
-          expect(bare(stored.variants)).toEqual(bare(model.variants));
-        }),
-        { seed: 1701, numRuns: 12 },
-      );
-    });
-
+    aggregateModelTests(products, () => h);
     aggregateTransactionTests(() => h);
   });
 }

@@ -1,6 +1,7 @@
 import { collection, inc } from 'noclobber';
 import { expect, it } from 'vitest';
 import type { AggregateHarness, ShopProduct } from './aggregate-harness.js';
+import { bare } from './aggregate-rows.js';
 
 const product = (id: string, stock: number): ShopProduct => ({
   id,
@@ -12,8 +13,11 @@ const product = (id: string, stock: number): ShopProduct => ({
   variants: [{ id: `${id}-v0`, sku: `${id}-sku0`, price: 10, stock }],
 });
 
-const bare = <R extends object>(rows: readonly R[]) => rows.map(({ productId: _, ...r }: R & { productId?: unknown }) => r);
-const stock = (by: number) => (p: ShopProduct) => ({ ...p, images: bare(p.images), variants: bare(p.variants).map((v) => ({ ...v, stock: v.stock + by })) });
+const stock = (by: number) => (p: ShopProduct) => ({
+  ...p,
+  images: bare(p.images),
+  variants: bare(p.variants).map((v) => ({ ...v, stock: v.stock + by })),
+});
 
 /**
  * Aggregates in transactions, as every store's transactions are (see the conformance suite's
@@ -90,7 +94,9 @@ export function aggregateTransactionTests(harness: () => AggregateHarness): void
     const setup = collection(await h.connect(), { maxPatchBytes: 1 << 20 });
     const ids = ['t1', 't2'];
     for (const id of ids) await setup.create(id, product(id, 50));
-    const clients = await Promise.all(Array.from({ length: 4 }, async () => collection(await h.connect(), { maxPatchBytes: 1 << 20 })));
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, async () => collection(await h.connect(), { maxPatchBytes: 1 << 20 })),
+    );
     let retries = 0;
     let committed = 0;
     await Promise.all(
@@ -118,14 +124,22 @@ export function aggregateTransactionTests(harness: () => AggregateHarness): void
 
   it('an aggregate deleted and created again never takes a version of the old one: root and child writes with it are stale', async () => {
     const products = collection(await harness().connect(), { maxPatchBytes: 1 << 20 });
-    const first = await products.create('inc1', { ...product('inc1', 1), images: [{ id: 'inc1-a', key: 'a', position: 0 }] });
+    const first = await products.create('inc1', {
+      ...product('inc1', 1),
+      images: [{ id: 'inc1-a', key: 'a', position: 0 }],
+    });
     await products.delete('inc1');
     const second = await products.create('inc1', product('inc1', 2));
     expect(second.version).not.toBe(first.version);
     const old = { expect: { version: first.version } };
-    expect(await products.apply('inc1', [inc('hits', 1)], old).catch((e: unknown) => e)).toMatchObject({ code: 'conflict', reason: 'stale' });
+    expect(await products.apply('inc1', [inc('hits', 1)], old).catch((e: unknown) => e)).toMatchObject({
+      code: 'conflict',
+      reason: 'stale',
+    });
     const images = [{ id: 'inc1-b', key: 'b', position: 0 }];
-    expect(await products.replace('inc1', { ...product('inc1', 9), images }, old).catch((e: unknown) => e)).toMatchObject({ reason: 'stale' });
+    expect(
+      await products.replace('inc1', { ...product('inc1', 9), images }, old).catch((e: unknown) => e),
+    ).toMatchObject({ reason: 'stale' });
     // Under the root's lock, and in one transaction.
     const third = await products.withLock('inc1', async (locked) => {
       await locked.delete();

@@ -35,12 +35,20 @@ describe('noclobber: a store that cannot be used is one line and exit 3', () => 
   }, 60_000);
 
   it('an unreachable DynamoDB endpoint', async () => {
-    expectOneLine(await runCli(['race', '--store', 'http://127.0.0.1:1', '--ops', '1']), /cannot use DynamoDB at http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expectOneLine(
+      await runCli(['race', '--store', 'http://127.0.0.1:1', '--ops', '1']),
+      /cannot use DynamoDB at http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
   }, 60_000);
 
   it('--store dynamodb without Java on the PATH says what to install', async () => {
-    const run = await runCli(['race', '--store', 'dynamodb', '--ops', '1'], { env: { ...process.env, PATH: '/nonexistent' } });
-    expectOneLine(run, /dynamodb could not start: Java was not found on the PATH — install a Java 17\+ runtime .*or pass --store http:\/\/host:port/);
+    const run = await runCli(['race', '--store', 'dynamodb', '--ops', '1'], {
+      env: { ...process.env, PATH: '/nonexistent' },
+    });
+    expectOneLine(
+      run,
+      /dynamodb could not start: Java was not found on the PATH — install a Java 17\+ runtime .*or pass --store http:\/\/host:port/,
+    );
   }, 60_000);
 
   it('--verbose adds the stack and the cause under the one line', async () => {
@@ -61,8 +69,14 @@ describe('noclobber outside a checkout (no tools/services, as in the published p
   const entry = join(dir, 'src', 'cli', 'noclobber.ts');
 
   it.each([
-    ['postgres', /--store postgres starts a local server only from a noclobber checkout; install PostgreSQL .*--store postgres:\/\//],
-    ['dynamodb', /--store dynamodb starts a local server only from a noclobber checkout; install DynamoDB Local .*--store http:\/\//],
+    [
+      'postgres',
+      /--store postgres starts a local server only from a noclobber checkout; install PostgreSQL .*--store postgres:\/\//,
+    ],
+    [
+      'dynamodb',
+      /--store dynamodb starts a local server only from a noclobber checkout; install DynamoDB Local .*--store http:\/\//,
+    ],
   ])(
     '--store %s says in one line what to install',
     async (store, message) => {
@@ -80,7 +94,11 @@ describe('noclobber outside a checkout (no tools/services, as in the published p
 
 describe('npm start', () => {
   it('--silent -- --json prints nothing but the JSON on stdout (npm prints its "> noclobber@… start" banner there otherwise)', async () => {
-    const { stdout, stderr } = await exec('npm', ['start', '--silent', '--', '--store', 'memory', '--json', '--ops', '3', '--writers', '2'], { cwd: root });
+    const { stdout, stderr } = await exec(
+      'npm',
+      ['start', '--silent', '--', '--store', 'memory', '--json', '--ops', '3', '--writers', '2'],
+      { cwd: root },
+    );
     const rows = JSON.parse(stdout) as { strategy: string }[];
     expect(rows.map((r) => r.strategy)).toEqual(['naive', 'update', 'apply', 'withLock']);
     expect(stderr).toMatch(/withLock\s+done: 6 acknowledged, 0 lost/); // progress goes to stderr

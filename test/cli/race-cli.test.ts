@@ -5,7 +5,17 @@ import { runCli } from './run-cli.js';
 
 const race = (...args: string[]) => runCli(['race', ...args]);
 
-const FIELDS = ['strategy', 'writers', 'attempts', 'acknowledged', 'retries', 'lost', 'throughputPerSec', 'p50Ms', 'p99Ms'];
+const FIELDS = [
+  'strategy',
+  'writers',
+  'attempts',
+  'acknowledged',
+  'retries',
+  'lost',
+  'throughputPerSec',
+  'p50Ms',
+  'p99Ms',
+];
 
 describe('noclobber race', () => {
   it('on the SQLite default: naive loses updates, every noclobber strategy loses none (--json)', async () => {
@@ -41,7 +51,13 @@ describe('noclobber race', () => {
         return ctx.skip();
       }
       expect(code, stderr).toBe(0);
-      const rows = JSON.parse(stdout) as { strategy: string; store: string; lost: number; acknowledged: number; failed: number }[];
+      const rows = JSON.parse(stdout) as {
+        strategy: string;
+        store: string;
+        lost: number;
+        acknowledged: number;
+        failed: number;
+      }[];
       const [naive, ...safe] = rows;
       expect(naive?.store).toBe(store);
       expect(naive?.lost).toBeGreaterThan(0);
@@ -86,6 +102,7 @@ describe('noclobber race', () => {
   it('--help documents every flag', async () => {
     const { code, stdout } = await race('--help');
     expect(code).toBe(0);
-    for (const flag of ['--store', '--writers', '--ops', '--rows', '--pause-ms', '--strategies', '--json', '--help']) expect(stdout).toContain(flag);
+    for (const flag of ['--store', '--writers', '--ops', '--rows', '--pause-ms', '--strategies', '--json', '--help'])
+      expect(stdout).toContain(flag);
   }, 60_000);
 });

@@ -22,7 +22,10 @@ export interface CliRun {
  * const { code, stderr } = await runCli(['race', '--store', 'sqlite:/nope/x.db']);
  * ```
  */
-export async function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; entry?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; entry?: string } = {},
+): Promise<CliRun> {
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', TSX, options.entry ?? CLI, ...args], {
       maxBuffer: 1 << 24,

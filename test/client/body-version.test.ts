@@ -42,7 +42,10 @@ describe("seed 003's wire shape: version in the body, CONFLICT_VERSION_MISMATCH"
       { notes: 'called customer', version: 1 },
       { notes: 'called customer', version: 2 },
     ]);
-    expect((await server.subscriptions.get('s2'))?.value).toMatchObject({ status: 'past_due', notes: 'called customer' });
+    expect((await server.subscriptions.get('s2'))?.value).toMatchObject({
+      status: 'past_due',
+      notes: 'called customer',
+    });
   });
 
   it('another 409 (SUBSCRIPTION_LOCKED) is not a version conflict: refused at once, nothing queued', async () => {
@@ -61,7 +64,12 @@ describe("seed 003's wire shape: version in the body, CONFLICT_VERSION_MISMATCH"
   it('defaults are unchanged: without conflictCode every 409 counts as a version conflict', async () => {
     const server = startVersionServer();
     await server.subscriptions.create('s4', { id: 's4', ...SEED, status: 'locked' });
-    const sub = resource<Subscription>(URL_OF('s4'), { versionField: 'version', fetch: server.fetch, attempts: 3, baseMs: 1 });
+    const sub = resource<Subscription>(URL_OF('s4'), {
+      versionField: 'version',
+      fetch: server.fetch,
+      attempts: 3,
+      baseMs: 1,
+    });
     await sub.get();
     await expect(sub.mutate((s) => ({ ...s, notes: 'x' }))).rejects.toBeInstanceOf(ClientError);
     expect(server.seen.filter((r) => r.method === 'PATCH')).toHaveLength(3);
@@ -86,19 +94,32 @@ describe('against noclobber/http with `bodyVersion` and `conflictCode` (the serv
   /** The resource on SQLite, with every request and answer recorded. */
   const start = () => {
     const db = new Database(':memory:');
-    db.exec('CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT, notes TEXT, metadata TEXT)');
+    db.exec(
+      'CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT, notes TEXT, metadata TEXT)',
+    );
     const subscriptions = collection(new SqliteStore(db, { table: 'subscriptions', key: 'id', json: ['metadata'] }));
     const app = new Hono();
     app.all(
       '/subscriptions/:id',
-      honoResource({ collection: subscriptions, name: 'subscriptions', bodyVersion: 'version', conflictCode: 'CONFLICT_VERSION_MISMATCH' }) as never,
+      honoResource({
+        collection: subscriptions,
+        name: 'subscriptions',
+        bodyVersion: 'version',
+        conflictCode: 'CONFLICT_VERSION_MISMATCH',
+      }) as never,
     );
     const seen: { method: string; ifMatch: string | null; body: unknown; status: number; answer: unknown }[] = [];
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const req = new Request(input, init);
       const body = req.method === 'GET' ? undefined : await req.clone().json();
       const res = await app.request(req);
-      seen.push({ method: req.method, ifMatch: req.headers.get('if-match'), body, status: res.status, answer: await res.clone().json() });
+      seen.push({
+        method: req.method,
+        ifMatch: req.headers.get('if-match'),
+        body,
+        status: res.status,
+        answer: await res.clone().json(),
+      });
       return res;
     }) as typeof globalThis.fetch;
     return { subscriptions, seen, fetch };
@@ -122,19 +143,35 @@ describe('against noclobber/http with `bodyVersion` and `conflictCode` (the serv
       [409, null, { notes: 'called customer', version: 1 }],
       [200, null, { notes: 'called customer', version: 2 }],
     ]);
-    expect(patches[0]?.answer).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2' });
-    expect((await server.subscriptions.get('s1'))?.value).toMatchObject({ status: 'past_due', notes: 'called customer' });
+    expect(patches[0]?.answer).toMatchObject({
+      code: 'CONFLICT_VERSION_MISMATCH',
+      reason: 'stale',
+      version: 2,
+      currentVersion: '2',
+    });
+    expect((await server.subscriptions.get('s1'))?.value).toMatchObject({
+      status: 'past_due',
+      notes: 'called customer',
+    });
   });
 
   it('by default the ETag goes as If-Match too, and a stale one is the RFC’s 412 (with the same code)', async () => {
     const server = start();
     await server.subscriptions.create('s2', { id: 's2', ...SEED });
-    const agent = resource<Subscription>(URL_OF('s2'), { versionField: 'version', conflictCode: 'CONFLICT_VERSION_MISMATCH', fetch: server.fetch });
+    const agent = resource<Subscription>(URL_OF('s2'), {
+      versionField: 'version',
+      conflictCode: 'CONFLICT_VERSION_MISMATCH',
+      fetch: server.fetch,
+    });
     await agent.get();
     await server.subscriptions.apply('s2', [{ op: 'set', path: 'status', value: 'past_due' }]);
     await agent.mutate((s) => ({ ...s, notes: 'n' }));
     const first = server.seen.find((r) => r.method === 'PATCH');
-    expect(first).toMatchObject({ status: 412, ifMatch: expect.stringMatching(/\.1"$/), answer: { code: 'CONFLICT_VERSION_MISMATCH' } });
+    expect(first).toMatchObject({
+      status: 412,
+      ifMatch: expect.stringMatching(/\.1"$/),
+      answer: { code: 'CONFLICT_VERSION_MISMATCH' },
+    });
   });
 
   it('ifMatch: false without a versionField would write unconditioned: refused', () => {

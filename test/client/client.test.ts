@@ -53,7 +53,10 @@ describe('noclobber/client against a real server', () => {
     });
     expect(runs).toBe(2); // ran on the stale copy, got 412, re-ran on the fresh one
     expect(result).toMatchObject({ title: 'A title', body: 'Body + B' });
-    expect((await server.drafts.get(url.split('/').pop() as string))?.value).toMatchObject({ title: 'A title', body: 'Body + B' });
+    expect((await server.drafts.get(url.split('/').pop() as string))?.value).toMatchObject({
+      title: 'A title',
+      body: 'Body + B',
+    });
   });
 
   it('replays ops intents too', async () => {

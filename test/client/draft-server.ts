@@ -22,10 +22,18 @@ export async function startDraftServer(): Promise<{
     await next();
   });
   // Mounted for every method: the resource answers OPTIONS, HEAD and 405 (with `Allow`) itself.
-  app.all('/drafts/:id', honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PUT', 'PATCH'] }) as never);
+  app.all(
+    '/drafts/:id',
+    honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PUT', 'PATCH'] }) as never,
+  );
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, drafts, requests, close: () => new Promise((done) => server.close(() => done())) }),
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        drafts,
+        requests,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
     );
   });
 }

@@ -91,7 +91,9 @@ describe('the retry budget runs out: the change waits in the ConflictStore (fast
           expect(entry.base.notes).toBe('none');
           expect(entry.conflicts).toEqual([]); // billing and the agent changed different fields
           expect((await stored()).notes).toBe('none'); // nothing written behind the person's back
-          expect(renderToString(createElement(ConflictList, { store: conflicts }))).toBe(`<ul><li>exhausted #${entry.id}</li></ul>`);
+          expect(renderToString(createElement(ConflictList, { store: conflicts }))).toBe(
+            `<ul><li>exhausted #${entry.id}</li></ul>`,
+          );
           // Manual resolution once billing is quiet: both sides' changes, written against the latest version.
           k = interfered;
           expect(await entry.resolve()).toBe('saved');
@@ -108,12 +110,19 @@ describe('the retry budget runs out: the change waits in the ConflictStore (fast
     const server = startVersionServer();
     await server.subscriptions.create('s', { id: 's', status: 'active', notes: 'none', metadata: {} });
     const conflicts = new ConflictStore();
-    const sub = resource<Subscription>('http://api.test/subscriptions/s', { versionField: 'version', conflicts, fetch: server.fetch });
+    const sub = resource<Subscription>('http://api.test/subscriptions/s', {
+      versionField: 'version',
+      conflicts,
+      fetch: server.fetch,
+    });
     const base = await sub.get();
     await server.subscriptions.apply('s', [set('notes', 'theirs')]);
     expect(await sub.save({ ...base, notes: 'mine' }, base)).toBe('conflict');
     const [entry] = conflicts.getSnapshot();
-    expect(entry).toMatchObject({ reason: 'merge', conflicts: [{ path: ['notes'], base: 'none', mine: 'mine', theirs: 'theirs' }] });
+    expect(entry).toMatchObject({
+      reason: 'merge',
+      conflicts: [{ path: ['notes'], base: 'none', mine: 'mine', theirs: 'theirs' }],
+    });
     expect(await entry?.resolve({ notes: { value: 'both' } })).toBe('saved');
     expect((await server.subscriptions.get('s'))?.value.notes).toBe('both');
   });

@@ -59,8 +59,16 @@ describe('client properties against a real server', () => {
   afterAll(() => server.close());
 
   const op = fc.oneof(
-    fc.record({ op: fc.constant('set' as const), path: fc.constantFrom('title', 'body', 'theme.color', 'theme.size'), value: fc.constantFrom('p', 'q', 'r') }),
-    fc.record({ op: fc.constant('inc' as const), path: fc.constantFrom('theme.n', 'theme.m'), by: fc.integer({ min: -3, max: 3 }) }),
+    fc.record({
+      op: fc.constant('set' as const),
+      path: fc.constantFrom('title', 'body', 'theme.color', 'theme.size'),
+      value: fc.constantFrom('p', 'q', 'r'),
+    }),
+    fc.record({
+      op: fc.constant('inc' as const),
+      path: fc.constantFrom('theme.n', 'theme.m'),
+      by: fc.integer({ min: -3, max: 3 }),
+    }),
     fc.record({ op: fc.constant('unset' as const), path: fc.constantFrom('theme.color', 'theme.n') }),
   );
 
@@ -80,45 +88,53 @@ describe('client properties against a real server', () => {
 
   it('the autosave queue: under any interleaving of saves and edits, one save in flight and the last edit lands', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(fc.constantFrom('x', 'y', 'z'), { minLength: 1, maxLength: 6 }), async (s, letters) => {
-        const id = `s${++n}`;
-        await server.drafts.create(id, { id, title: '', body: '', theme: null });
-        let inFlight = 0;
-        let maxInFlight = 0;
-        const r = resource<Record<string, unknown>>(`${server.url}/drafts/${id}`, {
-          fetch: async (input, init) => {
-            inFlight++;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            try {
-              // The scheduler decides when each response arrives, relative to edits and other saves.
-              // The body is read before the response is held: Node's fetch (undici 6) can leave
-              // a response held unread this way with all its bytes in and its stream never
-              // closing (seen 1 run in ~40); a buffered response keeps every interleaving.
-              const buffered = fetch(input, init).then(async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }));
-              return await s.schedule(buffered, `${init?.method ?? 'GET'}`);
-            } finally {
-              inFlight--;
-            }
-          },
-        });
-        const loading = r.get();
-        await s.waitFor(loading);
-        const saver = autosave(r, { debounceMs: 0, channel: false });
-        const flushes: Promise<void>[] = [];
-        for (const ch of letters) {
-          saver.edit((v) => ({ ...v, title: `${v.title}${ch}` }));
-          flushes.push(saver.flush());
-        }
-        await s.waitFor(Promise.all(flushes));
-        // Bounded: a save that never finishes fails here with its state, not by exhausting memory.
-        for (let spins = 0; saver.getSnapshot().dirty || saver.getSnapshot().saving; spins++) {
-          if (spins > 1000) throw new Error(`autosave never settled: ${JSON.stringify(saver.getSnapshot())}`);
-          await s.waitFor(Promise.race([saver.flush(), new Promise((res) => setTimeout(res, 5))]).then(() => undefined));
-        }
-        saver.dispose();
-        expect(maxInFlight).toBe(1);
-        expect((await server.drafts.get(id))?.value.title).toBe(letters.join(''));
-      }),
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.constantFrom('x', 'y', 'z'), { minLength: 1, maxLength: 6 }),
+        async (s, letters) => {
+          const id = `s${++n}`;
+          await server.drafts.create(id, { id, title: '', body: '', theme: null });
+          let inFlight = 0;
+          let maxInFlight = 0;
+          const r = resource<Record<string, unknown>>(`${server.url}/drafts/${id}`, {
+            fetch: async (input, init) => {
+              inFlight++;
+              maxInFlight = Math.max(maxInFlight, inFlight);
+              try {
+                // The scheduler decides when each response arrives, relative to edits and other saves.
+                // The body is read before the response is held: Node's fetch (undici 6) can leave
+                // a response held unread this way with all its bytes in and its stream never
+                // closing (seen 1 run in ~40); a buffered response keeps every interleaving.
+                const buffered = fetch(input, init).then(
+                  async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }),
+                );
+                return await s.schedule(buffered, `${init?.method ?? 'GET'}`);
+              } finally {
+                inFlight--;
+              }
+            },
+          });
+          const loading = r.get();
+          await s.waitFor(loading);
+          const saver = autosave(r, { debounceMs: 0, channel: false });
+          const flushes: Promise<void>[] = [];
+          for (const ch of letters) {
+            saver.edit((v) => ({ ...v, title: `${v.title}${ch}` }));
+            flushes.push(saver.flush());
+          }
+          await s.waitFor(Promise.all(flushes));
+          // Bounded: a save that never finishes fails here with its state, not by exhausting memory.
+          for (let spins = 0; saver.getSnapshot().dirty || saver.getSnapshot().saving; spins++) {
+            if (spins > 1000) throw new Error(`autosave never settled: ${JSON.stringify(saver.getSnapshot())}`);
+            await s.waitFor(
+              Promise.race([saver.flush(), new Promise((res) => setTimeout(res, 5))]).then(() => undefined),
+            );
+          }
+          saver.dispose();
+          expect(maxInFlight).toBe(1);
+          expect((await server.drafts.get(id))?.value.title).toBe(letters.join(''));
+        },
+      ),
       { numRuns: 20 },
     );
   });

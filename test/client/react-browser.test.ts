@@ -38,18 +38,24 @@ describe.skipIf(!chromiumAvailable())('noclobber/react in real Chromium', () => 
     });
     const script = bundle.outputFiles[0]?.text ?? '';
     const app = new Hono();
-    app.get('/', (c) => c.html('<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/app.js"></script>'));
+    app.get('/', (c) =>
+      c.html('<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/app.js"></script>'),
+    );
     app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
     app.use('/drafts/:id', async (c, next) => {
-      if (c.req.method === 'PATCH' && hot.has(c.req.param('id'))) await drafts.apply(c.req.param('id'), [set('body', `other writer ${++interfering}`)]);
+      if (c.req.method === 'PATCH' && hot.has(c.req.param('id')))
+        await drafts.apply(c.req.param('id'), [set('body', `other writer ${++interfering}`)]);
       await next();
     });
     app.all('/drafts/:id', honoResource({ collection: drafts, name: 'drafts', methods: ['GET', 'PATCH'] }) as never);
     await new Promise<void>((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) => {
-        base = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
+      const server = serve(
+        { fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false },
+        (info) => {
+          base = `http://127.0.0.1:${info.port}`;
+          resolve();
+        },
+      );
       close = () => server.close();
     });
     browser = await launchChromium();
@@ -110,7 +116,9 @@ describe.skipIf(!chromiumAvailable())('noclobber/react in real Chromium', () => 
     expect((await stored('r2'))?.title).toBe('Original'); // nothing written behind the person's back
     hot.delete('r2');
     await page.click('#keep-mine');
-    await expect.poll(async () => stored('r2'), { timeout: 10_000 }).toMatchObject({ title: 'Mine, after all', body: `other writer ${interfering}` });
+    await expect
+      .poll(async () => stored('r2'), { timeout: 10_000 })
+      .toMatchObject({ title: 'Mine, after all', body: `other writer ${interfering}` });
     await page.waitForSelector('#status[data-state="Saved"]');
     expect(await page.locator('#conflicts li').count()).toBe(0);
     expect(await inputValue(page, '#body')).toBe(`other writer ${interfering}`);

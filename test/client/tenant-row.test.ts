@@ -34,7 +34,8 @@ describe("seed 002's Tenant row: the client never reverts what it did not change
     return { id, url: `${server.url}/tenants/${id}` };
   };
   /** The seed's other code: `prisma.tenant.update({ data: { plan } })` — it does not bump the draft version. */
-  const changePlan = (id: string, plan: string) => server.db.prepare('UPDATE tenants SET plan = ? WHERE id = ?').run(plan, id);
+  const changePlan = (id: string, plan: string) =>
+    server.db.prepare('UPDATE tenants SET plan = ? WHERE id = ?').run(plan, id);
   const stored = async (id: string) => (await server.tenants.get(id))?.value as Tenant;
 
   it('another writer changes plan while a tab autosaves the draft: both survive, under any interleaving', async () => {
@@ -44,8 +45,11 @@ describe("seed 002's Tenant row: the client never reverts what it did not change
         const bodies: unknown[] = [];
         const tab = resource<Tenant>(url, {
           fetch: async (input, init) => {
-            if (init?.method === 'PATCH' || init?.method === 'PUT') bodies.push({ method: init.method, body: JSON.parse(String(init.body)) });
-            const buffered = fetch(input, init).then(async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }));
+            if (init?.method === 'PATCH' || init?.method === 'PUT')
+              bodies.push({ method: init.method, body: JSON.parse(String(init.body)) });
+            const buffered = fetch(input, init).then(
+              async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }),
+            );
             return s.schedule(buffered, init?.method ?? 'GET');
           },
         });
@@ -94,7 +98,10 @@ describe("seed 002's Tenant row: the client never reverts what it did not change
     changePlan(id, 'enterprise');
     sa.edit((t) => ({
       ...t,
-      landingPageConfigDraft: { ...t.landingPageConfigDraft, sections: t.landingPageConfigDraft.sections.filter((s) => s.id !== 's1') },
+      landingPageConfigDraft: {
+        ...t.landingPageConfigDraft,
+        sections: t.landingPageConfigDraft.sections.filter((s) => s.id !== 's1'),
+      },
     }));
     await sa.flush();
     expect(conflicts.getSnapshot()).toEqual([]);
@@ -113,7 +120,10 @@ describe("seed 002's Tenant row: the client never reverts what it did not change
     await b.get();
     const retitle = (title: string) => (t: Tenant) => ({
       ...t,
-      landingPageConfigDraft: { ...t.landingPageConfigDraft, sections: t.landingPageConfigDraft.sections.map((s) => (s.id === 's1' ? { ...s, title } : s)) },
+      landingPageConfigDraft: {
+        ...t.landingPageConfigDraft,
+        sections: t.landingPageConfigDraft.sections.map((s) => (s.id === 's1' ? { ...s, title } : s)),
+      },
     });
     expect(await a.save(retitle('Suites')(base), base)).toBe('saved');
     changePlan(id, 'enterprise');

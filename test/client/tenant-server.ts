@@ -20,12 +20,27 @@ export async function startTenantServer(): Promise<{
   db.exec(`CREATE TABLE tenants (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, plan TEXT NOT NULL DEFAULT 'free',
     landingPageConfigDraft TEXT, landingPageConfigDraftVersion INTEGER NOT NULL DEFAULT 0)`);
-  const tenants = collection(new SqliteStore(db, { table: 'tenants', key: 'id', version: 'landingPageConfigDraftVersion', json: ['landingPageConfigDraft'] }));
+  const tenants = collection(
+    new SqliteStore(db, {
+      table: 'tenants',
+      key: 'id',
+      version: 'landingPageConfigDraftVersion',
+      json: ['landingPageConfigDraft'],
+    }),
+  );
   const app = new Hono();
-  app.all('/tenants/:id', honoResource({ collection: tenants, name: 'tenants', methods: ['GET', 'PUT', 'PATCH'] }) as never);
+  app.all(
+    '/tenants/:id',
+    honoResource({ collection: tenants, name: 'tenants', methods: ['GET', 'PUT', 'PATCH'] }) as never,
+  );
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, db, tenants, close: () => new Promise((done) => server.close(() => done())) }),
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        db,
+        tenants,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
     );
   });
 }

@@ -8,7 +8,8 @@ export interface Seen {
   readonly body: unknown;
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /**
  * A small server with seed 003's wire shape, on web Request/Response: the version travels
@@ -31,10 +32,13 @@ export function startVersionServer(options: { hostileRead?: boolean } = {}) {
       if (!snap) return json(404, { code: 'NOT_FOUND' });
       const text = JSON.stringify(withVersion(snap.value, snap.version));
       // A hostile (or buggy) server planting prototype keys in what the client will merge and resend.
-      const planted = options.hostileRead ? `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},${text.slice(1)}` : text;
+      const planted = options.hostileRead
+        ? `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},${text.slice(1)}`
+        : text;
       return new Response(planted, { status: 200, headers: { 'content-type': 'application/json' } });
     }
-    if (req.method !== 'PATCH' || req.headers.get('content-type') !== 'application/merge-patch+json') return json(415, { code: 'UNSUPPORTED' });
+    if (req.method !== 'PATCH' || req.headers.get('content-type') !== 'application/merge-patch+json')
+      return json(415, { code: 'UNSUPPORTED' });
     const { version, ...patch } = body as Record<string, unknown>;
     if (typeof version !== 'number') return json(428, { code: 'VERSION_REQUIRED' });
     try {
@@ -44,7 +48,11 @@ export function startVersionServer(options: { hostileRead?: boolean } = {}) {
       return json(200, withVersion(snap.value, snap.version));
     } catch (e) {
       if (e instanceof ConflictError && e.reason === 'stale')
-        return json(409, { code: 'CONFLICT_VERSION_MISMATCH', message: 'Version mismatch', version: Number(e.current?.version) });
+        return json(409, {
+          code: 'CONFLICT_VERSION_MISMATCH',
+          message: 'Version mismatch',
+          version: Number(e.current?.version),
+        });
       if (e instanceof GuardError) return json(409, { code: 'SUBSCRIPTION_LOCKED', message: 'Subscription is locked' });
       throw e;
     }

@@ -4,4 +4,6 @@ import { describeConformance } from './suite.js';
 
 const endpoint = await dynamoEndpoint();
 if (endpoint) describeConformance('dynamodb', async () => dynamoHarness(endpoint));
-else describe.skip('conformance: dynamodb (DynamoDB Local not available; see the warning above)', () => it('runs the suite', () => {}));
+else
+  describe.skip('conformance: dynamodb (DynamoDB Local not available; see the warning above)', () =>
+    it('runs the suite', () => {}));

@@ -65,7 +65,17 @@ export interface StoreHarness {
 export const DOCS: TableSpec = {
   name: 'docs',
   key: ['id'],
-  columns: { id: 'text', title: 'text', status: 'text', owner: 'text', n: 'number', data: 'json', tags: 'json', meta: 'json', capped: 'json' },
+  columns: {
+    id: 'text',
+    title: 'text',
+    status: 'text',
+    owner: 'text',
+    n: 'number',
+    data: 'json',
+    tags: 'json',
+    meta: 'json',
+    capped: 'json',
+  },
   maxBytes: { capped: 256 },
 };
 

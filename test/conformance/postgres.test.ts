@@ -5,4 +5,6 @@ import { describeConformance } from './suite.js';
 
 const url = await service('postgres');
 if (url) describeConformance('postgres', async () => postgresHarness(url));
-else describe.skip('conformance: postgres (PostgreSQL not available; see the warning above)', () => it('runs the suite', () => {}));
+else
+  describe.skip('conformance: postgres (PostgreSQL not available; see the warning above)', () =>
+    it('runs the suite', () => {}));

@@ -5,4 +5,6 @@ import { describeConformance } from './suite.js';
 
 const url = await service('postgres');
 if (url) describeConformance('prisma (PostgreSQL through PrismaClient, mapped names)', async () => prismaHarness(url));
-else describe.skip('conformance: prisma (PostgreSQL not available; see the warning above)', () => it('runs the suite', () => {}));
+else
+  describe.skip('conformance: prisma (PostgreSQL not available; see the warning above)', () =>
+    it('runs the suite', () => {}));

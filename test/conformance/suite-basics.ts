@@ -69,9 +69,18 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
 
   it('apply, replace and exists on a missing record are "gone", never silent', async () => {
     const id = uid();
-    expect(await rejects(() => docs().apply(id, [set('title', 'x')]))).toMatchObject({ code: 'conflict', reason: 'gone' });
-    expect(await rejects(() => docs().replace(id, { id, title: 'x' }, { expect: { exists: true } }))).toMatchObject({ code: 'conflict', reason: 'gone' });
-    expect(await rejects(() => docs().apply(id, [set('title', 'x')], { expect: { version: '1' } }))).toMatchObject({ code: 'conflict', reason: 'gone' });
+    expect(await rejects(() => docs().apply(id, [set('title', 'x')]))).toMatchObject({
+      code: 'conflict',
+      reason: 'gone',
+    });
+    expect(await rejects(() => docs().replace(id, { id, title: 'x' }, { expect: { exists: true } }))).toMatchObject({
+      code: 'conflict',
+      reason: 'gone',
+    });
+    expect(await rejects(() => docs().apply(id, [set('title', 'x')], { expect: { version: '1' } }))).toMatchObject({
+      code: 'conflict',
+      reason: 'gone',
+    });
     expect(await docs().get(id)).toBeUndefined();
   });
 
@@ -79,14 +88,22 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     const id = uid();
     const v1 = await docs().create(id, { id, status: 'active' });
     const v2 = await docs().apply(id, [set('title', 't')]);
-    expect(await rejects(() => docs().delete(id, { expect: { version: v1.version } }))).toMatchObject({ code: 'conflict', reason: 'stale' });
-    expect(await rejects(() => docs().delete(id, { expect: { where: [field('status').eq('archived')] } }))).toMatchObject({ code: 'guard_failed' });
+    expect(await rejects(() => docs().delete(id, { expect: { version: v1.version } }))).toMatchObject({
+      code: 'conflict',
+      reason: 'stale',
+    });
+    expect(
+      await rejects(() => docs().delete(id, { expect: { where: [field('status').eq('archived')] } })),
+    ).toMatchObject({ code: 'guard_failed' });
     await expectUnchanged(docs(), v2);
     const deleted = await docs().delete(id, { expect: { version: v2.version } });
     expect(deleted.value.title).toBe('t');
     expect(await docs().get(id)).toBeUndefined();
     expect(await rejects(() => docs().delete(id))).toMatchObject({ code: 'conflict', reason: 'gone' });
-    expect(await rejects(() => docs().delete(id, { expect: { version: v2.version } }))).toMatchObject({ code: 'conflict', reason: 'gone' });
+    expect(await rejects(() => docs().delete(id, { expect: { version: v2.version } }))).toMatchObject({
+      code: 'conflict',
+      reason: 'gone',
+    });
   });
 
   it('a deleted record can be created again', async () => {
@@ -100,8 +117,16 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
   const badOps: [string, Op[], string][] = [
     ['a __proto__ path', [set('data.__proto__.polluted', true)], 'forbidden_key'],
     ['a constructor path', [set('data.constructor', 1)], 'forbidden_key'],
-    ['a prototype key deep in a merge', [merge('data', JSON.parse('{"a":{"b":{"__proto__":{"polluted":true}}}}'))], 'forbidden_key'],
-    ['a constructor key deep in a set value', [set('meta', { x: [{ constructor: { prototype: 1 } }] })], 'forbidden_key'],
+    [
+      'a prototype key deep in a merge',
+      [merge('data', JSON.parse('{"a":{"b":{"__proto__":{"polluted":true}}}}'))],
+      'forbidden_key',
+    ],
+    [
+      'a constructor key deep in a set value',
+      [set('meta', { x: [{ constructor: { prototype: 1 } }] })],
+      'forbidden_key',
+    ],
     ['a prototype key in a root merge', [merge('', JSON.parse('{"data":{"prototype":1}}'))], 'forbidden_key'],
     ['writing the version column', [set('version', 99)], 'protected_field'],
     ['writing the key column', [set('id', 'other')], 'protected_field'],
@@ -129,12 +154,22 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     const id = uid();
     const created = await docs().create(id, { id, title: 'safe' });
     const v = created.version;
-    expect(await rejects(() => docs().replace(id, { id, version: 7 }, { expect: { version: v } }))).toMatchObject({ reason: 'protected_field' });
-    expect(await rejects(() => docs().replace(id, { id: 'other' }, { expect: { version: v } }))).toMatchObject({ reason: 'protected_field' });
-    expect(await rejects(() => docs().replace(id, JSON.parse(`{"id":"${id}","data":{"__proto__":{"x":1}}}`), { expect: { version: v } }))).toMatchObject({
+    expect(await rejects(() => docs().replace(id, { id, version: 7 }, { expect: { version: v } }))).toMatchObject({
+      reason: 'protected_field',
+    });
+    expect(await rejects(() => docs().replace(id, { id: 'other' }, { expect: { version: v } }))).toMatchObject({
+      reason: 'protected_field',
+    });
+    expect(
+      await rejects(() =>
+        docs().replace(id, JSON.parse(`{"id":"${id}","data":{"__proto__":{"x":1}}}`), { expect: { version: v } }),
+      ),
+    ).toMatchObject({
       reason: 'forbidden_key',
     });
-    expect(await rejects(() => docs().create(uid(), { constructor: 1 } as Row))).toMatchObject({ reason: 'forbidden_key' });
+    expect(await rejects(() => docs().create(uid(), { constructor: 1 } as Row))).toMatchObject({
+      reason: 'forbidden_key',
+    });
     await expectUnchanged(docs(), created);
   });
 
@@ -143,7 +178,10 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     const small = collection(store, { maxPatchBytes: 1024 });
     const id = uid();
     const created = await small.create(id, { id, title: 't', capped: { a: 'x' } });
-    expect(await rejects(() => small.apply(id, [set('data.big', 'x'.repeat(2000))]))).toMatchObject({ code: 'too_large', what: 'patch' });
+    expect(await rejects(() => small.apply(id, [set('data.big', 'x'.repeat(2000))]))).toMatchObject({
+      code: 'too_large',
+      what: 'patch',
+    });
     // capped (256 bytes) — each patch is small, the merged column is not
     await small.apply(id, [merge('capped', { b: 'y'.repeat(100) })]);
     const before = await small.get(id);
@@ -151,7 +189,9 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     expect(err).toMatchObject({ code: 'too_large', what: 'field', field: 'capped', limitBytes: 256 });
     await expectUnchanged(small, before as never);
     const other = uid();
-    expect(await rejects(() => small.create(other, { id: other, capped: { big: 'q'.repeat(300) } }))).toMatchObject({ code: 'too_large' });
+    expect(await rejects(() => small.create(other, { id: other, capped: { big: 'q'.repeat(300) } }))).toMatchObject({
+      code: 'too_large',
+    });
     expect(await small.get(other)).toBeUndefined();
     expect(created.version).toBeTypeOf('string');
   });
@@ -166,7 +206,10 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     expect((await items.get({ tenant, id: 1 }))?.value).toMatchObject({ tenant, id: 1, title: 'uno' });
     expect((await items.get({ tenant, id: 2 }))?.value.title).toBe('two');
     expect(await items.get({ tenant: uid('t'), id: 1 })).toBeUndefined();
-    expect(await rejects(() => items.get({ tenant } as never))).toMatchObject({ code: 'invalid_change', reason: 'bad_key' });
+    expect(await rejects(() => items.get({ tenant } as never))).toMatchObject({
+      code: 'invalid_change',
+      reason: 'bad_key',
+    });
     expect(await rejects(() => items.apply('flat', [set('title', 'x')]))).toMatchObject({ reason: 'bad_key' });
   });
 
@@ -185,7 +228,9 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
     const same = await docs().update(id, (v) => v);
     expect(same.version).toBe(created.version);
     const after: string[] = [];
-    const next = await docs().update(id, (v) => ({ ...v, n: (v.n as number) + 1 }), { afterCommit: (s) => void after.push(s.version) });
+    const next = await docs().update(id, (v) => ({ ...v, n: (v.n as number) + 1 }), {
+      afterCommit: (s) => void after.push(s.version),
+    });
     expect(after).toEqual([next.version]);
     expect(next.value.n).toBe(2);
   });
@@ -193,7 +238,9 @@ export function basicTests(harness: () => StoreHarness, docs: () => Collection<R
   it('update with a false guard fails with GuardError and writes nothing', async () => {
     const id = uid();
     const created = await docs().create(id, { id, status: 'deleting', n: 1 });
-    const err = await rejects(() => docs().update(id, (v) => ({ ...v, n: 2 }), { where: [field('status').ne('deleting')] }));
+    const err = await rejects(() =>
+      docs().update(id, (v) => ({ ...v, n: 2 }), { where: [field('status').ne('deleting')] }),
+    );
     expect(err.code).toBe('guard_failed');
     await expectUnchanged(docs(), created);
   });

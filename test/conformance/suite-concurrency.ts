@@ -153,9 +153,13 @@ export function concurrencyTests(harness: () => StoreHarness): void {
       await locked.apply([inc('n', 1)]);
     });
     await inside;
-    const busy = await rejects(() => other.withLock(id, async (l) => l.apply([set('title', 'nowait')]), { nowait: true, retry: { attempts: 1 } }));
+    const busy = await rejects(() =>
+      other.withLock(id, async (l) => l.apply([set('title', 'nowait')]), { nowait: true, retry: { attempts: 1 } }),
+    );
     expect(busy).toMatchObject({ code: 'lock_busy', retryable: true });
-    const timeout = await rejects(() => other.withLock(id, async (l) => l.apply([set('title', 'late')]), { lockTimeoutMs: 150, retry: { attempts: 1 } }));
+    const timeout = await rejects(() =>
+      other.withLock(id, async (l) => l.apply([set('title', 'late')]), { lockTimeoutMs: 150, retry: { attempts: 1 } }),
+    );
     expect(timeout).toMatchObject({ code: 'lock_timeout', retryable: true });
     release();
     await holding;

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { type Collection, collection, inc, type Key, type Row, set } from 'noclobber';
 import { expect, it } from 'vitest';
-import { ACCOUNTS, DOCS, STAMPED, type StoreHarness, type TableSpec, TENANT_ITEMS, type VersionKind } from './harness.js';
+import {
+  ACCOUNTS,
+  DOCS,
+  STAMPED,
+  type StoreHarness,
+  type TableSpec,
+  TENANT_ITEMS,
+  type VersionKind,
+} from './harness.js';
 import { all, expectUnchanged, rejects, uid } from './support.js';
 
 /** Every way to write against a version: each must refuse one taken from an earlier incarnation. */
@@ -11,7 +19,8 @@ async function expectStale(docs: Collection<Row>, key: Key, version: string, val
     () => docs.apply(key, [set('title', 'from an old tab')], { expect: { version } }),
     () => docs.delete(key, { expect: { version } }),
   ];
-  for (const attempt of attempts) expect(await rejects(attempt)).toMatchObject({ code: 'conflict', reason: 'stale', expected: version });
+  for (const attempt of attempts)
+    expect(await rejects(attempt)).toMatchObject({ code: 'conflict', reason: 'stale', expected: version });
 }
 
 /** The tables to run a case on: the integer docs table, and a timestamp one where the store has timestamp versions. */
@@ -114,7 +123,8 @@ export function incarnationTests(harness: () => StoreHarness): void {
         for (const s of ['create', ...steps]) {
           const current = await items.get(key);
           if (s === 'create' && !current) seen.push((await items.create(key, { ...key, title: s })).version);
-          else if (s === 'update' && current) seen.push((await items.apply(key, [set('title', `u${seen.length}`)])).version);
+          else if (s === 'update' && current)
+            seen.push((await items.apply(key, [set('title', `u${seen.length}`)])).version);
           else if (s === 'delete' && current) {
             await items.delete(key);
             incarnations.push([]);
@@ -127,7 +137,9 @@ export function incarnationTests(harness: () => StoreHarness): void {
         const now = await items.get(key);
         if (!now) return;
         for (const old of incarnations.slice(0, -1).flat()) {
-          expect(await rejects(() => items.apply(key, [set('title', 'old')], { expect: { version: old } }))).toMatchObject({ reason: 'stale' });
+          expect(
+            await rejects(() => items.apply(key, [set('title', 'old')], { expect: { version: old } })),
+          ).toMatchObject({ reason: 'stale' });
         }
         await expectUnchanged(items, now);
       }),
@@ -151,7 +163,9 @@ export function incarnationTests(harness: () => StoreHarness): void {
     expect(second.version).not.toBe(first.version);
     expect(other.version).not.toBe(acct.version);
     await expectStale(docs, id, first.version, { id, title: 'clobbered' });
-    expect(await rejects(() => accounts.apply(id, [inc('balance', 1)], { expect: { version: acct.version } }))).toMatchObject({ reason: 'stale' });
+    expect(
+      await rejects(() => accounts.apply(id, [inc('balance', 1)], { expect: { version: acct.version } })),
+    ).toMatchObject({ reason: 'stale' });
     // Deleted in one transaction, created in the next.
     await docs.transact((tx) => tx.delete(id));
     const third = await docs.transact((tx) => tx.create(id, { id, title: 'third' }));
@@ -175,7 +189,9 @@ export function incarnationTests(harness: () => StoreHarness): void {
     expect([first.version, second.version]).not.toContain(third.version);
   });
 
-  it('deletes and creates racing on separate connections never hand out a version twice', { timeout: 120_000 }, async () => {
+  it('deletes and creates racing on separate connections never hand out a version twice', {
+    timeout: 120_000,
+  }, async () => {
     const table = await harness().table(DOCS);
     const clients = await all(4, async () => collection(await table.connect(), { retry: { attempts: 20 } }));
     const id = uid('race');
@@ -205,11 +221,15 @@ export function incarnationTests(harness: () => StoreHarness): void {
     const workers = 4;
     const clients = await all(workers, async () => collection(await table.connect(), { retry: { attempts: 20 } }));
     const keys = [uid('cyc'), uid('cyc'), uid('cyc')];
-    const op = fc.record({ kind: fc.constantFrom('create', 'create', 'delete', 'apply', 'replace', 'get'), key: fc.nat({ max: keys.length - 1 }) });
+    const op = fc.record({
+      kind: fc.constantFrom('create', 'create', 'delete', 'apply', 'replace', 'get'),
+      key: fc.nat({ max: keys.length - 1 }),
+    });
     const plans = fc.sample(fc.array(op, { minLength: 30, maxLength: 30 }), { seed: 20261201, numRuns: workers });
     // Every (key, version, content) acknowledged by a write or returned by a read; each write's content is unique.
     const observed: [string, string, unknown][] = [];
-    const note = (key: string, snap: { version: string; value: Row } | undefined) => snap && observed.push([key, snap.version, snap.value.title]);
+    const note = (key: string, snap: { version: string; value: Row } | undefined) =>
+      snap && observed.push([key, snap.version, snap.value.title]);
     const outcomes = { ok: 0, lost: 0 };
     await all(workers, async (w) => {
       const docs = clients[w] as Collection<Row>;

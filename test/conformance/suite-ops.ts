@@ -19,7 +19,9 @@ export function opCaseTests(docs: () => Collection<Row>): void {
         return;
       }
       const expected = withoutNulls({ id, ...c.expected });
-      expect('value' in ref ? withoutNulls(ref.value) : ref, 'applyOps must give the value the table expects').toEqual(expected);
+      expect('value' in ref ? withoutNulls(ref.value) : ref, 'applyOps must give the value the table expects').toEqual(
+        expected,
+      );
       const written = await docs().apply(id, c.ops);
       expect(written.version).not.toBe(created.version);
       expect(withoutNulls(written.value)).toEqual(expected);

@@ -43,7 +43,9 @@ export function transactionTests(harness: () => StoreHarness): void {
     const err = await rejects(() => docs.apply(id, [inc('n', 1)], { afterCommit: () => Promise.reject(boom) }));
     expect(err).toMatchObject({ code: 'after_commit', cause: boom });
     expect((err.snapshot as { value: Row }).value.n).toBe(1);
-    const u = await rejects(() => docs.update(id, (v) => ({ ...v, n: 5 }), { afterCommit: () => Promise.reject(boom) }));
+    const u = await rejects(() =>
+      docs.update(id, (v) => ({ ...v, n: 5 }), { afterCommit: () => Promise.reject(boom) }),
+    );
     expect((u.snapshot as { value: Row }).value.n).toBe(5);
     expect((await docs.get(id))?.value.n).toBe(5);
   });

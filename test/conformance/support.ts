@@ -25,13 +25,19 @@ export interface TableCtx {
 }
 
 /** Opens a table and wraps its store in a collection. */
-export async function openTable(harness: StoreHarness, spec: TableSpec, options?: Parameters<typeof collection>[1]): Promise<TableCtx> {
+export async function openTable(
+  harness: StoreHarness,
+  spec: TableSpec,
+  options?: Parameters<typeof collection>[1],
+): Promise<TableCtx> {
   const table = await harness.table(spec);
   return { table, docs: collection(table.store, options) };
 }
 
 /** Runs `fn` expecting a noclobber error; returns it. */
-export async function rejects(fn: () => Promise<unknown>): Promise<{ code: string; reason?: string; [k: string]: unknown }> {
+export async function rejects(
+  fn: () => Promise<unknown>,
+): Promise<{ code: string; reason?: string; [k: string]: unknown }> {
   try {
     await fn();
   } catch (e) {
@@ -49,7 +55,10 @@ export async function expectUnchanged(docs: Collection<Row>, before: Snapshot<Ro
 }
 
 /** What applyOps says, or the error it throws. */
-export function reference(value: Row, ops: readonly Op[]): { value: Row } | { error: { code: string; reason?: string } } {
+export function reference(
+  value: Row,
+  ops: readonly Op[],
+): { value: Row } | { error: { code: string; reason?: string } } {
   try {
     return { value: applyOps(value, ops) };
   } catch (e) {

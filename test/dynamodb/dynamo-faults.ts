@@ -22,7 +22,10 @@ export function answerLost(client: DynamoDBClient, command: string, times = 1): 
     const out = await client.send(cmd as never);
     if (left > 0 && cmd.constructor.name === `${command}Command`) {
       left--;
-      throw Object.assign(new Error('socket hang up after the request was sent'), { name: 'TimeoutError', $metadata: {} });
+      throw Object.assign(new Error('socket hang up after the request was sent'), {
+        name: 'TimeoutError',
+        $metadata: {},
+      });
     }
     return out;
   };

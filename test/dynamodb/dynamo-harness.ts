@@ -16,7 +16,11 @@ export function dynamoEndpoint(): Promise<string | undefined> {
 let seq = 0;
 
 /** Creates a table with the given key attributes (string or number) and returns its name. */
-export async function createTable(client: DynamoDBClient, base: string, keys: readonly { name: string; type: 'S' | 'N' }[]): Promise<string> {
+export async function createTable(
+  client: DynamoDBClient,
+  base: string,
+  keys: readonly { name: string; type: 'S' | 'N' }[],
+): Promise<string> {
   const name = `${base}_${process.pid}_${++seq}`;
   await client.send(
     new CreateTableCommand({
@@ -37,7 +41,10 @@ export function dynamoHarness(endpoint: string): StoreHarness {
     name: 'dynamodb',
     versionKinds: ['integer', 'timestamp'],
     async table(spec: TableSpec) {
-      const keys = spec.key.map((k) => ({ name: k, type: spec.columns[k] === 'text' ? ('S' as const) : ('N' as const) }));
+      const keys = spec.key.map((k) => ({
+        name: k,
+        type: spec.columns[k] === 'text' ? ('S' as const) : ('N' as const),
+      }));
       const table = await createTable(main, spec.name, keys);
       const json = Object.entries(spec.columns)
         .filter(([, kind]) => kind === 'json')
@@ -49,12 +56,16 @@ export function dynamoHarness(endpoint: string): StoreHarness {
         versionKind: spec.versionKind ?? 'integer',
         ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
       };
-      const keyOf = (key: Parameters<typeof keyValues>[1]) => marshall(Object.fromEntries(spec.key.map((k, i) => [k, keyValues(spec, key)[i]])));
+      const keyOf = (key: Parameters<typeof keyValues>[1]) =>
+        marshall(Object.fromEntries(spec.key.map((k, i) => [k, keyValues(spec, key)[i]])));
       return {
         store: await DynamoStore.open(main, config),
         // As an application's own PutItem and DeleteItem: no version attribute, no tombstone.
         plain: {
-          insert: async (row) => void (await main.send(new PutItemCommand({ TableName: table, Item: marshall(row, { removeUndefinedValues: true }) }))),
+          insert: async (row) =>
+            void (await main.send(
+              new PutItemCommand({ TableName: table, Item: marshall(row, { removeUndefinedValues: true }) }),
+            )),
           delete: async (key) => void (await main.send(new DeleteItemCommand({ TableName: table, Key: keyOf(key) }))),
         },
         async connect() {

@@ -37,7 +37,12 @@ describe.skipIf(!endpoint)('DynamoDB: what a failure means depends on when it ha
       const outage = proxy.outage(600);
       await new Promise((r) => setTimeout(r, 50));
       const err = await docs.apply('a', [inc('n', 1)], { retry: { attempts: 3, baseMs: 1, capMs: 1 } }).catch((e) => e);
-      expect(err).toMatchObject({ code: 'transient', reason: 'connection', attempts: 3, attemptsByCause: { connection: 3 } });
+      expect(err).toMatchObject({
+        code: 'transient',
+        reason: 'connection',
+        attempts: 3,
+        attemptsByCause: { connection: 3 },
+      });
       await outage;
       await docs.apply('a', [inc('n', 1)], { retry: { connectionAttempts: 50, baseMs: 10, capMs: 50 } });
       expect((await docs.get('a'))?.value.n).toBe(1);

@@ -24,7 +24,9 @@ describe.skipIf(!endpoint)('DynamoDB shared by several OS processes', () => {
     const ops = 15;
     const outputs = await Promise.all(
       [1, 2, 3, 4].map((w) =>
-        run(process.execPath, ['--import', tsx, worker, endpoint as string, table, String(w), '5', String(ops), '4'], { maxBuffer: 1 << 24 }),
+        run(process.execPath, ['--import', tsx, worker, endpoint as string, table, String(w), '5', String(ops), '4'], {
+          maxBuffer: 1 << 24,
+        }),
       ),
     );
     const acknowledged = outputs.flatMap((o) => (JSON.parse(o.stdout) as { acknowledged: string[] }).acknowledged);

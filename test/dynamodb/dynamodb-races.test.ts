@@ -35,7 +35,9 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     expect(err).toMatchObject({ code: 'conflict', reason: 'stale', expected: v1.version, actual: v2.version });
     expect((err.current as { value: { n: number } }).value.n).toBe(2);
     expect(spy.sent).toEqual(['UpdateItem']);
-    const guard = await rejects(() => watched.apply('a', [set('title', 'x')], { expect: { where: [field('n').gt(10)] } }));
+    const guard = await rejects(() =>
+      watched.apply('a', [set('title', 'x')], { expect: { where: [field('n').gt(10)] } }),
+    );
     expect(guard).toMatchObject({ code: 'guard_failed', actual: 2 });
     expect(spy.sent).toEqual(['UpdateItem', 'UpdateItem']);
   });
@@ -74,10 +76,16 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     });
     await inside;
     // The store contract: one attempt, refused with a retryable LockBusyError, nothing written.
-    const busy = await rejects(() => otherStore.write({ key: 'a', change: { ops: [{ op: 'inc', path: ['n'], by: 1 }] }, expect: {} }));
+    const busy = await rejects(() =>
+      otherStore.write({ key: 'a', change: { ops: [{ op: 'inc', path: ['n'], by: 1 }] }, expect: {} }),
+    );
     expect(busy).toMatchObject({ code: 'lock_busy', retryable: true, httpStatus: 503 });
     // A collection's plain write waits for the lease (up to its lock timeout), like UPDATE on a locked row.
-    expect(await rejects(() => impatient.replace('a', { id: 'a', n: 99 }, { expect: { exists: true }, retry: { attempts: 1 } }))).toMatchObject({
+    expect(
+      await rejects(() =>
+        impatient.replace('a', { id: 'a', n: 99 }, { expect: { exists: true }, retry: { attempts: 1 } }),
+      ),
+    ).toMatchObject({
       code: 'lock_timeout',
       retryable: true,
     });
@@ -189,7 +197,10 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     });
     expect(spy.sent).toEqual([]);
     const small = await docs.create('a', { id: 'a', title: 'x' });
-    expect(await rejects(() => docs.apply('a', [merge('data', { blob: 'y'.repeat(2100) })]))).toMatchObject({ code: 'too_large', what: 'item' });
+    expect(await rejects(() => docs.apply('a', [merge('data', { blob: 'y'.repeat(2100) })]))).toMatchObject({
+      code: 'too_large',
+      what: 'item',
+    });
     expect((await docs.get('a'))?.version).toBe(small.version);
     const { config: plain } = await table();
     const huge = collection(await DynamoStore.open(main, plain), { maxPatchBytes: 1 << 20 });
@@ -206,10 +217,15 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     const docs = collection(await DynamoStore.open(main, config));
     const snap = await docs.get('legacy');
     expect(snap?.version).toBe('0');
-    expect(await rejects(() => docs.create('legacy', { id: 'legacy' }))).toMatchObject({ code: 'conflict', reason: 'exists' });
+    expect(await rejects(() => docs.create('legacy', { id: 'legacy' }))).toMatchObject({
+      code: 'conflict',
+      reason: 'exists',
+    });
     const v1 = await docs.replace('legacy', { id: 'legacy', title: 'new' }, { expect: { version: '0' } });
     expect(v1.version).toBe('1');
-    expect(await rejects(() => docs.replace('legacy', { id: 'legacy', title: 'late' }, { expect: { version: '0' } }))).toMatchObject({ reason: 'stale' });
+    expect(
+      await rejects(() => docs.replace('legacy', { id: 'legacy', title: 'late' }, { expect: { version: '0' } })),
+    ).toMatchObject({ reason: 'stale' });
   });
 
   it('timestamp versions (updated_at) strictly increase, even when the stored one is ahead of this clock', async () => {
@@ -220,10 +236,17 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     for (let i = 1; i < seen.length; i++) expect(seen[i]! > seen[i - 1]!).toBe(true);
     expect(seen[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     // Another writer's clock ran ahead: our next version must still be later than its.
-    await main.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'b' }, n: { N: '0' }, updated_at: { S: '2999-01-01T00:00:00.000Z' } } }));
+    await main.send(
+      new PutItemCommand({
+        TableName: name,
+        Item: { id: { S: 'b' }, n: { N: '0' }, updated_at: { S: '2999-01-01T00:00:00.000Z' } },
+      }),
+    );
     const after = await docs.apply('b', [inc('n', 1)]);
     expect(after.version).toBe('2999-01-01T00:00:00.000001Z'); // one microsecond after the stored one
-    const stale = await rejects(() => docs.apply('b', [inc('n', 1)], { expect: { version: '2999-01-01T00:00:00.000Z' } }));
+    const stale = await rejects(() =>
+      docs.apply('b', [inc('n', 1)], { expect: { version: '2999-01-01T00:00:00.000Z' } }),
+    );
     expect(stale).toMatchObject({ reason: 'stale', actual: after.version });
   });
 
@@ -231,27 +254,42 @@ describe.skipIf(!endpoint)('DynamoDB: conditional writes, transactions and lease
     const { config } = await table();
     const docs = collection(await DynamoStore.open(main, config));
     const created = await docs.create('a', { id: 'a', n: 1 });
-    expect(await rejects(() => docs.apply('a', [set('_nc_lease', { token: 'forged', until: 9e15 })]))).toMatchObject({ reason: 'protected_field' });
-    expect(await rejects(() => docs.apply('a', [merge('', { _nc_lease: { token: 'x' } })]))).toMatchObject({ reason: 'protected_field' });
-    expect(await rejects(() => docs.replace('a', { id: 'a', _nc_lease: { token: 'x' } }, { expect: { exists: true } }))).toMatchObject({
+    expect(await rejects(() => docs.apply('a', [set('_nc_lease', { token: 'forged', until: 9e15 })]))).toMatchObject({
       reason: 'protected_field',
     });
-    expect(await rejects(() => docs.apply(7, [inc('n', 1)]))).toMatchObject({ code: 'invalid_change', reason: 'bad_key' });
+    expect(await rejects(() => docs.apply('a', [merge('', { _nc_lease: { token: 'x' } })]))).toMatchObject({
+      reason: 'protected_field',
+    });
+    expect(
+      await rejects(() => docs.replace('a', { id: 'a', _nc_lease: { token: 'x' } }, { expect: { exists: true } })),
+    ).toMatchObject({
+      reason: 'protected_field',
+    });
+    expect(await rejects(() => docs.apply(7, [inc('n', 1)]))).toMatchObject({
+      code: 'invalid_change',
+      reason: 'bad_key',
+    });
     const after = await docs.get('a');
     expect(after?.version).toBe(created.version);
     expect(after?.value).toEqual({ id: 'a', n: 1 });
   });
 
   it('maps throttling and transaction conflicts to a retryable TransientError, by exception name', () => {
-    expect(mapDynamoError({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }, 'write')).toMatchObject({
+    expect(
+      mapDynamoError({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }, 'write'),
+    ).toMatchObject({
       code: 'transient',
       reason: 'throttled',
     });
-    expect(mapDynamoError({ name: 'TransactionConflictException', $metadata: { httpStatusCode: 400 } }, 'write')).toMatchObject({
+    expect(
+      mapDynamoError({ name: 'TransactionConflictException', $metadata: { httpStatusCode: 400 } }, 'write'),
+    ).toMatchObject({
       code: 'transient',
       reason: 'serialization',
     });
-    expect(mapDynamoError({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }, 'write')).toMatchObject({ code: 'commit_unknown' });
+    expect(mapDynamoError({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }, 'write')).toMatchObject({
+      code: 'commit_unknown',
+    });
     expect(mapDynamoError({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }, 'read')).toMatchObject({
       code: 'transient',
       reason: 'connection',

@@ -19,12 +19,21 @@ describe.skipIf(!endpoint)('DynamoDB: tombstones in the item', () => {
 
   it('a delete leaves key, last version, the marker and the TTL under hostile attribute names; a create starts after it', async () => {
     const table = await createTable(client, 'ddb_tomb', [{ name: 'id', type: 'S' }]);
-    const docs = collection(await DynamoStore.open(client, { table, tombstoneAttribute: gone, tombstoneTtl: { attribute: expires, seconds: 3600 } }));
+    const docs = collection(
+      await DynamoStore.open(client, {
+        table,
+        tombstoneAttribute: gone,
+        tombstoneTtl: { attribute: expires, seconds: 3600 },
+      }),
+    );
     const first = await docs.create('k', { id: 'k', title: 'a' });
     const touched = await docs.apply('k', [set('title', 'b')]);
     const before = Math.floor(Date.now() / 1000);
     await docs.delete('k');
-    const raw = unmarshall((await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'k' } }, ConsistentRead: true }))).Item ?? {});
+    const raw = unmarshall(
+      (await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'k' } }, ConsistentRead: true })))
+        .Item ?? {},
+    );
     expect(Object.keys(raw).sort()).toEqual([expires, gone, 'id', 'version'].sort());
     expect(raw.version).toBe(Number(touched.version));
     expect(raw[expires]).toBeGreaterThanOrEqual(before + 3600);
@@ -36,11 +45,16 @@ describe.skipIf(!endpoint)('DynamoDB: tombstones in the item', () => {
     expect(await docs.delete('k').catch((e: unknown) => e)).toMatchObject({ reason: 'gone' });
     const second = await docs.create('k', { id: 'k', title: 'c' });
     expect([first.version, touched.version]).not.toContain(second.version);
-    expect(await docs.apply('k', [set('title', 'x')], { expect: { version: touched.version } }).catch((e: unknown) => e)).toMatchObject({
+    expect(
+      await docs.apply('k', [set('title', 'x')], { expect: { version: touched.version } }).catch((e: unknown) => e),
+    ).toMatchObject({
       reason: 'stale',
     });
     // The record created over the tombstone carries neither the marker nor the TTL.
-    const live = unmarshall((await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'k' } }, ConsistentRead: true }))).Item ?? {});
+    const live = unmarshall(
+      (await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'k' } }, ConsistentRead: true })))
+        .Item ?? {},
+    );
     expect(live).toEqual({ id: 'k', title: 'c', version: Number(second.version) });
   });
 

@@ -5,9 +5,18 @@ import { DynamoStore } from 'noclobber/dynamodb';
 import { localClient } from '../../tools/services/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const [endpoint, table, worker, rows, ops, clients] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [endpoint, table, worker, rows, ops, clients] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const stores = await Promise.all(
-  Array.from({ length: Number(clients) }, async () => collection(await DynamoStore.open(localClient(endpoint), { table, fields: 'open', json: ['markers'] }))),
+  Array.from({ length: Number(clients) }, async () =>
+    collection(await DynamoStore.open(localClient(endpoint), { table, fields: 'open', json: ['markers'] })),
+  ),
 );
 const acknowledged: string[] = [];
 await Promise.all(
@@ -15,9 +24,13 @@ await Promise.all(
     for (let i = 0; i < Number(ops); i++) {
       const id = `row-${(c * 3 + i) % Number(rows)}`;
       const marker = `p${worker}-c${c}-${i}`;
-      if (i % 3 === 0) await docs.update(id, (v) => ({ ...v, n: (v.n as number) + 1, markers: [...(v.markers as string[]), marker] }));
+      if (i % 3 === 0)
+        await docs.update(id, (v) => ({ ...v, n: (v.n as number) + 1, markers: [...(v.markers as string[]), marker] }));
       else if (i % 3 === 1) await docs.apply(id, [inc('n', 1), add('markers', marker)]);
-      else await docs.withLock(id, (locked) => locked.apply([inc('n', 1), add('markers', marker)]), { lockTimeoutMs: 20_000 });
+      else
+        await docs.withLock(id, (locked) => locked.apply([inc('n', 1), add('markers', marker)]), {
+          lockTimeoutMs: 20_000,
+        });
       acknowledged.push(marker);
     }
   }),

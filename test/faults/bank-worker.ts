@@ -10,7 +10,15 @@ import { localClient } from '../../tools/services/index.js';
 import { newPool } from '../postgres/pg-harness.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const [kind, target, table, worker, writers, transfers, mode] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [kind, target, table, worker, writers, transfers, mode] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 async function open(): Promise<Collection<Row>> {
   if (kind === 'postgres') return collection(await PostgresStore.open(newPool(target, 1), { table, key: 'id' }));
@@ -31,7 +39,14 @@ const rnd = (n: number) => {
 };
 const acknowledged: string[] = [];
 const refused: string[] = [];
-const gaveUp: { id: string; code: string; reason?: string; attempts?: number; attemptsByCause?: unknown; message: string }[] = [];
+const gaveUp: {
+  id: string;
+  code: string;
+  reason?: string;
+  attempts?: number;
+  attemptsByCause?: unknown;
+  message: string;
+}[] = [];
 const retries: Record<string, number> = {};
 const clients = await Promise.all(Array.from({ length: Number(writers) }, open));
 const started = Date.now();
@@ -63,7 +78,13 @@ await Promise.all(
       } catch (e) {
         if (isNoclobberError(e) && e.code === 'guard_failed') refused.push(id);
         else {
-          const x = e as { code?: string; reason?: string; attempts?: number; attemptsByCause?: unknown; message: string };
+          const x = e as {
+            code?: string;
+            reason?: string;
+            attempts?: number;
+            attemptsByCause?: unknown;
+            message: string;
+          };
           gaveUp.push({
             id,
             code: x.code ?? 'untyped',

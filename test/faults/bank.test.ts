@@ -42,12 +42,22 @@ interface Outcome {
  * `transact`: every transfer completes (none gives up), money is conserved, and each
  * acknowledged transfer is in both accounts' logs exactly once, a refused one in neither.
  */
-async function bank(kind: string, target: string, table: string, read: (id: string) => Promise<Row | undefined>, mode: string) {
+async function bank(
+  kind: string,
+  target: string,
+  table: string,
+  read: (id: string) => Promise<Row | undefined>,
+  mode: string,
+) {
   const outputs = await Promise.all(
     Array.from({ length: PROCESSES }, (_, p) =>
-      run(process.execPath, ['--import', tsx, worker, kind, target, table, String(p + 1), String(WRITERS), String(TRANSFERS[kind]), mode], {
-        maxBuffer: 1 << 24,
-      }),
+      run(
+        process.execPath,
+        ['--import', tsx, worker, kind, target, table, String(p + 1), String(WRITERS), String(TRANSFERS[kind]), mode],
+        {
+          maxBuffer: 1 << 24,
+        },
+      ),
     ),
   );
   const results = outputs.map((o) => JSON.parse(o.stdout) as Outcome);
@@ -98,10 +108,18 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
     for (const mode of ['documented', 'lockAll']) {
       it(`${mode} transfers`, async () => {
         const table = uniqueTable('bank');
-        await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, log jsonb NOT NULL, version integer NOT NULL)`);
+        await admin.query(
+          `CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, log jsonb NOT NULL, version integer NOT NULL)`,
+        );
         const accounts = collection(await PostgresStore.open(admin, { table, key: 'id' }));
         for (const row of seedRows) await accounts.create(row.id, row);
-        const retries = await bank('postgres', url as string, table, async (id) => (await accounts.get(id))?.value, mode);
+        const retries = await bank(
+          'postgres',
+          url as string,
+          table,
+          async (id) => (await accounts.get(id))?.value,
+          mode,
+        );
         if (mode === 'lockAll') expect(retries).toEqual({});
       }, 120_000);
     }
@@ -114,7 +132,9 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
       const file = join(dir, 'bank.db');
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
-      db.exec('CREATE TABLE bank (id TEXT PRIMARY KEY, balance REAL NOT NULL, log TEXT NOT NULL, version INTEGER NOT NULL)');
+      db.exec(
+        'CREATE TABLE bank (id TEXT PRIMARY KEY, balance REAL NOT NULL, log TEXT NOT NULL, version INTEGER NOT NULL)',
+      );
       const accounts = collection(new SqliteStore(db, { table: 'bank', key: 'id', json: ['log'] }));
       for (const row of seedRows) await accounts.create(row.id, row);
       await bank('sqlite', file, 'bank', async (id) => (await accounts.get(id))?.value, 'documented');
@@ -130,7 +150,13 @@ describe('bank: 3 processes x 8 writers on 8 accounts, every transfer completes'
         const table = await createTable(client, 'bank', [{ name: 'id', type: 'S' }]);
         const accounts = collection(await DynamoStore.open(client, { table, json: ['log'] }));
         for (const row of seedRows) await accounts.create(row.id, row);
-        const retries = await bank('dynamodb', endpoint as string, table, async (id) => (await accounts.get(id))?.value, mode);
+        const retries = await bank(
+          'dynamodb',
+          endpoint as string,
+          table,
+          async (id) => (await accounts.get(id))?.value,
+          mode,
+        );
         if (mode === 'lockAll') expect(retries).toEqual({});
       }, 120_000);
     }

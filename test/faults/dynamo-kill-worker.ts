@@ -20,7 +20,9 @@ const rowA = `w${worker}-a`;
 const rowB = `w${worker}-b`;
 const applied = async () => {
   for (let i = 0; i < 2000; i++) {
-    const out = await watcher.send(new GetItemCommand({ TableName: table, Key: { id: { S: rowA } }, ConsistentRead: true }));
+    const out = await watcher.send(
+      new GetItemCommand({ TableName: table, Key: { id: { S: rowA } }, ConsistentRead: true }),
+    );
     if ((out.Item?.markers?.L ?? []).some((m) => m.S === marker)) return;
     await new Promise((r) => setTimeout(r, 5));
   }

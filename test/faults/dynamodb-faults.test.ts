@@ -26,13 +26,23 @@ async function markerTable(client: DynamoDBClient, rows: readonly string[]): Pro
     }),
   );
   for (const id of rows)
-    await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: id }, n: { N: '0' }, markers: { L: [] }, version: { N: '1' } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: name,
+        Item: { id: { S: id }, n: { N: '0' }, markers: { L: [] }, version: { N: '1' } },
+      }),
+    );
   return name;
 }
 
 async function readRows(client: DynamoDBClient, table: string): Promise<Map<string, { n: number; markers: string[] }>> {
   const out = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
-  return new Map((out.Items ?? []).map((i) => [i.id?.S as string, { n: Number(i.n?.N), markers: (i.markers?.L ?? []).map((m) => m.S as string) }]));
+  return new Map(
+    (out.Items ?? []).map((i) => [
+      i.id?.S as string,
+      { n: Number(i.n?.N), markers: (i.markers?.L ?? []).map((m) => m.S as string) },
+    ]),
+  );
 }
 
 describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells what happened', () => {
@@ -48,7 +58,9 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
     const single = collection(await DynamoStore.open(answerLost(admin, 'UpdateItem'), { table, json: ['markers'] }));
     const err = await single.apply('row-0', [inc('n', 1), add('markers', 'lost-1')]).catch((e) => e);
     expect(err).toBeInstanceOf(CommitUnknownError);
-    const tx = collection(await DynamoStore.open(answerLost(admin, 'TransactWriteItems'), { table, json: ['markers'] }));
+    const tx = collection(
+      await DynamoStore.open(answerLost(admin, 'TransactWriteItems'), { table, json: ['markers'] }),
+    );
     await tx.transact(async (t) => {
       await t.apply('row-0', [inc('n', 1), add('markers', 'lost-2')]);
       await t.apply('row-1', [inc('n', 1), add('markers', 'lost-2')]);
@@ -56,7 +68,9 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
     const rows = await readRows(admin, table);
     expect(rows.get('row-0')).toEqual({ n: 2, markers: ['lost-1', 'lost-2'] });
     expect(rows.get('row-1')).toEqual({ n: 1, markers: ['lost-2'] });
-    console.log('dynamodb lost answers: 1 CommitUnknownError, 1 of them applied; the transaction applied once after its re-send');
+    console.log(
+      'dynamodb lost answers: 1 CommitUnknownError, 1 of them applied; the transaction applied once after its re-send',
+    );
   });
 
   it('workers killed with SIGKILL before sending and after DynamoDB applied (single writes and transactions): nothing acknowledged lost, nothing applied twice', async () => {
@@ -69,7 +83,9 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
     ]);
     for (const o of outcomes) expect(o.signal, JSON.stringify(o)).toBe('SIGKILL');
     const report = expectTruthful(outcomes, await readRows(admin, table));
-    console.log(`dynamodb SIGKILL: ${report.acknowledged} acknowledged, ${report.inflight} in flight at the kill, ${report.inflightApplied} of them applied`);
+    console.log(
+      `dynamodb SIGKILL: ${report.acknowledged} acknowledged, ${report.inflight} in flight at the kill, ${report.inflightApplied} of them applied`,
+    );
     expect(report.acknowledged).toBe(8);
     expect(report.inflight).toBe(4);
     expect(report.inflightApplied).toBe(2);

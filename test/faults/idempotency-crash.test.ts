@@ -58,7 +58,9 @@ function startServer(args: readonly string[]): Promise<Server> {
           });
       }
     });
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening: ${stderr.slice(-2000)}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before listening: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
@@ -79,70 +81,74 @@ const targets: [DatabaseKind, string | undefined][] = [
 
 let seq = 0;
 for (const [kind, target] of targets) {
-  describe.skipIf(!target)(`Idempotency-Key on ${kind}: a server killed mid-request never applies the write twice`, () => {
-    const setup = async (): Promise<{ names: TableNames; n(): Promise<unknown>; close(): Promise<void> }> => {
-      const suffix = `${process.pid}_${++seq}`;
-      const names = { docs: `ic_docs_${suffix}`, audit: `ic_audit_${suffix}`, keys: `ic_keys_${suffix}` };
-      await createTables(kind, target as string, names);
-      const db = await openSameDatabase(kind, target as string, names);
-      await db.docs.create('d', { id: 'd', status: 'active', n: 0 });
-      return { names, n: async () => (await db.docs.get('d'))?.value.n, close: () => db.close() };
-    };
-    const server = (names: TableNames, fault: string, ttlMs: number) => startServer([kind, target as string, JSON.stringify(names), fault, String(ttlMs)]);
+  describe.skipIf(!target)(
+    `Idempotency-Key on ${kind}: a server killed mid-request never applies the write twice`,
+    () => {
+      const setup = async (): Promise<{ names: TableNames; n(): Promise<unknown>; close(): Promise<void> }> => {
+        const suffix = `${process.pid}_${++seq}`;
+        const names = { docs: `ic_docs_${suffix}`, audit: `ic_audit_${suffix}`, keys: `ic_keys_${suffix}` };
+        await createTables(kind, target as string, names);
+        const db = await openSameDatabase(kind, target as string, names);
+        await db.docs.create('d', { id: 'd', status: 'active', n: 0 });
+        return { names, n: async () => (await db.docs.get('d'))?.value.n, close: () => db.close() };
+      };
+      const server = (names: TableNames, fault: string, ttlMs: number) =>
+        startServer([kind, target as string, JSON.stringify(names), fault, String(ttlMs)]);
 
-    it('killed between the write and the key’s completion: nothing of it stays; the retry applies it once, then replays its stored answer', async () => {
-      const db = await setup();
-      // The first server's claim lives 1.5 s: after that, a retry may run the request again.
-      const first = await server(db.names, 'between', 1500);
-      const pending = send(first.url).catch((e: unknown) => e);
-      expect(await first.stopped).toBe('between');
-      await first.kill();
-      expect(await pending).toBeInstanceOf(Error); // the connection died with the process
-      const second = await server(db.names, 'none', 60_000);
-      try {
-        // While the dead request's claim lives, retries are told it is in flight (409); then one runs.
-        let answer = await send(second.url);
-        const deadline = Date.now() + 30_000;
-        while (answer.status === 409 && Date.now() < deadline) {
-          expect(await answer.json()).toMatchObject({ code: 'idempotency', retryable: true });
-          await new Promise((r) => setTimeout(r, 200));
-          answer = await send(second.url);
+      it('killed between the write and the key’s completion: nothing of it stays; the retry applies it once, then replays its stored answer', async () => {
+        const db = await setup();
+        // The first server's claim lives 1.5 s: after that, a retry may run the request again.
+        const first = await server(db.names, 'between', 1500);
+        const pending = send(first.url).catch((e: unknown) => e);
+        expect(await first.stopped).toBe('between');
+        await first.kill();
+        expect(await pending).toBeInstanceOf(Error); // the connection died with the process
+        const second = await server(db.names, 'none', 60_000);
+        try {
+          // While the dead request's claim lives, retries are told it is in flight (409); then one runs.
+          let answer = await send(second.url);
+          const deadline = Date.now() + 30_000;
+          while (answer.status === 409 && Date.now() < deadline) {
+            expect(await answer.json()).toMatchObject({ code: 'idempotency', retryable: true });
+            await new Promise((r) => setTimeout(r, 200));
+            answer = await send(second.url);
+          }
+          expect(answer.status).toBe(200);
+          const body = await answer.json();
+          expect(body).toMatchObject({ n: 1 });
+          expect(await db.n()).toBe(1);
+          const replay = await send(second.url);
+          expect(replay.status).toBe(200);
+          expect(replay.headers.get('idempotent-replayed')).toBe('true');
+          expect(replay.headers.get('etag')).toBe(answer.headers.get('etag'));
+          expect(await replay.json()).toEqual(body);
+          expect(await db.n()).toBe(1);
+        } finally {
+          await second.kill();
+          await db.close();
         }
-        expect(answer.status).toBe(200);
-        const body = await answer.json();
-        expect(body).toMatchObject({ n: 1 });
-        expect(await db.n()).toBe(1);
-        const replay = await send(second.url);
-        expect(replay.status).toBe(200);
-        expect(replay.headers.get('idempotent-replayed')).toBe('true');
-        expect(replay.headers.get('etag')).toBe(answer.headers.get('etag'));
-        expect(await replay.json()).toEqual(body);
-        expect(await db.n()).toBe(1);
-      } finally {
-        await second.kill();
-        await db.close();
-      }
-    });
+      });
 
-    it('killed after the commit, before answering: the retry gets the stored answer, applied once', async () => {
-      const db = await setup();
-      const first = await server(db.names, 'answered', 60_000);
-      const pending = send(first.url).catch((e: unknown) => e);
-      expect(await first.stopped).toBe('answered');
-      await first.kill();
-      expect(await pending).toBeInstanceOf(Error);
-      expect(await db.n()).toBe(1);
-      const second = await server(db.names, 'none', 60_000);
-      try {
-        const retry = await send(second.url);
-        expect(retry.status).toBe(200);
-        expect(retry.headers.get('idempotent-replayed')).toBe('true');
-        expect(await retry.json()).toMatchObject({ n: 1 });
+      it('killed after the commit, before answering: the retry gets the stored answer, applied once', async () => {
+        const db = await setup();
+        const first = await server(db.names, 'answered', 60_000);
+        const pending = send(first.url).catch((e: unknown) => e);
+        expect(await first.stopped).toBe('answered');
+        await first.kill();
+        expect(await pending).toBeInstanceOf(Error);
         expect(await db.n()).toBe(1);
-      } finally {
-        await second.kill();
-        await db.close();
-      }
-    });
-  });
+        const second = await server(db.names, 'none', 60_000);
+        try {
+          const retry = await send(second.url);
+          expect(retry.status).toBe(200);
+          expect(retry.headers.get('idempotent-replayed')).toBe('true');
+          expect(await retry.json()).toMatchObject({ n: 1 });
+          expect(await db.n()).toBe(1);
+        } finally {
+          await second.kill();
+          await db.close();
+        }
+      });
+    },
+  );
 }

@@ -14,7 +14,13 @@ import { collectionIdempotency, type IdempotencyRecord } from 'noclobber/http';
 import type { StoreSession, WriteCommand } from 'noclobber/store';
 import { type DatabaseKind, openSameDatabase, type TableNames } from '../http/same-database.js';
 
-const [kind, target, names, fault, ttlMs] = process.argv.slice(2) as [DatabaseKind, string, string, 'between' | 'answered' | 'none', string];
+const [kind, target, names, fault, ttlMs] = process.argv.slice(2) as [
+  DatabaseKind,
+  string,
+  string,
+  'between' | 'answered' | 'none',
+  string,
+];
 
 const tell = (line: object) => writeSync(1, `${JSON.stringify(line)}\n`);
 /** Stops here for good: the parent kills the process with SIGKILL. */
@@ -24,7 +30,8 @@ const stop = (at: string): Promise<never> => {
 };
 
 const isCompletion = (cmd: WriteCommand) =>
-  'ops' in cmd.change && cmd.change.ops.some((op) => op.op === 'set' && op.path[0] === 'state' && op.value === 'completed');
+  'ops' in cmd.change &&
+  cmd.change.ops.some((op) => op.op === 'set' && op.path[0] === 'state' && op.value === 'completed');
 
 /** The store, with every write of a key's completion stopped at `between` — as an autocommit write or inside a transaction it joined. */
 function hooked<T extends object>(store: Store<T>): Store<T> {
@@ -45,7 +52,8 @@ function hooked<T extends object>(store: Store<T>): Store<T> {
           await before(cmd);
           return t.write(cmd);
         };
-      if (prop === 'joinTransaction') return (handle: unknown) => session((t.joinTransaction as (h: unknown) => StoreSession<T>).call(t, handle));
+      if (prop === 'joinTransaction')
+        return (handle: unknown) => session((t.joinTransaction as (h: unknown) => StoreSession<T>).call(t, handle));
       const v = Reflect.get(t, prop, t);
       return typeof v === 'function' ? v.bind(t) : v;
     },
@@ -59,5 +67,14 @@ app.use(async (_c, next) => {
   await next();
   if (fault === 'answered') await stop('answered');
 });
-app.all('/docs/:id', honoResource({ collection: db.docs, name: 'docs', idempotency: { store: collectionIdempotency(keys), ttlMs: Number(ttlMs) } }) as never);
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) => tell({ listening: `http://127.0.0.1:${info.port}` }));
+app.all(
+  '/docs/:id',
+  honoResource({
+    collection: db.docs,
+    name: 'docs',
+    idempotency: { store: collectionIdempotency(keys), ttlMs: Number(ttlMs) },
+  }) as never,
+);
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
+  tell({ listening: `http://127.0.0.1:${info.port}` }),
+);

@@ -11,7 +11,14 @@ import { newPool } from '../postgres/pg-harness.js';
 import { say } from './workers.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const [kind, target, table, worker, connections, stopFile] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [kind, target, table, worker, connections, stopFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const ROWS = ['row-0', 'row-1', 'row-2', 'row-3'];
 // Enough connection attempts to ride out a restart; conflicts keep the standard budget.
 const retry = { connectionAttempts: 400, baseMs: 5, capMs: 100, onRetry: (r: RetryInfo) => say({ retry: r.cause }) };
@@ -22,7 +29,9 @@ async function open(): Promise<Store<Row>> {
   const client = kind === 'dynamodb' ? localClient(target) : undefined;
   for (;;) {
     try {
-      return pool ? await PostgresStore.open(pool, { table, key: 'id' }) : await DynamoStore.open(client as never, { table, json: ['markers'] });
+      return pool
+        ? await PostgresStore.open(pool, { table, key: 'id' })
+        : await DynamoStore.open(client as never, { table, json: ['markers'] });
     } catch (e) {
       if (!isNoclobberError(e) || !e.retryable) throw e;
       await new Promise((r) => setTimeout(r, 50));
@@ -43,7 +52,12 @@ await Promise.all(
       say({ start: marker, rows: op === 2 ? [a, b] : [a] });
       try {
         if (op === 0) await docs.apply(a, [inc('n', 1), add('markers', marker)]);
-        else if (op === 1) await docs.update(a, (v) => ({ ...v, n: (v.n as number) + 1, markers: [...(v.markers as string[]), marker] }));
+        else if (op === 1)
+          await docs.update(a, (v) => ({
+            ...v,
+            n: (v.n as number) + 1,
+            markers: [...(v.markers as string[]), marker],
+          }));
         else
           await docs.transact(async (tx) => {
             await tx.apply(a, [inc('n', 1), add('markers', marker)]);

@@ -7,12 +7,16 @@ import type pg from 'pg';
  * sets neither pays nothing.
  */
 export async function faultTable(admin: pg.Pool, name: string, rows: readonly string[]): Promise<void> {
-  await admin.query(`CREATE TABLE "${name}" (id text PRIMARY KEY, n double precision NOT NULL, markers jsonb NOT NULL, version integer NOT NULL)`);
+  await admin.query(
+    `CREATE TABLE "${name}" (id text PRIMARY KEY, n double precision NOT NULL, markers jsonb NOT NULL, version integer NOT NULL)`,
+  );
   await admin.query(`CREATE OR REPLACE FUNCTION fault_sleep() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN PERFORM pg_sleep(coalesce(nullif(current_setting('faults.statement_ms', true), ''), '0')::int / 1000.0); RETURN NEW; END $$`);
   await admin.query(`CREATE OR REPLACE FUNCTION fault_commit_sleep() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN PERFORM pg_sleep(coalesce(nullif(current_setting('faults.commit_ms', true), ''), '0')::int / 1000.0); RETURN NULL; END $$`);
-  await admin.query(`CREATE TRIGGER slow_statement BEFORE UPDATE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fault_sleep()`);
+  await admin.query(
+    `CREATE TRIGGER slow_statement BEFORE UPDATE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fault_sleep()`,
+  );
   await admin.query(
     `CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON "${name}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fault_commit_sleep()`,
   );

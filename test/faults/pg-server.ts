@@ -10,6 +10,8 @@ export type RestartableServer = Pick<RunningPostgres, 'url' | 'restart' | 'stop'
  * stays off (it guards against OS crashes only).
  */
 export function startRestartable(): Promise<RestartableServer> {
-  const flags = THROWAWAY_FLAGS.filter((f, i, all) => f !== 'synchronous_commit=off' && all[i + 1] !== 'synchronous_commit=off');
+  const flags = THROWAWAY_FLAGS.filter(
+    (f, i, all) => f !== 'synchronous_commit=off' && all[i + 1] !== 'synchronous_commit=off',
+  );
   return startPostgres({ database: 'faults', flags });
 }

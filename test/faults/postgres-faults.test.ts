@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { add, type Collection, CommitUnknownError, collection, inc, isNoclobberError, type RetryInfo, type Row } from 'noclobber';
+import {
+  add,
+  type Collection,
+  CommitUnknownError,
+  collection,
+  inc,
+  isNoclobberError,
+  type RetryInfo,
+  type Row,
+} from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +58,8 @@ async function committed(admin: pg.Pool, table: string, marker: string): Promise
 
 /** The answer is lost after the server applied it: the socket stops being read, then is cut once the write is visible. */
 function answerLost(admin: pg.Pool, table: string, marker: () => string, when: (p: FaultPoint) => boolean): FaultPlan {
-  const stream = (p: FaultPoint) => (p.client as unknown as { connection: { stream: { pause(): void; destroy(): void } } }).connection.stream;
+  const stream = (p: FaultPoint) =>
+    (p.client as unknown as { connection: { stream: { pause(): void; destroy(): void } } }).connection.stream;
   let armed = false;
   return {
     before: once((p) => {
@@ -237,7 +247,9 @@ describe.skipIf(!available)('fault injection on PostgreSQL: every error tells wh
         if (row?.n) unknownApplied++;
       }
     }
-    console.log(`postgres phases: ${CASES.length} faults, ${unknown} CommitUnknownError, ${unknownApplied} of them applied`);
+    console.log(
+      `postgres phases: ${CASES.length} faults, ${unknown} CommitUnknownError, ${unknownApplied} of them applied`,
+    );
     expect(unknown).toBe(4);
     expect(unknownApplied).toBe(2);
   }, 60_000);
@@ -252,7 +264,9 @@ describe.skipIf(!available)('fault injection on PostgreSQL: every error tells wh
     ]);
     for (const o of outcomes) expect(o.signal, JSON.stringify(o)).toBe('SIGKILL');
     const report = expectTruthful(outcomes, await readRows(admin, table));
-    console.log(`postgres SIGKILL: ${report.acknowledged} acknowledged, ${report.inflight} in flight at the kill, ${report.inflightApplied} of them applied`);
+    console.log(
+      `postgres SIGKILL: ${report.acknowledged} acknowledged, ${report.inflight} in flight at the kill, ${report.inflightApplied} of them applied`,
+    );
     expect(report.inflight).toBe(3);
   }, 60_000);
 

@@ -46,7 +46,9 @@ export function runWorkers(script: string, argv: readonly (readonly string[])[])
     argv.map(
       (args) =>
         new Promise<Outcome>((resolve) => {
-          const child = spawn(process.execPath, ['--import', tsx, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(process.execPath, ['--import', tsx, file, ...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
           let out = '';
           let err = '';
           child.stdout.on('data', (d) => void (out += String(d)));
@@ -67,7 +69,12 @@ export function runWorkers(script: string, argv: readonly (readonly string[])[])
  * Waits until the rows count at least `writes` more writes than `from` (bounded: the workers
  * may be slow on a busy machine, never stuck). Returns the count reached.
  */
-export async function progress(count: () => Promise<number>, from: number, writes: number, maxMs = 40_000): Promise<number> {
+export async function progress(
+  count: () => Promise<number>,
+  from: number,
+  writes: number,
+  maxMs = 40_000,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     const n = await count().catch(() => from);
@@ -98,10 +105,22 @@ export interface TruthReport {
  * a `CommitUnknownError` or a write cut by a kill is in all of its rows or none (counted);
  * nothing is applied twice (`n` equals the number of markers); every error was typed.
  */
-export function expectTruthful(outcomes: readonly Outcome[], rows: ReadonlyMap<string, { n: number; markers: readonly string[] }>): TruthReport {
+export function expectTruthful(
+  outcomes: readonly Outcome[],
+  rows: ReadonlyMap<string, { n: number; markers: readonly string[] }>,
+): TruthReport {
   const started = new Map<string, readonly string[]>();
   const result = new Map<string, WorkerLine>();
-  const report: TruthReport = { acknowledged: 0, unknown: 0, unknownApplied: 0, failed: 0, failures: {}, inflight: 0, inflightApplied: 0, retries: {} };
+  const report: TruthReport = {
+    acknowledged: 0,
+    unknown: 0,
+    unknownApplied: 0,
+    failed: 0,
+    failures: {},
+    inflight: 0,
+    inflightApplied: 0,
+    retries: {},
+  };
   for (const o of outcomes) {
     expect(o.stderr, 'a worker crashed').not.toMatch(/Error|error/);
     for (const line of o.lines) {
@@ -129,7 +148,9 @@ export function expectTruthful(outcomes: readonly Outcome[], rows: ReadonlyMap<s
       expect(line.typed, `${marker} failed with an untyped error: ${line.code}`).toBe(true);
       expect(found.length === 0 || all, `${marker} applied to only part of its rows`).toBe(true);
       if (line.code === 'commit_unknown') {
-        expect(line.cause ?? '', `${marker}: CommitUnknownError for a failure that sent nothing`).not.toMatch(NEVER_SENT);
+        expect(line.cause ?? '', `${marker}: CommitUnknownError for a failure that sent nothing`).not.toMatch(
+          NEVER_SENT,
+        );
         report.unknown++;
         if (all) report.unknownApplied++;
       } else {

@@ -40,7 +40,13 @@ for (const [i, fw] of seed003.entries()) {
       expect((await patch(id, { version: 1, status: 'paused' })).status).toBe(200);
       const stale = await patch(id, { version: 1, notes: 'late' });
       expect(stale.status).toBe(409);
-      expect(stale.json()).toMatchObject({ code: 'CONFLICT_VERSION_MISMATCH', reason: 'stale', version: 2, currentVersion: '2', expectedVersion: '1' });
+      expect(stale.json()).toMatchObject({
+        code: 'CONFLICT_VERSION_MISMATCH',
+        reason: 'stale',
+        version: 2,
+        currentVersion: '2',
+        expectedVersion: '1',
+      });
       expect(stale.headers.etag).toBe(formatETag(`subscriptions/${id}`, '2'));
       const viaHeader = await patch(id, { notes: 'late' }, { 'if-match': formatETag(`subscriptions/${id}`, '1') });
       expect(viaHeader.status).toBe(412);

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Collection, Row } from 'noclobber';
 import { honoResource } from 'noclobber/hono';
-import { AuditError, collectionIdempotency, type ForceEvent, formatETag, type ServeResourceOptions, serveResource } from 'noclobber/http';
+import {
+  AuditError,
+  collectionIdempotency,
+  type ForceEvent,
+  formatETag,
+  type ServeResourceOptions,
+  serveResource,
+} from 'noclobber/http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { createTables, type DatabaseKind, openSameDatabase, type SameDatabase } from './same-database.js';
@@ -51,7 +58,14 @@ for (const [kind, target] of targets) {
       if (!actor) throw new Error('a forced write must name its actor');
       const id = e.request.headers.get('x-audit-id') ?? `entry-${suffix}-${entryIds.length + 1}`;
       entryIds.push(id);
-      return { id, resource_id: e.resourceId, method: e.method, previous_version: e.previousVersion ?? null, new_version: e.version ?? null, actor };
+      return {
+        id,
+        resource_id: e.resourceId,
+        method: e.method,
+        previous_version: e.previousVersion ?? null,
+        new_version: e.version ?? null,
+        actor,
+      };
     };
     const options = (extra: Partial<ServeResourceOptions> = {}): ServeResourceOptions => ({
       collection: db.docs,
@@ -73,7 +87,11 @@ for (const [kind, target] of targets) {
       // Top-level null and absent are the same (memory and DynamoDB drop nulls).
       return found
         .filter((s) => s !== undefined)
-        .map((s) => ({ ...s.value, previous_version: s.value.previous_version ?? null, new_version: s.value.new_version ?? null }));
+        .map((s) => ({
+          ...s.value,
+          previous_version: s.value.previous_version ?? null,
+          new_version: s.value.new_version ?? null,
+        }));
     };
     let n = 0;
     const newDoc = async () => {
@@ -99,13 +117,24 @@ for (const [kind, target] of targets) {
       expect((await db.docs.get(id))?.value.status).toBe('canceled');
       const entries = await audited();
       expect(entries).toHaveLength(before + 1);
-      expect(entries.at(-1)).toMatchObject({ resource_id: `docs/${id}`, method: 'PATCH', previous_version: '2', new_version: '3', actor: 'ops-1' });
+      expect(entries.at(-1)).toMatchObject({
+        resource_id: `docs/${id}`,
+        method: 'PATCH',
+        previous_version: '2',
+        new_version: '3',
+        actor: 'ops-1',
+      });
     });
 
     it('when the audit collection refuses the entry (its id is taken), the forced write is not made either: 500, record unchanged', async () => {
       const hono = await app();
       const id = await newDoc();
-      await db.audit.create(`taken-${suffix}`, { id: `taken-${suffix}`, resource_id: 'x', method: 'PATCH', actor: 'someone' });
+      await db.audit.create(`taken-${suffix}`, {
+        id: `taken-${suffix}`,
+        resource_id: 'x',
+        method: 'PATCH',
+        actor: 'someone',
+      });
       const before = await db.docs.get(id);
       const errorsBefore = errors.length;
       const r = await force(hono, id, { 'x-user': 'ops-1', 'x-audit-id': `taken-${suffix}` });
@@ -132,10 +161,18 @@ for (const [kind, target] of targets) {
     it('a forced DELETE and a forced create are audited with their versions', async () => {
       const hono = await app();
       const id = await newDoc();
-      const deleted = await hono.request(`/docs/${id}?force=true`, { method: 'DELETE', headers: { 'x-role': 'admin', 'x-user': 'ops-2' } });
+      const deleted = await hono.request(`/docs/${id}?force=true`, {
+        method: 'DELETE',
+        headers: { 'x-role': 'admin', 'x-user': 'ops-2' },
+      });
       expect(deleted.status).toBe(204);
       expect(await db.docs.get(id)).toBeUndefined();
-      expect((await audited()).at(-1)).toMatchObject({ method: 'DELETE', previous_version: '1', new_version: null, actor: 'ops-2' });
+      expect((await audited()).at(-1)).toMatchObject({
+        method: 'DELETE',
+        previous_version: '1',
+        new_version: null,
+        actor: 'ops-2',
+      });
       const created = await hono.request(`/docs/${id}?force=true`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', 'if-none-match': '*', 'x-role': 'admin', 'x-user': 'ops-2' },
@@ -163,9 +200,13 @@ for (const [kind, target] of targets) {
     it('configurations that could force without an audit entry are refused when the resource is made', async () => {
       await setup;
       const elsewhere: Collection<Row> = await db.elsewhere();
-      expect(() => serveResource(options({ audit: { collection: elsewhere, entry } }))).toThrow(/cannot share a transaction/);
+      expect(() => serveResource(options({ audit: { collection: elsewhere, entry } }))).toThrow(
+        /cannot share a transaction/,
+      );
       expect(() => serveResource(options({ audit: undefined }))).toThrow(/authorizeForce needs audit/);
-      expect(() => serveResource({ ...options(), onForce: () => {} } as ServeResourceOptions)).toThrow(/onForce was removed/);
+      expect(() => serveResource({ ...options(), onForce: () => {} } as ServeResourceOptions)).toThrow(
+        /onForce was removed/,
+      );
     });
   });
 }

@@ -50,20 +50,30 @@ export interface Fixture {
 
 export function fixture(): Fixture {
   const db = new Database(':memory:');
-  db.exec(`CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, plan TEXT, status TEXT, notes TEXT, meta TEXT)`);
-  db.exec(`CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)`);
+  db.exec(
+    `CREATE TABLE subscriptions (id TEXT PRIMARY KEY, version INTEGER NOT NULL, plan TEXT, status TEXT, notes TEXT, meta TEXT)`,
+  );
+  db.exec(
+    `CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)`,
+  );
   db.exec(
     `CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, resource_id TEXT NOT NULL, method TEXT NOT NULL, previous_version TEXT, new_version TEXT, at TEXT NOT NULL)`,
   );
   const subs = collection(new SqliteStore(db, { table: 'subscriptions', key: 'id', json: ['meta'] }));
-  const keys = collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] }));
+  const keys = collection(
+    new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] }),
+  );
   const auditLog = collection(new SqliteStore(db, { table: 'audit_log', key: 'seq' }));
   let seq = 0;
   return {
     db,
     subs,
     audit: () =>
-      (db.prepare('SELECT resource_id, method, previous_version, new_version FROM audit_log ORDER BY seq').all() as Row[]).map((r) => ({
+      (
+        db
+          .prepare('SELECT resource_id, method, previous_version, new_version FROM audit_log ORDER BY seq')
+          .all() as Row[]
+      ).map((r) => ({
         resourceId: r.resource_id as string,
         method: r.method as string,
         previousVersion: (r.previous_version ?? undefined) as string | undefined,
@@ -77,7 +87,14 @@ export function fixture(): Fixture {
       authorizeForce: (req) => req.headers.get('x-role') === 'admin',
       audit: {
         collection: auditLog,
-        entry: (e) => ({ seq: ++seq, resource_id: e.resourceId, method: e.method, previous_version: e.previousVersion, new_version: e.version, at: e.at }),
+        entry: (e) => ({
+          seq: ++seq,
+          resource_id: e.resourceId,
+          method: e.method,
+          previous_version: e.previousVersion,
+          new_version: e.version,
+          at: e.at,
+        }),
       },
       idempotency: { store: collectionIdempotency(keys) },
       ...extra,
@@ -120,12 +137,23 @@ export function frameworks<T extends object = Row>(options: ServeResourceOptions
     {
       name: 'hono',
       send: async (r) =>
-        gotFromResponse(await hono.request(r.path, { method: r.method, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) })),
+        gotFromResponse(
+          await hono.request(r.path, {
+            method: r.method,
+            headers: r.headers ?? {},
+            ...(r.body === undefined ? {} : { body: r.body }),
+          }),
+        ),
       listen: async () => {
         const { serve } = await import('@hono/node-server');
         return new Promise((resolve) => {
-          const server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }, (info) =>
-            resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((done) => server.close(() => done())) }),
+          const server = serve(
+            { fetch: hono.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false },
+            (info) =>
+              resolve({
+                url: `http://127.0.0.1:${info.port}`,
+                close: () => new Promise((done) => server.close(() => done())),
+              }),
           );
         });
       },
@@ -133,22 +161,45 @@ export function frameworks<T extends object = Row>(options: ServeResourceOptions
     {
       name: 'express',
       send: async (r) => {
-        const res = await inject(app as never, { method: r.method as never, url: r.path, headers: r.headers ?? {}, ...payload(r) });
-        return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
+        const res = await inject(app as never, {
+          method: r.method as never,
+          url: r.path,
+          headers: r.headers ?? {},
+          ...payload(r),
+        });
+        return {
+          status: res.statusCode,
+          headers: res.headers as Record<string, string>,
+          text: res.payload,
+          json: () => JSON.parse(res.payload),
+        };
       },
       listen: () =>
         new Promise((resolve) => {
           const server = makeExpress().listen(0, '127.0.0.1', () => {
             const { port } = server.address() as { port: number };
-            resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) });
+            resolve({
+              url: `http://127.0.0.1:${port}`,
+              close: () => new Promise((done) => server.close(() => done())),
+            });
           });
         }),
     },
     {
       name: 'fastify',
       send: async (r) => {
-        const res = await (await fastifyApp).inject({ method: r.method as never, url: r.path, headers: r.headers ?? {}, ...payload(r) });
-        return { status: res.statusCode, headers: res.headers as Record<string, string>, text: res.payload, json: () => JSON.parse(res.payload) };
+        const res = await (await fastifyApp).inject({
+          method: r.method as never,
+          url: r.path,
+          headers: r.headers ?? {},
+          ...payload(r),
+        });
+        return {
+          status: res.statusCode,
+          headers: res.headers as Record<string, string>,
+          text: res.payload,
+          json: () => JSON.parse(res.payload),
+        };
       },
       listen: async () => {
         const f = await makeFastify();

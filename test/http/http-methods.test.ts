@@ -58,7 +58,12 @@ for (const [i, fw] of main.entries()) {
 
     it('a method the resource does not serve is 405 with Allow', async () => {
       const { id } = await create();
-      const got = await fw.send({ method: 'POST', path: `/subscriptions/${id}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+      const got = await fw.send({
+        method: 'POST',
+        path: `/subscriptions/${id}`,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(got.status).toBe(405);
       expect(got.headers.allow).toBe(ALL);
       expect(got.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
@@ -78,10 +83,20 @@ for (const [i, fw] of main.entries()) {
 
     it('415 names what PATCH takes (Accept-Patch); PUT takes only JSON', async () => {
       const { id, etag } = await create();
-      const patch = await fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { 'if-match': etag, 'content-type': 'text/plain' }, body: 'x' });
+      const patch = await fw.send({
+        method: 'PATCH',
+        path: `/subscriptions/${id}`,
+        headers: { 'if-match': etag, 'content-type': 'text/plain' },
+        body: 'x',
+      });
       expect(patch.status).toBe(415);
       expect(patch.headers['accept-patch']).toBe(PATCH_TYPES);
-      for (const type of [undefined, 'text/plain', 'application/merge-patch+json', 'application/json; charset=latin1']) {
+      for (const type of [
+        undefined,
+        'text/plain',
+        'application/merge-patch+json',
+        'application/json; charset=latin1',
+      ]) {
         const put = await fw.send({
           method: 'PUT',
           path: `/subscriptions/${id}`,
@@ -181,7 +196,11 @@ describe('problemJson() for an app’s own Hono routes', () => {
     expect(gone.status).toBe(404);
     expect(await gone.json()).toMatchObject({ code: 'conflict', reason: 'gone' });
     const boom = await app.request('/boom');
-    expectGeneric500({ status: boom.status, headers: Object.fromEntries(boom.headers.entries()), text: await boom.text() });
+    expectGeneric500({
+      status: boom.status,
+      headers: Object.fromEntries(boom.headers.entries()),
+      text: await boom.text(),
+    });
     const auth = await app.request('/auth');
     expect(auth.status).toBe(401);
     expect(await auth.text()).toBe('log in');

@@ -59,7 +59,9 @@ for (const fw of frameworks(fx.options())) {
       expect(r.headers.etag).toBe(etag);
       expect(etag).toMatch(/^"[^"]+\.1"$/);
       expect(r.json()).toMatchObject({ id, plan: 'pro' });
-      expect((await fw.send({ method: 'GET', path: `/subscriptions/${id}`, headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect(
+        (await fw.send({ method: 'GET', path: `/subscriptions/${id}`, headers: { 'if-none-match': etag } })).status,
+      ).toBe(304);
       expect((await fw.send({ method: 'GET', path: `/subscriptions/missing-${n}` })).status).toBe(404);
     });
 
@@ -80,7 +82,12 @@ for (const fw of frameworks(fx.options())) {
       const stale = await patch(id, { notes: 'second' }, { 'if-match': etag });
       expect(stale.status).toBe(412);
       expect(stale.headers.etag).toBe(ok.headers.etag);
-      expect(stale.json()).toMatchObject({ code: 'conflict', reason: 'stale', currentVersion: '2', expectedVersion: '1' });
+      expect(stale.json()).toMatchObject({
+        code: 'conflict',
+        reason: 'stale',
+        currentVersion: '2',
+        expectedVersion: '1',
+      });
       expect(stale.json().current).toBeUndefined();
       const support = await patch(id, { notes: 'third' }, { 'if-match': etag, 'x-role': 'support' });
       expect(support.json().current).toMatchObject({ notes: 'first' });
@@ -111,12 +118,27 @@ for (const fw of frameworks(fx.options())) {
       const { id, etag } = await create();
       const h = { 'if-match': etag };
       expect((await patch(id, `{"notes":"${'x'.repeat(5000)}"}`, h)).status).toBe(413);
-      expect((await patch(id, '{"meta":{"__proto__":{"admin":true}}}', h)).json()).toMatchObject({ status: 400, reason: 'forbidden_key' });
-      expect((await patch(id, '{"meta":{"a":{"constructor":{"prototype":1}}}}', h)).json()).toMatchObject({ status: 400, reason: 'forbidden_key' });
+      expect((await patch(id, '{"meta":{"__proto__":{"admin":true}}}', h)).json()).toMatchObject({
+        status: 400,
+        reason: 'forbidden_key',
+      });
+      expect((await patch(id, '{"meta":{"a":{"constructor":{"prototype":1}}}}', h)).json()).toMatchObject({
+        status: 400,
+        reason: 'forbidden_key',
+      });
       expect((await patch(id, { version: 99 }, h)).json()).toMatchObject({ status: 422, reason: 'protected_field' });
       expect((await patch(id, { id: 'other' }, h)).json()).toMatchObject({ status: 422, reason: 'protected_field' });
       expect((await patch(id, '{not json', h)).status).toBe(400);
-      expect((await fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...h, 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+      expect(
+        (
+          await fw.send({
+            method: 'PATCH',
+            path: `/subscriptions/${id}`,
+            headers: { ...h, 'content-type': 'text/plain' },
+            body: 'x',
+          })
+        ).status,
+      ).toBe(415);
       expect(await version(id)).toBe('1');
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
@@ -139,8 +161,18 @@ for (const fw of frameworks(fx.options())) {
       });
       expect(again.status).toBe(412);
       expect(again.json()).toMatchObject({ reason: 'exists' });
-      expect((await fw.send({ method: 'DELETE', path: `/subscriptions/${id}`, headers: { 'if-match': etag } })).status).toBe(412);
-      expect((await fw.send({ method: 'DELETE', path: `/subscriptions/${id}`, headers: { 'if-match': ops.headers.etag as string } })).status).toBe(204);
+      expect(
+        (await fw.send({ method: 'DELETE', path: `/subscriptions/${id}`, headers: { 'if-match': etag } })).status,
+      ).toBe(412);
+      expect(
+        (
+          await fw.send({
+            method: 'DELETE',
+            path: `/subscriptions/${id}`,
+            headers: { 'if-match': ops.headers.etag as string },
+          })
+        ).status,
+      ).toBe(204);
       expect(await fx.subs.get(id)).toBeUndefined();
     });
 
@@ -152,8 +184,17 @@ for (const fw of frameworks(fx.options())) {
       const forced = await patch(`${id}?force=true`, { status: 'paused' }, { 'x-role': 'admin' });
       expect(forced.status).toBe(200);
       expect(fx.audit().length).toBe(before + 1);
-      expect(fx.audit().at(-1)).toMatchObject({ method: 'PATCH', previousVersion: '1', version: '2', resourceId: `subscriptions/${id}` });
-      const deleted = await fw.send({ method: 'DELETE', path: `/subscriptions/${id}?force=true`, headers: { 'x-role': 'admin' } });
+      expect(fx.audit().at(-1)).toMatchObject({
+        method: 'PATCH',
+        previousVersion: '1',
+        version: '2',
+        resourceId: `subscriptions/${id}`,
+      });
+      const deleted = await fw.send({
+        method: 'DELETE',
+        path: `/subscriptions/${id}?force=true`,
+        headers: { 'x-role': 'admin' },
+      });
       expect(deleted.status).toBe(204);
       expect(fx.audit().at(-1)).toMatchObject({ method: 'DELETE', previousVersion: '2', version: undefined });
       expect(await fx.subs.get(id)).toBeUndefined();

@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { collection } from 'noclobber';
 import { honoResource } from 'noclobber/hono';
-import { collectionIdempotency, formatETag, HeldKey, IdempotencyError, type IdempotencyRecord, parseIdempotencyKey, requestFingerprint } from 'noclobber/http';
+import {
+  collectionIdempotency,
+  formatETag,
+  HeldKey,
+  IdempotencyError,
+  type IdempotencyRecord,
+  parseIdempotencyKey,
+  requestFingerprint,
+} from 'noclobber/http';
 import { MemoryStore } from 'noclobber/memory';
 import { SqliteStore } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +19,13 @@ import { fixture, frameworks } from './frameworks.js';
 
 function setup() {
   const db = new Database(':memory:');
-  db.exec('CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)');
+  db.exec(
+    'CREATE TABLE idempotency_keys (id TEXT PRIMARY KEY, version INTEGER NOT NULL, fingerprint TEXT, state TEXT, response TEXT, expires_at REAL)',
+  );
   db.exec('CREATE TABLE docs (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL)');
-  const keys = collectionIdempotency(collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] })));
+  const keys = collectionIdempotency(
+    collection(new SqliteStore<IdempotencyRecord>(db, { table: 'idempotency_keys', key: 'id', json: ['response'] })),
+  );
   const docs = collection(new SqliteStore(db, { table: 'docs', key: 'id' }));
   return { keys, docs };
 }
@@ -25,7 +37,10 @@ describe('Idempotency-Key store', () => {
     expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'in_flight' });
     expect(await keys.begin('k', 'fp2', 60_000)).toEqual({ state: 'mismatch' });
     await keys.complete('k', { status: 200, headers: [['etag', '"x.2"']], body: '{}' });
-    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({ state: 'completed', response: { status: 200, headers: [['etag', '"x.2"']], body: '{}' } });
+    expect(await keys.begin('k', 'fp1', 60_000)).toEqual({
+      state: 'completed',
+      response: { status: 200, headers: [['etag', '"x.2"']], body: '{}' },
+    });
     expect(await keys.begin('old', 'fp', -1)).toEqual({ state: 'started', token: '1' });
     expect(await keys.begin('old', 'fp', 60_000)).toEqual({ state: 'started', token: '2' }); // expired: taken over
     await keys.abandon('old', '1'); // the first claimant's release leaves the new claim alone
@@ -54,10 +69,18 @@ describe('Idempotency-Key store', () => {
     app.all('/docs/:id', honoResource({ collection: docs, name: 'docs', idempotency: { store: keys } }) as never);
     const request = new Request('http://localhost/docs/d', {
       method: 'PATCH',
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': formatETag('docs/d', created.version), 'idempotency-key': '"busy"' },
+      headers: {
+        'content-type': 'application/merge-patch+json',
+        'if-match': formatETag('docs/d', created.version),
+        'idempotency-key': '"busy"',
+      },
       body: '{"n":2}',
     });
-    await keys.begin(JSON.stringify(['anonymous', 'busy']), await requestFingerprint(request.clone(), '{"n":2}'), 60_000);
+    await keys.begin(
+      JSON.stringify(['anonymous', 'busy']),
+      await requestFingerprint(request.clone(), '{"n":2}'),
+      60_000,
+    );
     const r = await app.request(request);
     expect(r.status).toBe(409);
     expect(await r.json()).toMatchObject({ code: 'idempotency', retryable: true });
@@ -89,13 +112,19 @@ describe('Idempotency-Key completion and the write', () => {
   it('keys in another database: two steps, completed after the write, and replayed', async () => {
     const { docs } = setup();
     const created = await docs.create('d', { id: 'd', n: 1 });
-    const keys = collectionIdempotency(collection(new MemoryStore<IdempotencyRecord>({ key: 'id', json: ['response'] })));
+    const keys = collectionIdempotency(
+      collection(new MemoryStore<IdempotencyRecord>({ key: 'id', json: ['response'] })),
+    );
     const app = new Hono();
     app.all('/docs/:id', honoResource({ collection: docs, name: 'docs', idempotency: { store: keys } }) as never);
     const send = () =>
       app.request('/docs/d', {
         method: 'PATCH',
-        headers: { 'content-type': 'application/merge-patch+json', 'if-match': formatETag('docs/d', created.version), 'idempotency-key': '"two-step"' },
+        headers: {
+          'content-type': 'application/merge-patch+json',
+          'if-match': formatETag('docs/d', created.version),
+          'idempotency-key': '"two-step"',
+        },
         body: '{"n":2}',
       });
     const [first, again] = [await send(), await send()];
@@ -125,9 +154,16 @@ describe('Idempotency-Key is an sf-string (IETF httpapi draft, RFC 9651)', () =>
 
   it('every key of printable ASCII round-trips through its sf-string form', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 255 }), (key) => {
-        expect(parseIdempotencyKey(`"${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).toBe(key);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+          minLength: 1,
+          maxLength: 255,
+        }),
+        (key) => {
+          expect(parseIdempotencyKey(`"${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).toBe(key);
+        },
+      ),
       { seed: 7, numRuns: 500 },
     );
   });
@@ -135,7 +171,11 @@ describe('Idempotency-Key is an sf-string (IETF httpapi draft, RFC 9651)', () =>
 
 const fx = fixture();
 let n = 0;
-const userScoped = frameworks(fx.options({ idempotency: { store: fx.options().idempotency!.store, scope: (req) => `user:${req.headers.get('x-user')}` } }));
+const userScoped = frameworks(
+  fx.options({
+    idempotency: { store: fx.options().idempotency!.store, scope: (req) => `user:${req.headers.get('x-user')}` },
+  }),
+);
 for (const [i, fw] of frameworks(fx.options()).entries()) {
   describe(`Idempotency-Key over HTTP on ${fw.name}`, () => {
     const create = async () => {
@@ -144,7 +184,12 @@ for (const [i, fw] of frameworks(fx.options()).entries()) {
       return { id, etag: formatETag(`subscriptions/${id}`, snap.version) };
     };
     const patch = (id: string, headers: Record<string, string>, body = '{"notes":"once"}') =>
-      fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { 'content-type': 'application/merge-patch+json', ...headers }, body });
+      fw.send({
+        method: 'PATCH',
+        path: `/subscriptions/${id}`,
+        headers: { 'content-type': 'application/merge-patch+json', ...headers },
+        body,
+      });
     const version = async (id: string) => (await fx.subs.get(id))?.version;
 
     it('the quoted key replays; an unquoted one is 400 with nothing written', async () => {
@@ -163,8 +208,14 @@ for (const [i, fw] of frameworks(fx.options()).entries()) {
       const key = { 'idempotency-key': `"fix-${id}"` };
       expect((await patch(id, key)).status).toBe(428);
       expect(
-        (await fw.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...key, 'if-match': etag, 'content-type': 'text/plain' }, body: 'x' }))
-          .status,
+        (
+          await fw.send({
+            method: 'PATCH',
+            path: `/subscriptions/${id}`,
+            headers: { ...key, 'if-match': etag, 'content-type': 'text/plain' },
+            body: 'x',
+          })
+        ).status,
       ).toBe(415);
       const stale = formatETag(`subscriptions/${id}`, '7');
       expect((await patch(id, { ...key, 'if-match': stale })).status).toBe(412);
@@ -197,9 +248,24 @@ for (const [i, fw] of frameworks(fx.options()).entries()) {
     it('a scope function names the principal: the same user replays across credentials', async () => {
       const { id, etag } = await create();
       const scoped = userScoped[i] as typeof fw;
-      const h = { 'content-type': 'application/merge-patch+json', 'if-match': etag, 'idempotency-key': '"u"', 'x-user': `u-${id}` };
-      const first = await scoped.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...h, authorization: 'Bearer old' }, body: '{"notes":"u"}' });
-      const again = await scoped.send({ method: 'PATCH', path: `/subscriptions/${id}`, headers: { ...h, authorization: 'Bearer new' }, body: '{"notes":"u"}' });
+      const h = {
+        'content-type': 'application/merge-patch+json',
+        'if-match': etag,
+        'idempotency-key': '"u"',
+        'x-user': `u-${id}`,
+      };
+      const first = await scoped.send({
+        method: 'PATCH',
+        path: `/subscriptions/${id}`,
+        headers: { ...h, authorization: 'Bearer old' },
+        body: '{"notes":"u"}',
+      });
+      const again = await scoped.send({
+        method: 'PATCH',
+        path: `/subscriptions/${id}`,
+        headers: { ...h, authorization: 'Bearer new' },
+        body: '{"notes":"u"}',
+      });
       expect([first.status, again.status]).toEqual([200, 200]);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(await version(id)).toBe('2');

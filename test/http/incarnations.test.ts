@@ -39,7 +39,9 @@ if (pgUrl)
     async () => {
       const pool = newPool(pgUrl, 2);
       const table = uniqueTable('http_aba');
-      await pool.query(`CREATE TABLE "${table}" (id text PRIMARY KEY, version integer NOT NULL, plan text, status text)`);
+      await pool.query(
+        `CREATE TABLE "${table}" (id text PRIMARY KEY, version integer NOT NULL, plan text, status text)`,
+      );
       cleanup.push(() => pool.end());
       return collection(await PostgresStore.open(pool, { table, key: 'id' }));
     },
@@ -62,13 +64,20 @@ for (const [storeName, open] of stores) {
     let n = 0;
     for (const fw of ['hono', 'express', 'fastify']) {
       it(`${fw}: create → GET → DELETE → create; If-Match with the old ETag is 412 on PUT, PATCH, DELETE and GET; If-None-Match with it is 200`, async () => {
-        const served = frameworks({ collection: await docs, name: 'subs' }, { base: '/subs' }).find((f) => f.name === fw);
+        const served = frameworks({ collection: await docs, name: 'subs' }, { base: '/subs' }).find(
+          (f) => f.name === fw,
+        );
         if (!served) throw new Error(`no framework ${fw}`);
         const id = `${fw}-${++n}`;
         const path = `/subs/${id}`;
         const json = { 'content-type': 'application/json' };
         const create = (plan: string) =>
-          served.send({ method: 'PUT', path, headers: { ...json, 'if-none-match': '*' }, body: JSON.stringify({ plan, status: 'active' }) });
+          served.send({
+            method: 'PUT',
+            path,
+            headers: { ...json, 'if-none-match': '*' },
+            body: JSON.stringify({ plan, status: 'active' }),
+          });
 
         const first = await create('first');
         expect(first.status).toBe(201);
@@ -83,7 +92,12 @@ for (const [storeName, open] of stores) {
         expect(current).not.toBe(old);
 
         const stale = [
-          await served.send({ method: 'PUT', path, headers: { ...json, 'if-match': old }, body: JSON.stringify({ plan: 'clobbered', status: 'x' }) }),
+          await served.send({
+            method: 'PUT',
+            path,
+            headers: { ...json, 'if-match': old },
+            body: JSON.stringify({ plan: 'clobbered', status: 'x' }),
+          }),
           await served.send({
             method: 'PATCH',
             path,

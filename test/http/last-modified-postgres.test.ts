@@ -16,7 +16,8 @@ describe.skipIf(!url)('Last-Modified from a PostgreSQL timestamp version', () =>
   const table = `http_lm_${process.pid}`;
   // Made on first use: a skipped suite's body still runs when vitest collects it.
   let made: Promise<{ docs: Awaited<ReturnType<typeof open>>; serve: ReturnType<typeof serveResource> }> | undefined;
-  const open = async () => collection(await PostgresStore.open(pool, { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }));
+  const open = async () =>
+    collection(await PostgresStore.open(pool, { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }));
   const ready = () =>
     (made ??= (async () => {
       await pool.query(`CREATE TABLE ${table} (id text PRIMARY KEY, plan text, updated_at timestamptz NOT NULL)`);
@@ -27,12 +28,15 @@ describe.skipIf(!url)('Last-Modified from a PostgreSQL timestamp version', () =>
     const { serve } = await ready();
     return serve(new Request('http://x/docs/a', { method, headers, ...(body ? { body } : {}) }), 'a');
   };
-  const patch = (headers: Record<string, string>) => call('PATCH', { 'content-type': 'application/merge-patch+json', ...headers }, '{"plan":"team"}');
+  const patch = (headers: Record<string, string>) =>
+    call('PATCH', { 'content-type': 'application/merge-patch+json', ...headers }, '{"plan":"team"}');
 
   it('GET sends the row’s own updated_at (to the second) as Last-Modified; the date conditions are judged against it', async () => {
     const { docs } = await ready();
     await docs.create('a', { id: 'a', plan: 'pro' });
-    const stored = (await pool.query(`SELECT floor(extract(epoch from updated_at))::bigint AS s FROM ${table} WHERE id = 'a'`)).rows[0].s as string;
+    const stored = (
+      await pool.query(`SELECT floor(extract(epoch from updated_at))::bigint AS s FROM ${table} WHERE id = 'a'`)
+    ).rows[0].s as string;
     const got = await call('GET');
     const lm = got.headers.get('last-modified') as string;
     expect(lm).toBe(formatHttpDate(Number(stored)));

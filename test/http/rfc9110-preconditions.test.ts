@@ -4,108 +4,17 @@ import { formatETag, formatHttpDate } from 'noclobber/http';
 import { MemoryStore } from 'noclobber/memory';
 import { describe, expect, it } from 'vitest';
 import { frameworks } from './frameworks.js';
+import { BASE, headers, oracle, type Row13, rows } from './rfc9110-oracle.js';
 
-// RFC 9110 §13.2.2, driven row by row on every adapter. The oracle below is the RFC's
-// algorithm written out plainly, plus the two rules §13.2.1 leaves to the resource:
-// GET / HEAD of a missing record is 404 whatever it carries; an unsafe method on a
-// missing record is 412 under `If-Match: *` (§13.1.1), 404 under an If-Match tag list
-// (the method fails before a tag can be compared), creates under a PUT with
-// `If-None-Match: *`, and is otherwise 404.
+// RFC 9110 §13.2.2, driven row by row on every adapter against the oracle of
+// rfc9110-oracle.ts (the RFC's algorithm written out plainly).
 
-const BASE = 1_800_000_000; // seconds; version k was last modified at BASE + 10k
 const subs = collection(new MemoryStore({ key: 'id' }));
 const options = {
   collection: subs,
   name: 'subscriptions',
   lastModified: (s: { version: string }) => (BASE + 10 * Number(s.version)) * 1000,
 };
-
-type Method = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'DELETE';
-type IfMatch = 'absent' | '*' | 'current' | 'stale' | 'list-current' | 'list-stale' | 'weak-current' | 'foreign-current';
-type IfNoneMatch = 'absent' | '*' | 'current' | 'stale' | 'weak-current' | 'list-current' | 'foreign-current';
-type DateChoice = 'absent' | 'before' | 'equal' | 'after' | 'invalid';
-interface Row13 {
-  method: Method;
-  exists: boolean;
-  version: number;
-  im: IfMatch;
-  inm: IfNoneMatch;
-  ius: DateChoice;
-  ims: DateChoice;
-}
-
-/** §13.2.2 as the RFC lists it. */
-function oracle(r: Row13): number {
-  const unsafe = r.method !== 'GET' && r.method !== 'HEAD';
-  const lm = BASE + 10 * r.version;
-  const date = (d: DateChoice) => (d === 'before' ? lm - 10 : d === 'equal' ? lm : lm + 10);
-  const holds = (d: DateChoice) => lm <= date(d); // last modified at or before the date
-  const valid = (d: DateChoice) => d !== 'absent' && d !== 'invalid';
-  if (unsafe && r.im === 'absent' && r.inm === 'absent' && !valid(r.ius)) return 428;
-  if (!r.exists) {
-    if (!unsafe) return 404;
-    if (r.im !== 'absent') return r.im === '*' ? 412 : 404;
-    return r.method === 'PUT' && r.inm === '*' ? 201 : 404;
-  }
-  if (r.im !== 'absent') {
-    if (!['*', 'current', 'list-current'].includes(r.im)) return 412; // step 1
-  } else if (valid(r.ius) && !holds(r.ius)) return 412; // step 2
-  if (r.inm !== 'absent') {
-    if (['*', 'current', 'weak-current', 'list-current'].includes(r.inm)) return unsafe ? 412 : 304; // step 3
-  } else if (!unsafe && valid(r.ims) && holds(r.ims)) return 304; // step 4
-  return r.method === 'DELETE' ? 204 : 200; // step 6
-}
-
-function headers(id: string, r: Row13): Record<string, string> {
-  const rid = `subscriptions/${id}`;
-  const tag = (v: number) => formatETag(rid, String(v));
-  const cur = tag(r.version);
-  const stale = tag(r.version + 1);
-  const foreign = formatETag(`subscriptions/other-${id}`, String(r.version));
-  const out: Record<string, string> = {};
-  const im: Record<IfMatch, string | undefined> = {
-    absent: undefined,
-    '*': '*',
-    current: cur,
-    stale,
-    'list-current': `${stale}, ${cur}`,
-    'list-stale': `${stale}, ${tag(r.version + 2)}`,
-    'weak-current': `W/${cur}`,
-    'foreign-current': foreign,
-  };
-  const inm: Record<IfNoneMatch, string | undefined> = {
-    absent: undefined,
-    '*': '*',
-    current: cur,
-    stale,
-    'weak-current': `W/${cur}`,
-    'list-current': `${stale}, ${cur}`,
-    'foreign-current': foreign,
-  };
-  const lm = BASE + 10 * r.version;
-  const date = (d: DateChoice) =>
-    d === 'absent' ? undefined : d === 'invalid' ? 'yesterday at noon' : formatHttpDate(d === 'before' ? lm - 10 : d === 'equal' ? lm : lm + 10);
-  const set = (name: string, v: string | undefined) => {
-    if (v !== undefined) out[name] = v;
-  };
-  set('if-match', im[r.im]);
-  set('if-none-match', inm[r.inm]);
-  set('if-unmodified-since', date(r.ius));
-  set('if-modified-since', date(r.ims));
-  if (r.method === 'PUT') out['content-type'] = 'application/json';
-  if (r.method === 'PATCH') out['content-type'] = 'application/merge-patch+json';
-  return out;
-}
-
-const rows = fc.record<Row13>({
-  method: fc.constantFrom('GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'),
-  exists: fc.boolean(),
-  version: fc.integer({ min: 1, max: 3 }),
-  im: fc.constantFrom('absent', '*', 'current', 'stale', 'list-current', 'list-stale', 'weak-current', 'foreign-current'),
-  inm: fc.constantFrom('absent', '*', 'current', 'stale', 'weak-current', 'list-current', 'foreign-current'),
-  ius: fc.constantFrom('absent', 'before', 'equal', 'after', 'invalid'),
-  ims: fc.constantFrom('absent', 'before', 'equal', 'after', 'invalid'),
-});
 
 let n = 0;
 for (const fw of frameworks(options)) {
@@ -124,8 +33,14 @@ for (const fw of frameworks(options)) {
         fc.asyncProperty(rows, async (r) => {
           const id = await arrange(r);
           const before = await subs.get(id);
-          const body = r.method === 'PUT' ? '{"plan":"team","seats":9}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
-          const got = await fw.send({ method: r.method, path: `/subscriptions/${id}`, headers: headers(id, r), ...(body ? { body } : {}) });
+          const body =
+            r.method === 'PUT' ? '{"plan":"team","seats":9}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
+          const got = await fw.send({
+            method: r.method,
+            path: `/subscriptions/${id}`,
+            headers: headers(id, r),
+            ...(body ? { body } : {}),
+          });
           const status = oracle(r);
           expect(got.status, JSON.stringify(r)).toBe(status);
           const after = await subs.get(id);
@@ -156,26 +71,68 @@ for (const fw of frameworks(options)) {
     });
 
     it.each<[string, Partial<Row13>, number]>([
-      ['If-Match naming the current and an older tag writes', { method: 'PATCH', exists: true, version: 2, im: 'list-current' }, 200],
+      [
+        'If-Match naming the current and an older tag writes',
+        { method: 'PATCH', exists: true, version: 2, im: 'list-current' },
+        200,
+      ],
       ['If-Match: * on a missing record is 412', { method: 'PUT', exists: false, im: '*' }, 412],
       ['If-Match: * on a missing record is 412 for DELETE too', { method: 'DELETE', exists: false, im: '*' }, 412],
       ['a weak tag on a missing record: 404 comes first', { method: 'DELETE', exists: false, im: 'weak-current' }, 404],
-      ['another resource’s tag on a missing record: 404 comes first', { method: 'PATCH', exists: false, im: 'foreign-current' }, 404],
+      [
+        'another resource’s tag on a missing record: 404 comes first',
+        { method: 'PATCH', exists: false, im: 'foreign-current' },
+        404,
+      ],
       ['If-Match is honoured on GET', { method: 'GET', exists: true, version: 2, im: 'stale' }, 412],
-      ['If-Match with If-None-Match: both hold', { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'stale' }, 200],
-      ['If-Match with If-None-Match: the second fails', { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'current' }, 412],
+      [
+        'If-Match with If-None-Match: both hold',
+        { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'stale' },
+        200,
+      ],
+      [
+        'If-Match with If-None-Match: the second fails',
+        { method: 'PUT', exists: true, version: 2, im: 'current', inm: 'current' },
+        412,
+      ],
       ['If-None-Match tags on a write, none current', { method: 'PATCH', exists: true, version: 1, inm: 'stale' }, 200],
       ['If-None-Match, weak comparison', { method: 'GET', exists: true, version: 1, inm: 'weak-current' }, 304],
-      ['If-Unmodified-Since is ignored when If-Match is present', { method: 'PATCH', exists: true, version: 3, im: 'current', ius: 'before' }, 200],
-      ['If-Modified-Since is ignored when If-None-Match is present', { method: 'GET', exists: true, version: 1, inm: 'stale', ims: 'after' }, 200],
+      [
+        'If-Unmodified-Since is ignored when If-Match is present',
+        { method: 'PATCH', exists: true, version: 3, im: 'current', ius: 'before' },
+        200,
+      ],
+      [
+        'If-Modified-Since is ignored when If-None-Match is present',
+        { method: 'GET', exists: true, version: 1, inm: 'stale', ims: 'after' },
+        200,
+      ],
       ['If-Unmodified-Since alone guards a write', { method: 'DELETE', exists: true, version: 2, ius: 'before' }, 412],
-      ['an invalid date is ignored (428: no precondition left)', { method: 'PATCH', exists: true, version: 1, ius: 'invalid' }, 428],
+      [
+        'an invalid date is ignored (428: no precondition left)',
+        { method: 'PATCH', exists: true, version: 1, ius: 'invalid' },
+        428,
+      ],
     ])('%s', async (_, partial, status) => {
-      const r: Row13 = { method: 'GET', exists: true, version: 1, im: 'absent', inm: 'absent', ius: 'absent', ims: 'absent', ...partial };
+      const r: Row13 = {
+        method: 'GET',
+        exists: true,
+        version: 1,
+        im: 'absent',
+        inm: 'absent',
+        ius: 'absent',
+        ims: 'absent',
+        ...partial,
+      };
       expect(oracle(r)).toBe(status);
       const id = await arrange(r);
       const body = r.method === 'PUT' ? '{"plan":"team"}' : r.method === 'PATCH' ? '{"plan":"team"}' : undefined;
-      const got = await fw.send({ method: r.method, path: `/subscriptions/${id}`, headers: headers(id, r), ...(body ? { body } : {}) });
+      const got = await fw.send({
+        method: r.method,
+        path: `/subscriptions/${id}`,
+        headers: headers(id, r),
+        ...(body ? { body } : {}),
+      });
       expect(got.status).toBe(status);
     });
   });
@@ -214,7 +171,10 @@ describe('version ∈ {…} stays atomic with the write', () => {
           fw.send({
             method: 'PATCH',
             path: `/docs/${id}`,
-            headers: { 'content-type': 'application/vnd.noclobber.ops+json', 'if-none-match': formatETag(`docs/${id}`, '3') },
+            headers: {
+              'content-type': 'application/vnd.noclobber.ops+json',
+              'if-none-match': formatETag(`docs/${id}`, '3'),
+            },
             body: '[{"op":"inc","path":"n","by":1}]',
           }),
         ),

@@ -68,15 +68,25 @@ export async function createTables(kind: DatabaseKind, target: string, names: Ta
   }
 }
 
-async function openOn(kind: DatabaseKind, handle: unknown, names: TableNames, only?: 'audit'): Promise<Partial<Record<keyof TableNames, Collection<Row>>>> {
+async function openOn(
+  kind: DatabaseKind,
+  handle: unknown,
+  names: TableNames,
+  only?: 'audit',
+): Promise<Partial<Record<keyof TableNames, Collection<Row>>>> {
   const open = async (table: string, fields: string[], json: string[] = []): Promise<Collection<Row>> => {
     if (kind === 'sqlite') return collection(new SqliteStore(handle as Database.Database, { table, key: 'id', json }));
     if (kind === 'postgres') return collection(await PostgresStore.open(handle as pg.Pool, { table, key: 'id' }));
-    if (kind === 'dynamodb') return collection(await DynamoStore.open(handle as DynamoDBClient, { table, fields, json }));
+    if (kind === 'dynamodb')
+      return collection(await DynamoStore.open(handle as DynamoDBClient, { table, fields, json }));
     return collection(new MemoryStore({ key: 'id', fields, json, database: handle as MemoryDatabase }));
   };
   if (only === 'audit') return { audit: await open(names.audit, AUDIT) };
-  return { docs: await open(names.docs, DOCS), audit: await open(names.audit, AUDIT), keys: await open(names.keys, KEYS, ['response']) };
+  return {
+    docs: await open(names.docs, DOCS),
+    audit: await open(names.audit, AUDIT),
+    keys: await open(names.keys, KEYS, ['response']),
+  };
 }
 
 function newHandle(kind: DatabaseKind, target: string): { handle: unknown; close(): Promise<void> } {

@@ -13,8 +13,13 @@ function tenants() {
   db.exec(`CREATE TABLE "Tenant" (
     id TEXT PRIMARY KEY, plan TEXT, version INTEGER NOT NULL DEFAULT 1,
     "landingPageConfigDraft" TEXT, "landingPageConfigDraftVersion" INTEGER NOT NULL DEFAULT 0)`);
-  const store = (version: string) => new SqliteStore(db, { table: 'Tenant', key: 'id', version, json: ['landingPageConfigDraft'] });
-  return { db, byDraftVersion: collection(store('landingPageConfigDraftVersion')), byRowVersion: collection(store('version')) };
+  const store = (version: string) =>
+    new SqliteStore(db, { table: 'Tenant', key: 'id', version, json: ['landingPageConfigDraft'] });
+  return {
+    db,
+    byDraftVersion: collection(store('landingPageConfigDraftVersion')),
+    byRowVersion: collection(store('version')),
+  };
 }
 
 const draft = (headline: string) => JSON.stringify({ landingPageConfigDraft: { headline, sections: [] } });
@@ -22,16 +27,28 @@ const mount = { base: '/tenants', suffix: '/draft' };
 
 describe('a sub-document with its own version column (seed 002 as written)', () => {
   const t = tenants();
-  const served = frameworks({ collection: t.byDraftVersion, name: 'tenant-drafts', fields: ['landingPageConfigDraft'] }, mount);
+  const served = frameworks(
+    { collection: t.byDraftVersion, name: 'tenant-drafts', fields: ['landingPageConfigDraft'] },
+    mount,
+  );
   let n = 0;
   for (const fw of served) {
     const seed = () => {
       const id = `${fw.name}-${++n}`;
-      t.db.prepare(`INSERT INTO "Tenant" (id, plan, "landingPageConfigDraft") VALUES (?, 'pro', '{"headline":"v0","sections":[]}')`).run(id);
+      t.db
+        .prepare(
+          `INSERT INTO "Tenant" (id, plan, "landingPageConfigDraft") VALUES (?, 'pro', '{"headline":"v0","sections":[]}')`,
+        )
+        .run(id);
       return id;
     };
     const put = (id: string, etag: string, body: string) =>
-      fw.send({ method: 'PUT', path: `/tenants/${id}/draft`, headers: { 'if-match': etag, 'content-type': 'application/json' }, body });
+      fw.send({
+        method: 'PUT',
+        path: `/tenants/${id}/draft`,
+        headers: { 'if-match': etag, 'content-type': 'application/json' },
+        body,
+      });
 
     it(`${fw.name}: another writer changes plan while a tab saves the draft: both survive, and the draft's ETag did not move`, async () => {
       const id = seed();
@@ -48,7 +65,10 @@ describe('a sub-document with its own version column (seed 002 as written)', () 
       const late = await put(id, read.headers.etag as string, draft('theirs'));
       expect(late.status).toBe(412);
       expect(late.headers.etag).toBe(saved.headers.etag);
-      expect((await t.byDraftVersion.get(id))?.value.landingPageConfigDraft).toEqual({ headline: 'mine', sections: [] });
+      expect((await t.byDraftVersion.get(id))?.value.landingPageConfigDraft).toEqual({
+        headline: 'mine',
+        sections: [],
+      });
     });
 
     it(`${fw.name}: a sub-document write can name only its own fields; DELETE is not served`, async () => {
@@ -70,7 +90,11 @@ describe('a sub-document with its own version column (seed 002 as written)', () 
       expect(del.status).toBe(405);
       expect(del.headers.allow).toBe('GET, HEAD, PUT, PATCH, OPTIONS');
       expect((t.db.prepare(`SELECT plan FROM "Tenant" WHERE id = ?`).get(id) as { plan: string }).plan).toBe('pro');
-      const patched = await send('PATCH', 'application/vnd.noclobber.ops+json', '[{"op":"set","path":"landingPageConfigDraft.headline","value":"p"}]');
+      const patched = await send(
+        'PATCH',
+        'application/vnd.noclobber.ops+json',
+        '[{"op":"set","path":"landingPageConfigDraft.headline","value":"p"}]',
+      );
       expect(patched.status).toBe(200);
       expect(patched.json()).toEqual({ landingPageConfigDraft: { headline: 'p', sections: [] } });
     });
@@ -79,10 +103,18 @@ describe('a sub-document with its own version column (seed 002 as written)', () 
 
 describe('a sub-document validated by its content (`etag: content`) on a table with one row version', () => {
   const t = tenants();
-  const drafts = serveResource({ collection: t.byRowVersion, name: 'tenant-drafts', fields: ['landingPageConfigDraft'], etag: 'content' });
+  const drafts = serveResource({
+    collection: t.byRowVersion,
+    name: 'tenant-drafts',
+    fields: ['landingPageConfigDraft'],
+    etag: 'content',
+  });
   const at = (id: string) => `http://x/tenants/${id}/draft`;
   const put = (id: string, etag: string, body: string) =>
-    drafts(new Request(at(id), { method: 'PUT', headers: { 'if-match': etag, 'content-type': 'application/json' }, body }), id);
+    drafts(
+      new Request(at(id), { method: 'PUT', headers: { 'if-match': etag, 'content-type': 'application/json' }, body }),
+      id,
+    );
 
   it('changes of other columns (through noclobber, bumping the row version) do not move the draft’s ETag; changes of the draft do', async () => {
     await t.byRowVersion.create('c1', { id: 'c1', plan: 'pro', landingPageConfigDraft: { headline: 'v0' } });
@@ -94,7 +126,10 @@ describe('a sub-document validated by its content (`etag: content`) on a table w
     const saved = await put('c1', etag, draft('mine'));
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).not.toBe(etag);
-    expect((await t.byRowVersion.get('c1'))?.value).toMatchObject({ plan: 'enterprise', landingPageConfigDraft: { headline: 'mine', sections: [] } });
+    expect((await t.byRowVersion.get('c1'))?.value).toMatchObject({
+      plan: 'enterprise',
+      landingPageConfigDraft: { headline: 'mine', sections: [] },
+    });
     const late = await put('c1', etag, draft('theirs'));
     expect(late.status).toBe(412);
     expect(late.headers.get('etag')).toBe(saved.headers.get('etag'));
@@ -103,7 +138,11 @@ describe('a sub-document validated by its content (`etag: content`) on a table w
 
   it('every content ETag is a well-formed tag that matches its own content (generated drafts)', async () => {
     let k = 0;
-    const drafts_ = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null)), { maxKeys: 6 });
+    const drafts_ = fc.dictionary(
+      fc.stringMatching(/^[a-z]{1,8}$/),
+      fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null)),
+      { maxKeys: 6 },
+    );
     await fc.assert(
       fc.asyncProperty(drafts_, drafts_, async (before, after) => {
         const id = `gen-${++k}`;

@@ -28,7 +28,9 @@ describe.skipIf(!url)('PostgreSQL aggregates: hostile table and column names', (
 
   beforeAll(async () => {
     await admin.query(`CREATE SCHEMA ${ident(schema)}`);
-    await admin.query(`CREATE TABLE ${q(root)} (id text PRIMARY KEY, name text, hits bigint, version integer NOT NULL)`);
+    await admin.query(
+      `CREATE TABLE ${q(root)} (id text PRIMARY KEY, name text, hits bigint, version integer NOT NULL)`,
+    );
     await admin.query(
       `CREATE TABLE ${q(child)} (id text PRIMARY KEY, ${ident(col.parent)} text NOT NULL REFERENCES ${q(root)} (id), ${ident(col.key)} text, ${ident(col.position)} integer, ${ident(col.at)} timestamptz, ${ident(col.big)} bigint, meta jsonb)`,
     );
@@ -61,7 +63,9 @@ describe.skipIf(!url)('PostgreSQL aggregates: hostile table and column names', (
 
     const updated = await products.update('p1', (p) => ({ ...p, images: [{ ...image('a', 1), [col.key]: "x\\'" }] }));
     expect((updated.value as { images?: Row[] }).images).toEqual([{ ...image('a', 1), [col.key]: "x\\'" }]);
-    const raw = await admin.query(`SELECT id, ${ident(col.key)} AS k, ${ident(col.big)}::text AS big FROM ${q(child)} ORDER BY id`);
+    const raw = await admin.query(
+      `SELECT id, ${ident(col.key)} AS k, ${ident(col.big)}::text AS big FROM ${q(child)} ORDER BY id`,
+    );
     expect(raw.rows).toEqual([{ id: 'a', k: "x\\'", big: String(2 ** 53 - 1) }]);
 
     const err = await rejects(() => products.update('p1', (p) => ({ ...p, images: [image('c', 2 ** 31)] })));
@@ -72,7 +76,12 @@ describe.skipIf(!url)('PostgreSQL aggregates: hostile table and column names', (
   it('a child column whose name ends in a backslash (no key a value may carry, but a name the catalog may hold) is read as itself', async () => {
     await admin.query(`ALTER TABLE ${q(child)} ADD COLUMN "note\\" text`);
     await admin.query(`UPDATE ${q(child)} SET "note\\" = $1`, ["'; SELECT 1; --"]);
-    const store = await PostgresAggregateStore.open(pool, { table: root, schema, key: 'id', children: { images: { table: child, schema } } });
+    const store = await PostgresAggregateStore.open(pool, {
+      table: root,
+      schema,
+      key: 'id',
+      children: { images: { table: child, schema } },
+    });
     const images = ((await store.get('p1'))?.value as { images?: Row[] } | undefined)?.images;
     expect(images?.map((r) => r['note\\'])).toEqual(["'; SELECT 1; --"]);
   });

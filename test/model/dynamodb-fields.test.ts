@@ -23,7 +23,12 @@ describe.skipIf(!endpoint)('DynamoDB: which attributes a write may add', () => {
 
   async function open(config: Omit<DynamoStoreConfig, 'table'>): Promise<{ docs: Collection<Row>; table: string }> {
     const table = await createTable(client, 'fields', [{ name: 'id', type: 'S' }]);
-    return { docs: collection(await DynamoStore.open(client, { table, json: ['data', 'tags', 'settings'], ...config }), { retry: { attempts: 1 } }), table };
+    return {
+      docs: collection(await DynamoStore.open(client, { table, json: ['data', 'tags', 'settings'], ...config }), {
+        retry: { attempts: 1 },
+      }),
+      table,
+    };
   }
 
   it('without fields: ops and replaces may change attributes an item has, never add one', async () => {
@@ -45,8 +50,19 @@ describe.skipIf(!endpoint)('DynamoDB: which attributes a write may add', () => {
       expect(after?.version).toBe(v1.version);
       expect(withoutNulls(after?.value)).toEqual(withoutNulls(v1.value));
     }
-    const written = await docs.apply('a', [set('role', 'editor'), inc('n', 1), set('data.y', 2), { op: 'add', path: 'tags', value: 'u' }]);
-    expect(withoutNulls(written.value)).toEqual({ id: 'a', role: 'editor', n: 2, data: { x: 1, y: 2 }, tags: ['t', 'u'] });
+    const written = await docs.apply('a', [
+      set('role', 'editor'),
+      inc('n', 1),
+      set('data.y', 2),
+      { op: 'add', path: 'tags', value: 'u' },
+    ]);
+    expect(withoutNulls(written.value)).toEqual({
+      id: 'a',
+      role: 'editor',
+      n: 2,
+      data: { x: 1, y: 2 },
+      tags: ['t', 'u'],
+    });
     const replaced = await docs.replace('a', { id: 'a', role: 'viewer' }, { expect: { version: written.version } });
     expect(withoutNulls(replaced.value)).toEqual({ id: 'a', role: 'viewer' });
     // An attribute a write removed is gone: adding it back is adding.
@@ -67,7 +83,13 @@ describe.skipIf(!endpoint)('DynamoDB: which attributes a write may add', () => {
     await client.send(
       new PutItemCommand({
         TableName: table,
-        Item: { id: { S: 'p' }, name: { S: 'kit' }, legacy_sku: { S: 'SKU-1' }, flags: { M: { a: { BOOL: true } } }, data: { M: {} } },
+        Item: {
+          id: { S: 'p' },
+          name: { S: 'kit' },
+          legacy_sku: { S: 'SKU-1' },
+          flags: { M: { a: { BOOL: true } } },
+          data: { M: {} },
+        },
       }),
     );
     const read = await docs.get('p');
@@ -75,18 +97,29 @@ describe.skipIf(!endpoint)('DynamoDB: which attributes a write may add', () => {
     const updated = await docs.update('p', (v) => ({ ...v, name: 'Kit' }));
     expect(updated.value).toEqual({ id: 'p', name: 'Kit', legacy_sku: 'SKU-1', flags: { a: true }, data: {} });
     // A value without them keeps them; a value changing one is refused; ops cannot name them.
-    const replaced = await docs.replace('p', { id: 'p', name: 'Kit 2', data: { x: 1 } }, { expect: { version: updated.version } });
+    const replaced = await docs.replace(
+      'p',
+      { id: 'p', name: 'Kit 2', data: { x: 1 } },
+      { expect: { version: updated.version } },
+    );
     expect(replaced.value).toEqual({ id: 'p', name: 'Kit 2', legacy_sku: 'SKU-1', flags: { a: true }, data: { x: 1 } });
-    expect(await rejects(() => docs.update('p', (v) => ({ ...v, legacy_sku: 'SKU-2' })))).toMatchObject({ reason: 'unknown_field', path: ['legacy_sku'] });
+    expect(await rejects(() => docs.update('p', (v) => ({ ...v, legacy_sku: 'SKU-2' })))).toMatchObject({
+      reason: 'unknown_field',
+      path: ['legacy_sku'],
+    });
     expect(await rejects(() => docs.apply('p', [set('legacy_sku', 'x')]))).toMatchObject({ reason: 'unknown_field' });
-    expect(await rejects(() => docs.create('q', { id: 'q', legacy_sku: 'x' }))).toMatchObject({ reason: 'unknown_field' });
+    expect(await rejects(() => docs.create('q', { id: 'q', legacy_sku: 'x' }))).toMatchObject({
+      reason: 'unknown_field',
+    });
     expect(await docs.get('q')).toBeUndefined();
     expect((await docs.get('p'))?.value).toEqual(replaced.value);
   });
 
   it('keys DynamoDB cannot hold are bad_key before anything is sent', async () => {
     const { docs } = await open({ fields: 'open' });
-    expect(await rejects(() => docs.create('k'.repeat(2049), { id: 'k'.repeat(2049) }))).toMatchObject({ reason: 'bad_key' });
+    expect(await rejects(() => docs.create('k'.repeat(2049), { id: 'k'.repeat(2049) }))).toMatchObject({
+      reason: 'bad_key',
+    });
     expect(await rejects(() => docs.get('\ud800'))).toMatchObject({ reason: 'bad_key' });
     await docs.create('k'.repeat(2048), { id: 'k'.repeat(2048) });
   });

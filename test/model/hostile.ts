@@ -65,7 +65,14 @@ export const HOSTILE_SEGMENTS: readonly string[] = [
 ];
 
 /** Strings for values: the same hostile text, plus NUL and things that look like JSON or SQL. */
-export const HOSTILE_STRINGS: readonly string[] = [...HOSTILE_SEGMENTS.filter((s) => s !== '\ud800'), '{"a":1}', '[1,2]', 'NULL', '\u0000nul', 'x'.repeat(300)];
+export const HOSTILE_STRINGS: readonly string[] = [
+  ...HOSTILE_SEGMENTS.filter((s) => s !== '\ud800'),
+  '{"a":1}',
+  '[1,2]',
+  'NULL',
+  '\u0000nul',
+  'x'.repeat(300),
+];
 
 /** Numbers at the edges: huge, tiny, negative zero, beyond 2^53, DynamoDB's range limits. */
 export const HOSTILE_NUMBERS: readonly number[] = [

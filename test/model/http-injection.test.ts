@@ -8,10 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 /** Every table's rows, in a stable order, hashed: nothing else in the database may move. */
 function checksum(db: Database.Database, except?: { table: string; id: string }): string {
   const hash = createHash('sha256');
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+    name: string;
+  }[];
   for (const { name } of tables) {
     hash.update(`table ${name}\n`);
-    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}" ORDER BY rowid`).all() as Record<string, unknown>[]) {
+    for (const row of db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}" ORDER BY rowid`).all() as Record<
+      string,
+      unknown
+    >[]) {
       if (except && name === except.table && row.id === except.id) continue;
       hash.update(`${JSON.stringify(row)}\n`);
     }
@@ -85,7 +90,10 @@ describe('hostile path segments through HTTP PATCH on SQLite', () => {
     const before = checksum(db);
     const segment = `'||char(34)), 'null') = 'null'), 0) OR 1 RETURNING * --`;
     const guard = { path: ['data', segment], op: 'exists' as const };
-    await expect(subs.delete('a', { expect: { version: '7', where: [guard] } })).rejects.toMatchObject({ code: 'conflict', reason: 'stale' });
+    await expect(subs.delete('a', { expect: { version: '7', where: [guard] } })).rejects.toMatchObject({
+      code: 'conflict',
+      reason: 'stale',
+    });
     await expect(subs.delete('a', { expect: { where: [guard] } })).rejects.toMatchObject({ code: 'guard_failed' });
     expect(checksum(db)).toBe(before);
   });

@@ -16,7 +16,12 @@ const name = fc
   .oneof(
     fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
     fc.constantFrom(...HOSTILE_SEGMENTS.filter((s) => s.length > 0 && s.length < 64)),
-    fc.array(fc.constantFrom('"', "'", '.', ';', '--', '/*', ' ', 'x', '\\', '$1', '`', '[', ']'), { minLength: 1, maxLength: 12 }).map((p) => p.join('')),
+    fc
+      .array(fc.constantFrom('"', "'", '.', ';', '--', '/*', ' ', 'x', '\\', '$1', '`', '[', ']'), {
+        minLength: 1,
+        maxLength: 12,
+      })
+      .map((p) => p.join('')),
   )
   .filter((s) => !s.includes('\u0000') && !/\p{Cs}/u.test(s));
 

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AttributeValue, DeleteItemCommand, type DynamoDBClient, ListTablesCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import Database from 'better-sqlite3';
 import type { Row, Store } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
@@ -20,7 +27,15 @@ import { openFile } from '../sqlite/sqlite-harness.js';
 import { HOSTILE_STRINGS } from './hostile.js';
 
 /** The model table: every column kind, a capped JSON column; `version` is the integer version. */
-export const MODEL_COLUMNS = { id: 'text', title: 'text', n: 'number', count: 'int', data: 'json', meta: 'json', capped: 'json' } as const;
+export const MODEL_COLUMNS = {
+  id: 'text',
+  title: 'text',
+  n: 'number',
+  count: 'int',
+  data: 'json',
+  meta: 'json',
+  capped: 'json',
+} as const;
 export const MODEL_JSON = ['data', 'meta', 'capped'] as const;
 export const MODEL_CAPS = { capped: 200 } as const;
 
@@ -57,7 +72,9 @@ const CANARY_ROWS = HOSTILE_STRINGS.filter((s) => !s.includes('\u0000')).map((v,
 export function sqliteModelDb(mode: 'memory' | 'file'): ModelDb {
   const dir = mode === 'file' ? mkdtempSync(join(tmpdir(), 'nc-model-')) : undefined;
   const admin = dir ? openFile(join(dir, 'model.db')) : new Database(':memory:');
-  const cols = Object.entries(MODEL_COLUMNS).map(([c, k]) => `"${c}" ${k === 'text' || k === 'json' ? 'TEXT' : k === 'int' ? 'INTEGER' : 'REAL'}`);
+  const cols = Object.entries(MODEL_COLUMNS).map(
+    ([c, k]) => `"${c}" ${k === 'text' || k === 'json' ? 'TEXT' : k === 'int' ? 'INTEGER' : 'REAL'}`,
+  );
   admin.exec(`CREATE TABLE model (${cols.join(', ')}, version INTEGER NOT NULL, PRIMARY KEY (id))`);
   admin.exec('CREATE TABLE canary (k TEXT PRIMARY KEY, v TEXT)');
   const insert = admin.prepare('INSERT INTO canary VALUES (?, ?)');
@@ -68,8 +85,11 @@ export function sqliteModelDb(mode: 'memory' | 'file'): ModelDb {
     store,
     async checksum(runKeys) {
       const parts: string[] = [];
-      for (const m of admin.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all()) parts.push(JSON.stringify(m));
-      const tables = admin.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
+      for (const m of admin.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all())
+        parts.push(JSON.stringify(m));
+      const tables = admin.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+        name: string;
+      }[];
       for (const { name } of tables) {
         for (const row of admin.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Row[]) {
           if (name === 'model' && runKeys.includes(row.id as string)) continue;
@@ -113,10 +133,13 @@ async function pgModelDb(
   const col = (f: string) => pgIdent(columns[f] ?? f);
   const model = `${pgIdent(schema)}.${pgIdent(table)}`;
   const cols = Object.entries(MODEL_COLUMNS).map(
-    ([c, k]) => `${col(c)} ${k === 'text' ? 'text' : k === 'json' ? 'jsonb' : k === 'int' ? 'integer' : 'double precision'}`,
+    ([c, k]) =>
+      `${col(c)} ${k === 'text' ? 'text' : k === 'json' ? 'jsonb' : k === 'int' ? 'integer' : 'double precision'}`,
   );
   await pool.query(`CREATE SCHEMA ${schema}`);
-  await pool.query(`CREATE TABLE ${model} (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${col('id')}))`);
+  await pool.query(
+    `CREATE TABLE ${model} (${cols.join(', ')}, ${col('version')} integer NOT NULL, PRIMARY KEY (${col('id')}))`,
+  );
   await pool.query(`CREATE TABLE ${schema}.canary (k text PRIMARY KEY, v text)`);
   await pool.query(`CREATE TABLE public.${schema}_canary (k text PRIMARY KEY, v text)`);
   for (const [k, v] of CANARY_ROWS) {
@@ -139,15 +162,24 @@ async function pgModelDb(
         const isModel = t.table_schema === schema && t.table_name === table;
         // The run's tombstones (a single text key is its own text) are the run's, as its rows are.
         const isTombstones = t.table_schema === schema && t.table_name === PG_TOMBSTONE_TABLE;
-        const without = isModel ? `WHERE NOT (${col('id')} = ANY($1))` : isTombstones ? 'WHERE NOT (key = ANY($1))' : '';
-        const rows = await pool.query(`SELECT to_jsonb(x) AS r FROM ${quoted} x ${without} ORDER BY 1`, without ? [[...runKeys]] : []);
+        const without = isModel
+          ? `WHERE NOT (${col('id')} = ANY($1))`
+          : isTombstones
+            ? 'WHERE NOT (key = ANY($1))'
+            : '';
+        const rows = await pool.query(
+          `SELECT to_jsonb(x) AS r FROM ${quoted} x ${without} ORDER BY 1`,
+          without ? [[...runKeys]] : [],
+        );
         parts.push(quoted, ...rows.rows.map((r) => JSON.stringify(r.r)));
       }
       return hash(parts);
     },
     async dropRun(runKeys) {
       await pool.query(`DELETE FROM ${model} WHERE ${col('id')} = ANY($1)`, [[...runKeys]]);
-      await pool.query(`DELETE FROM ${pgIdent(schema)}.${pgIdent(PG_TOMBSTONE_TABLE)} WHERE key = ANY($1)`, [[...runKeys]]);
+      await pool.query(`DELETE FROM ${pgIdent(schema)}.${pgIdent(PG_TOMBSTONE_TABLE)} WHERE key = ANY($1)`, [
+        [...runKeys],
+      ]);
     },
     async close() {
       await opened.close();
@@ -186,23 +218,33 @@ export async function dynamoModelDb(endpoint: string): Promise<ModelDb> {
   const client: DynamoDBClient = localClient(endpoint);
   const table = await createTable(client, 'ncmodel', [{ name: 'id', type: 'S' }]);
   const canary = await createTable(client, 'ncmodel_canary', [{ name: 'k', type: 'S' }]);
-  for (const [k, v] of CANARY_ROWS) await client.send(new PutItemCommand({ TableName: canary, Item: { k: { S: k }, v: { S: v } } }));
-  const store = await DynamoStore.open(client, { table, fields: Object.keys(MODEL_COLUMNS), json: [...MODEL_JSON], maxBytes: MODEL_CAPS });
+  for (const [k, v] of CANARY_ROWS)
+    await client.send(new PutItemCommand({ TableName: canary, Item: { k: { S: k }, v: { S: v } } }));
+  const store = await DynamoStore.open(client, {
+    table,
+    fields: Object.keys(MODEL_COLUMNS),
+    json: [...MODEL_JSON],
+    maxBytes: MODEL_CAPS,
+  });
   const scan = async (name: string) => {
     const items: Record<string, AttributeValue>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const out = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const out = await client.send(
+        new ScanCommand({ TableName: name, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
   };
-  const lines = (items: Record<string, AttributeValue>[]) => items.map((i) => JSON.stringify(Object.entries(i).sort(([a], [b]) => (a < b ? -1 : 1)))).sort();
+  const lines = (items: Record<string, AttributeValue>[]) =>
+    items.map((i) => JSON.stringify(Object.entries(i).sort(([a], [b]) => (a < b ? -1 : 1)))).sort();
   return {
     store,
     async checksum(runKeys) {
-      const names = (await client.send(new ListTablesCommand({}))).TableNames?.filter((n) => n === table || n === canary) ?? [];
+      const names =
+        (await client.send(new ListTablesCommand({}))).TableNames?.filter((n) => n === table || n === canary) ?? [];
       const model = (await scan(table)).filter((i) => !runKeys.includes(i.id?.S as string));
       return hash([...names, ...lines(model), ...lines(await scan(canary))]);
     },

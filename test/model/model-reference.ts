@@ -1,5 +1,13 @@
 import { type Collection, ConflictError, type Expect, isNoclobberError, type Op, type Row } from 'noclobber';
-import { checkChange, explainFailure, normalizeExpect, prepareOps, prepareValue, type StoreSchema, type WriteCommand } from 'noclobber/store';
+import {
+  checkChange,
+  explainFailure,
+  normalizeExpect,
+  prepareOps,
+  prepareValue,
+  type StoreSchema,
+  type WriteCommand,
+} from 'noclobber/store';
 
 /** How a command names the version it expects, resolved against the record when it runs. */
 export type VersionPick = 'current' | 'next' | 'previous' | 'buried' | '0' | '01' | '1.0' | 'abc' | ' 1' | '1e0';
@@ -21,7 +29,9 @@ export type Command =
   | { readonly kind: 'delete'; readonly key: number; readonly expect?: ExpectSpec };
 
 /** What a write did: the written record, or the error (its class, code and reason). */
-export type Outcome = { readonly ok: { readonly version: string; readonly value: string } } | { readonly error: Readonly<Record<string, unknown>> };
+export type Outcome =
+  | { readonly ok: { readonly version: string; readonly value: string } }
+  | { readonly error: Readonly<Record<string, unknown>> };
 
 /**
  * The model's state: each key's version and value (top-level nulls dropped). A deleted key
@@ -59,7 +69,12 @@ export function canonical(value: unknown, top = true): string {
 export function describeError(e: unknown): Readonly<Record<string, unknown>> {
   if (!isNoclobberError(e)) return { raw: String(e), name: (e as Error)?.name };
   const x = e as unknown as Record<string, unknown>;
-  return { name: e.name, code: e.code, ...(x.reason === undefined ? {} : { reason: x.reason }), ...(x.what === undefined ? {} : { what: x.what }) };
+  return {
+    name: e.name,
+    code: e.code,
+    ...(x.reason === undefined ? {} : { reason: x.reason }),
+    ...(x.what === undefined ? {} : { what: x.what }),
+  };
 }
 
 /**
@@ -135,7 +150,11 @@ export function referenceStep(schema: StoreSchema, state: State, key: string, cm
     // A create after a delete starts after the tombstone's version, as every write starts after the one before.
     const prior = state.get(key);
     const buriedAt = prior?.gone ? prior.version : prior?.buried;
-    const next = { version: (prior?.version ?? 0) + 1, value: withoutNulls(checked.next), ...(buriedAt === undefined ? {} : { buried: buriedAt }) };
+    const next = {
+      version: (prior?.version ?? 0) + 1,
+      value: withoutNulls(checked.next),
+      ...(buriedAt === undefined ? {} : { buried: buriedAt }),
+    };
     state.set(key, next);
     return { ok: { version: String(next.version), value: canonical(next.value) } };
   } catch (e) {
@@ -144,12 +163,24 @@ export function referenceStep(schema: StoreSchema, state: State, key: string, cm
 }
 
 /** Runs a command on a collection, as the reference describes it. */
-export async function storeStep(docs: Collection<Row>, key: string, cmd: Command, currentVersion: number, old = 1): Promise<Outcome> {
+export async function storeStep(
+  docs: Collection<Row>,
+  key: string,
+  cmd: Command,
+  currentVersion: number,
+  old = 1,
+): Promise<Outcome> {
   try {
     let snap: { version: string; value: Row };
     if (cmd.kind === 'create') snap = await docs.create(key, cmd.value as Row);
-    else if (cmd.kind === 'apply') snap = await docs.apply(key, cmd.ops as Op[], { expect: resolveExpect(cmd.expect, currentVersion, old) as Expect });
-    else if (cmd.kind === 'replace') snap = await docs.replace(key, cmd.value as Row, { expect: resolveExpect(cmd.expect, currentVersion, old) as Expect });
+    else if (cmd.kind === 'apply')
+      snap = await docs.apply(key, cmd.ops as Op[], {
+        expect: resolveExpect(cmd.expect, currentVersion, old) as Expect,
+      });
+    else if (cmd.kind === 'replace')
+      snap = await docs.replace(key, cmd.value as Row, {
+        expect: resolveExpect(cmd.expect, currentVersion, old) as Expect,
+      });
     else {
       const expect = resolveExpect(cmd.expect, currentVersion, old) as Expect | undefined;
       snap = await docs.delete(key, expect ? { expect } : {});

@@ -30,7 +30,9 @@ export function memoryHarness(): StoreHarness {
         json: Object.entries(spec.columns)
           .filter(([, k]) => k === 'json')
           .map(([c]) => c),
-        fieldTypes: Object.fromEntries(Object.entries(spec.columns).flatMap(([c, k]) => (k === 'json' ? [] : [[c, kinds[k]]]))),
+        fieldTypes: Object.fromEntries(
+          Object.entries(spec.columns).flatMap(([c, k]) => (k === 'json' ? [] : [[c, kinds[k]]])),
+        ),
         ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
       });
       return { store, connect: async () => store };
@@ -40,14 +42,17 @@ export function memoryHarness(): StoreHarness {
 }
 
 /** Every store this run can reach (STORES and the services the run's broker starts decide; a skipped one says why). */
-export async function availableHarnesses(): Promise<{ name: string; make: () => StoreHarness | Promise<StoreHarness> }[]> {
+export async function availableHarnesses(): Promise<
+  { name: string; make: () => StoreHarness | Promise<StoreHarness> }[]
+> {
   const out: { name: string; make: () => StoreHarness | Promise<StoreHarness> }[] = [
     { name: 'memory', make: memoryHarness },
     { name: 'sqlite (:memory:)', make: () => sqliteHarness('memory') },
     { name: 'sqlite (WAL file)', make: () => sqliteHarness('file') },
   ];
   const pg = await service('postgres');
-  if (pg) out.push({ name: 'postgres', make: () => postgresHarness(pg) }, { name: 'prisma', make: () => prismaHarness(pg) });
+  if (pg)
+    out.push({ name: 'postgres', make: () => postgresHarness(pg) }, { name: 'prisma', make: () => prismaHarness(pg) });
   const dynamo = await service('dynamodb');
   if (dynamo) out.push({ name: 'dynamodb', make: () => dynamoHarness(dynamo) });
   return out;

@@ -3,7 +3,15 @@ import { type Collection, collection, type Row } from 'noclobber';
 import { describe, it } from 'vitest';
 import { service } from '../setup/services.js';
 import { scenario } from './model-arbitraries.js';
-import { dynamoModelDb, type ModelDb, memoryModelDb, postgresModelDb, prismaModelDb, SIBLINGS, sqliteModelDb } from './model-db.js';
+import {
+  dynamoModelDb,
+  type ModelDb,
+  memoryModelDb,
+  postgresModelDb,
+  prismaModelDb,
+  SIBLINGS,
+  sqliteModelDb,
+} from './model-db.js';
 import { buried, type Command, canonical, live, referenceStep, type State, storeStep } from './model-reference.js';
 
 /**
@@ -56,7 +64,10 @@ describe('model-based conformance: hostile writes agree with the reference on ev
             const state: State = new Map();
             // Per key, every version the store handed out by a write: none may come twice.
             const handedOut = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]));
-            const steps: Command[] = [...rows.map((value, key): Command => ({ kind: 'create', key, value })), ...commands];
+            const steps: Command[] = [
+              ...rows.map((value, key): Command => ({ kind: 'create', key, value })),
+              ...commands,
+            ];
             try {
               for (const [i, cmd] of steps.entries()) {
                 const key = keys[cmd.key] as string;
@@ -67,7 +78,10 @@ describe('model-based conformance: hostile writes agree with the reference on ev
                 expect(JSON.stringify(actual), `step ${i} (${cmd.kind})`).toBe(JSON.stringify(expected));
                 if ('ok' in actual && cmd.kind !== 'delete') {
                   const seen = handedOut.get(key) as Set<string>;
-                  expect(seen.has(actual.ok.version), `step ${i}: version ${actual.ok.version} of ${key} handed out twice`).toBe(false);
+                  expect(
+                    seen.has(actual.ok.version),
+                    `step ${i}: version ${actual.ok.version} of ${key} handed out twice`,
+                  ).toBe(false);
                   seen.add(actual.ok.version);
                 }
                 const model = keys.map((k) => {

@@ -69,12 +69,19 @@ describe.skipIf(!url)('PostgreSQL numeric column types', () => {
         ['float4 past its range', () => docs.apply('a', [set('f4', 1e39)]), 'out_of_range'],
         ['1.5 into int8', () => docs.apply('a', [set('i8', 1.5)]), 'type_mismatch'],
         ['a string into numeric', () => docs.apply('a', [set('num', '0.1')]), 'type_mismatch'],
-        ['a replace with int2 past its range', () => docs.replace('a', { id: 'a', i2: 40000 }, { expect: { version: created.version } }), 'out_of_range'],
+        [
+          'a replace with int2 past its range',
+          () => docs.replace('a', { id: 'a', i2: 40000 }, { expect: { version: created.version } }),
+          'out_of_range',
+        ],
       ];
-      for (const [what, write, reason] of refusals) expect(await rejects(write), what).toMatchObject({ code: 'invalid_change', reason });
+      for (const [what, write, reason] of refusals)
+        expect(await rejects(write), what).toMatchObject({ code: 'invalid_change', reason });
       expect((await docs.get('a'))?.version).toBe(created.version);
 
-      const summed = await docs.apply('a', [inc('num', 0.2), inc('i8', -1)], { expect: { where: [field('i8').eq(max), field('num').lt(0.11)] } });
+      const summed = await docs.apply('a', [inc('num', 0.2), inc('i8', -1)], {
+        expect: { where: [field('i8').eq(max), field('num').lt(0.11)] },
+      });
       expect(summed.value).toMatchObject({ num: 0.1 + 0.2, i8: max - 1 });
       expect((await docs.get('a'))?.value).toMatchObject({ num: 0.1 + 0.2, i8: max - 1 });
     });

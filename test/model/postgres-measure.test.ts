@@ -41,9 +41,10 @@ describe.skipIf(!url)('PostgreSQL byte caps measure what octet_length(jsonb::tex
   it('for arbitrary JSON, doubles from 5e-324 to 1.8e308 included', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 20 }), async (values) => {
-        const { rows } = await pool.query('SELECT octet_length(v::text) AS n FROM unnest($1::jsonb[]) WITH ORDINALITY AS u(v, i) ORDER BY i', [
-          values.map((v) => JSON.stringify(v)),
-        ]);
+        const { rows } = await pool.query(
+          'SELECT octet_length(v::text) AS n FROM unnest($1::jsonb[]) WITH ORDINALITY AS u(v, i) ORDER BY i',
+          [values.map((v) => JSON.stringify(v))],
+        );
         expect(rows.map((r) => r.n)).toEqual(values.map(pgJsonTextBytes));
       }),
       { seed: 5150, numRuns: 150 },

@@ -34,12 +34,21 @@ const setups: [string, () => Promise<Bound>][] = [
     async () => {
       const db = new Database(':memory:');
       cleanups.push(() => db.close());
-      db.exec(`CREATE TABLE items (id TEXT PRIMARY KEY, name TEXT, data TEXT, created_at TEXT, legacy INTEGER, version INTEGER NOT NULL DEFAULT 1)`);
-      const docs = collection(new SqliteStore(db, { table: 'items', key: 'id', json: ['data'], fields: ['name', 'data'] }), { retry: { attempts: 1 } });
+      db.exec(
+        `CREATE TABLE items (id TEXT PRIMARY KEY, name TEXT, data TEXT, created_at TEXT, legacy INTEGER, version INTEGER NOT NULL DEFAULT 1)`,
+      );
+      const docs = collection(
+        new SqliteStore(db, { table: 'items', key: 'id', json: ['data'], fields: ['name', 'data'] }),
+        { retry: { attempts: 1 } },
+      );
       return {
         docs,
         insert: async (row) =>
-          void db.prepare('INSERT INTO items (id, name, data, created_at, legacy) VALUES (@id, @name, @data, @created_at, @legacy)').run(row),
+          void db
+            .prepare(
+              'INSERT INTO items (id, name, data, created_at, legacy) VALUES (@id, @name, @data, @created_at, @legacy)',
+            )
+            .run(row),
         raw: async (id) => db.prepare('SELECT * FROM items WHERE id = ?').get(id) as Row,
       };
     },
@@ -55,17 +64,16 @@ if (pgUrl)
       await pool.query(
         `CREATE TABLE ${table} (id text PRIMARY KEY, name text, data jsonb, created_at text, legacy integer, version integer NOT NULL DEFAULT 1)`,
       );
-      const docs = collection(await PostgresStore.open(pool, { table, key: 'id', fields: ['name', 'data'] }), { retry: { attempts: 1 } });
+      const docs = collection(await PostgresStore.open(pool, { table, key: 'id', fields: ['name', 'data'] }), {
+        retry: { attempts: 1 },
+      });
       return {
         docs,
         insert: async (row) =>
-          void (await pool.query(`INSERT INTO ${table} (id, name, data, created_at, legacy) VALUES ($1, $2, $3, $4, $5)`, [
-            row.id,
-            row.name,
-            row.data,
-            row.created_at,
-            row.legacy,
-          ])),
+          void (await pool.query(
+            `INSERT INTO ${table} (id, name, data, created_at, legacy) VALUES ($1, $2, $3, $4, $5)`,
+            [row.id, row.name, row.data, row.created_at, row.legacy],
+          )),
         raw: async (id) => (await pool.query(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0],
       };
     },
@@ -118,15 +126,34 @@ for (const [name, setup] of setups) {
       const { docs, insert, raw } = await setup();
       await insert({ id: 'a', name: 'old', data: '{"k":1}', created_at: '2025-01-01T00:00:00Z', legacy: 7 });
       const read = await docs.get('a');
-      expect(withoutNulls(read?.value)).toEqual({ id: 'a', name: 'old', data: { k: 1 }, created_at: '2025-01-01T00:00:00Z', legacy: 7 });
+      expect(withoutNulls(read?.value)).toEqual({
+        id: 'a',
+        name: 'old',
+        data: { k: 1 },
+        created_at: '2025-01-01T00:00:00Z',
+        legacy: 7,
+      });
       const updated = await docs.update('a', (v) => ({ ...v, name: 'new' }));
       expect(updated.value).toMatchObject({ name: 'new', created_at: '2025-01-01T00:00:00Z', legacy: 7 });
       const replaced = await docs.replace('a', { id: 'a', data: { k: 2 } }, { expect: { version: updated.version } });
-      expect(withoutNulls(replaced.value)).toEqual({ id: 'a', data: { k: 2 }, created_at: '2025-01-01T00:00:00Z', legacy: 7 });
+      expect(withoutNulls(replaced.value)).toEqual({
+        id: 'a',
+        data: { k: 2 },
+        created_at: '2025-01-01T00:00:00Z',
+        legacy: 7,
+      });
       await docs.apply('a', [set('name', 'applied'), set('data.z', true)]);
-      expect(await rejects(() => docs.update('a', (v) => ({ ...v, legacy: 8 })))).toMatchObject({ code: 'invalid_change', reason: 'unknown_field' });
-      expect(await rejects(() => docs.update('a', (v) => ({ ...v, legacy: 'eight' })))).toMatchObject({ code: 'invalid_change', reason: 'unknown_field' });
-      expect(await rejects(() => docs.apply('a', [set('created_at', 'now')]))).toMatchObject({ reason: 'unknown_field' });
+      expect(await rejects(() => docs.update('a', (v) => ({ ...v, legacy: 8 })))).toMatchObject({
+        code: 'invalid_change',
+        reason: 'unknown_field',
+      });
+      expect(await rejects(() => docs.update('a', (v) => ({ ...v, legacy: 'eight' })))).toMatchObject({
+        code: 'invalid_change',
+        reason: 'unknown_field',
+      });
+      expect(await rejects(() => docs.apply('a', [set('created_at', 'now')]))).toMatchObject({
+        reason: 'unknown_field',
+      });
       expect(await rejects(() => docs.create('b', { id: 'b', legacy: 1 }))).toMatchObject({ reason: 'unknown_field' });
       expect(await docs.get('b')).toBeUndefined();
       const row = await raw('a');

@@ -29,11 +29,19 @@ describe('SQLite JSON path quoting is total over the keys the core accepts', () 
       fc.property(key, (k) => {
         if (keyProblem(k)) {
           // The core refuses it before any store sees it; it is not the helper's to quote.
-          const refused = [...k].some((c) => c === '"' || c === '\\' || (c.codePointAt(0) ?? 0) < 0x20 || /\p{Cs}/u.test(c));
-          expect(refused || k.length === 0 || k.length > 256 || ['__proto__', 'constructor', 'prototype'].includes(k)).toBe(true);
+          const refused = [...k].some(
+            (c) => c === '"' || c === '\\' || (c.codePointAt(0) ?? 0) < 0x20 || /\p{Cs}/u.test(c),
+          );
+          expect(
+            refused || k.length === 0 || k.length > 256 || ['__proto__', 'constructor', 'prototype'].includes(k),
+          ).toBe(true);
           return;
         }
-        const row = setGet.get({ path: jsonPath([k]), nested: jsonPath(['o', k]), doc0: JSON.stringify({ [k]: [1] }) }) as {
+        const row = setGet.get({
+          path: jsonPath([k]),
+          nested: jsonPath(['o', k]),
+          doc0: JSON.stringify({ [k]: [1] }),
+        }) as {
           doc: string;
           back: number;
           t: string;

@@ -1,8 +1,19 @@
 import { PostgresStore } from 'noclobber/postgres';
 import pg from 'pg';
-import { type ColumnKind, keyValues, type PlainAccess, type StoreHarness, type TableSpec } from '../conformance/harness.js';
+import {
+  type ColumnKind,
+  keyValues,
+  type PlainAccess,
+  type StoreHarness,
+  type TableSpec,
+} from '../conformance/harness.js';
 
-const SQL_TYPE: Record<ColumnKind, string> = { text: 'text', int: 'integer', number: 'double precision', json: 'jsonb' };
+const SQL_TYPE: Record<ColumnKind, string> = {
+  text: 'text',
+  int: 'integer',
+  number: 'double precision',
+  json: 'jsonb',
+};
 
 /** A pool that survives pg_terminate_backend in tests (pg emits idle-client errors on the pool). */
 export function newPool(url: string, max = 4): pg.Pool {
@@ -40,10 +51,16 @@ export function pgPlain(
       const params = cols.map((c, i) => `$${i + 1}${spec.columns[c] === 'json' ? '::jsonb' : ''}`);
       const values = cols.map((c) => (spec.columns[c] === 'json' ? JSON.stringify(row[c]) : row[c]));
       const first = spec.versionKind === 'timestamp' ? 'clock_timestamp()' : '1';
-      await query(`INSERT INTO ${quoted} (${[...cols, 'version'].map(column).join(', ')}) VALUES (${[...params, first].join(', ')})`, values);
+      await query(
+        `INSERT INTO ${quoted} (${[...cols, 'version'].map(column).join(', ')}) VALUES (${[...params, first].join(', ')})`,
+        values,
+      );
     },
     async delete(key) {
-      await query(`DELETE FROM ${quoted} WHERE ${spec.key.map((k, i) => `${column(k)} = $${i + 1}`).join(' AND ')}`, keyValues(spec, key));
+      await query(
+        `DELETE FROM ${quoted} WHERE ${spec.key.map((k, i) => `${column(k)} = $${i + 1}`).join(' AND ')}`,
+        keyValues(spec, key),
+      );
     },
   };
 }
@@ -58,7 +75,12 @@ export function postgresHarness(url: string): StoreHarness {
     async table(spec) {
       const name = uniqueTable(spec.name);
       await main.query(createTableSql(name, spec));
-      const config = { table: name, key: [...spec.key], versionKind: spec.versionKind ?? 'integer', ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}) };
+      const config = {
+        table: name,
+        key: [...spec.key],
+        versionKind: spec.versionKind ?? 'integer',
+        ...(spec.maxBytes ? { maxBytes: spec.maxBytes } : {}),
+      };
       const store = await PostgresStore.open(main, config);
       return {
         store,

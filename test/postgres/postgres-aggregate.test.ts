@@ -36,11 +36,16 @@ function postgresAggregateHarness(url: string): AggregateHarness {
     },
     async connectWithRoot() {
       const pool = newPool(url, 2);
-      return { aggregate: await aggregate(pool), root: await PostgresStore.open(pool, { table: t.products, key: 'id' }) };
+      return {
+        aggregate: await aggregate(pool),
+        root: await PostgresStore.open(pool, { table: t.products, key: 'id' }),
+      };
     },
     async stored(productId) {
-      const rows = async (table: string) => (await admin.query(`SELECT * FROM ${table} WHERE "productId" = $1 ORDER BY id`, [productId])).rows;
-      const version = (await admin.query(`SELECT version::text AS v FROM ${t.products} WHERE id = $1`, [productId])).rows[0]?.v;
+      const rows = async (table: string) =>
+        (await admin.query(`SELECT * FROM ${table} WHERE "productId" = $1 ORDER BY id`, [productId])).rows;
+      const version = (await admin.query(`SELECT version::text AS v FROM ${t.products} WHERE id = $1`, [productId]))
+        .rows[0]?.v;
       return { images: await rows(t.images), variants: await rows(t.variants), version };
     },
     async close() {
@@ -51,4 +56,6 @@ function postgresAggregateHarness(url: string): AggregateHarness {
 
 const url = await service('postgres');
 if (url) describeAggregate('postgres', async () => postgresAggregateHarness(url));
-else describe.skip('aggregate: postgres (PostgreSQL not available; see the warning above)', () => it('runs the suite', () => {}));
+else
+  describe.skip('aggregate: postgres (PostgreSQL not available; see the warning above)', () =>
+    it('runs the suite', () => {}));

@@ -33,8 +33,11 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
 
   async function accounts(rows: Record<string, number>) {
     const table = uniqueTable('fail');
-    await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, version integer NOT NULL)`);
-    for (const [id, balance] of Object.entries(rows)) await admin.query(`INSERT INTO ${table} VALUES ($1, $2, 1)`, [id, balance]);
+    await admin.query(
+      `CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, version integer NOT NULL)`,
+    );
+    for (const [id, balance] of Object.entries(rows))
+      await admin.query(`INSERT INTO ${table} VALUES ($1, $2, 1)`, [id, balance]);
     return table;
   }
 
@@ -44,7 +47,8 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
     const down = pool(await refusedUrl());
     return {
       connect: () => (refuse() ? down.connect() : real.connect()),
-      query: ((...args: Parameters<pg.Pool['query']>) => (refuse() ? down.query(...args) : real.query(...args))) as never,
+      query: ((...args: Parameters<pg.Pool['query']>) =>
+        refuse() ? down.query(...args) : real.query(...args)) as never,
     };
   }
 
@@ -58,10 +62,18 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
       () => docs.delete('a', { retry: { attempts: 2, baseMs: 1, capMs: 1 } }),
     ]) {
       const err = await call().catch((e) => e);
-      expect(err).toMatchObject({ code: 'transient', reason: 'connection', retryable: true, attempts: 2, attemptsByCause: { connection: 2 } });
+      expect(err).toMatchObject({
+        code: 'transient',
+        reason: 'connection',
+        retryable: true,
+        attempts: 2,
+        attemptsByCause: { connection: 2 },
+      });
       expect((err.cause as { code?: string }).code).toBe('ECONNREFUSED');
     }
-    const tx = await docs.transact(async (t) => t.apply('a', [inc('balance', 1)]), { retry: { attempts: 2, baseMs: 1, capMs: 1 } }).catch((e) => e);
+    const tx = await docs
+      .transact(async (t) => t.apply('a', [inc('balance', 1)]), { retry: { attempts: 2, baseMs: 1, capMs: 1 } })
+      .catch((e) => e);
     expect(tx).toMatchObject({ code: 'transient', reason: 'connection', attempts: 2 });
     expect((await admin.query(`SELECT balance FROM ${table}`)).rows[0].balance).toBe(1);
   });
@@ -116,8 +128,15 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
 
     // A longer outage gives up with the connection failure it really was, counted by cause.
     refusals = 1000;
-    const err = await outage.update('a', (v) => ({ ...v, balance: 0 }), { retry: { attempts: 4, baseMs: 1, capMs: 1 } }).catch((e) => e);
-    expect(err).toMatchObject({ code: 'transient', reason: 'connection', attempts: 4, attemptsByCause: { connection: 4 } });
+    const err = await outage
+      .update('a', (v) => ({ ...v, balance: 0 }), { retry: { attempts: 4, baseMs: 1, capMs: 1 } })
+      .catch((e) => e);
+    expect(err).toMatchObject({
+      code: 'transient',
+      reason: 'connection',
+      attempts: 4,
+      attemptsByCause: { connection: 4 },
+    });
     expect((await docs.get('a'))?.value.balance).toBe(101);
   });
 
@@ -133,7 +152,10 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
       })
       .catch((e) => e);
     expect(err).toMatchObject({ code: 'database', retryable: false });
-    expect((await admin.query(`SELECT balance FROM ${table} ORDER BY id`)).rows).toEqual([{ balance: 1 }, { balance: 1 }]);
+    expect((await admin.query(`SELECT balance FROM ${table} ORDER BY id`)).rows).toEqual([
+      { balance: 1 },
+      { balance: 1 },
+    ]);
   });
 
   it('a lock timeout is not multiplied by retries: apply, update and withLock answer after about one lock_timeout', async () => {

@@ -39,7 +39,10 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
   /** Waits (bounded) until a statement on `table` sleeps in the test's trigger. */
   async function sleepingOn(table: string): Promise<void> {
     for (let i = 0; i < 400; i++) {
-      const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE $1`, [`%${table}%`]);
+      const { rows } = await admin.query(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE $1`,
+        [`%${table}%`],
+      );
       if (rows.length > 0) return;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -92,20 +95,26 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
 
   it('keys are compared as their column stores them; rows written before noclobber need no tombstone', async () => {
     const table = uniqueTable('inc_items');
-    await admin.query(`CREATE TABLE ${table} (tenant text, id integer, title text, version integer NOT NULL, PRIMARY KEY (tenant, id))`);
+    await admin.query(
+      `CREATE TABLE ${table} (tenant text, id integer, title text, version integer NOT NULL, PRIMARY KEY (tenant, id))`,
+    );
     await admin.query(`INSERT INTO ${table} VALUES ('t', 1, 'legacy', 7)`);
     const items = collection(await PostgresStore.open(pool(), { table, key: ['tenant', 'id'] }));
     // Deleted as '01', created again as 1: the same row, so the same tombstone.
     expect((await items.delete({ tenant: 't', id: '01' })).version).toBe('7');
     const again = await items.create({ tenant: 't', id: 1 }, { tenant: 't', id: 1, title: 'new' });
     expect(again.version).toBe('8');
-    expect(await items.apply({ tenant: 't', id: 1 }, [], { expect: { version: '7' } }).catch((e: unknown) => e)).toMatchObject({ reason: 'stale' });
+    expect(
+      await items.apply({ tenant: 't', id: 1 }, [], { expect: { version: '7' } }).catch((e: unknown) => e),
+    ).toMatchObject({ reason: 'stale' });
   });
 
   it('timestamp versions start after the tombstone even when the clock is behind it', async () => {
     const table = uniqueTable('inc_ts');
     await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, title text, updated_at timestamptz NOT NULL)`);
-    const docs = collection(await PostgresStore.open(pool(), { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }));
+    const docs = collection(
+      await PostgresStore.open(pool(), { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }),
+    );
     const first = await docs.create('k', { id: 'k', title: 'one' });
     await docs.delete('k');
     // A tombstone an hour ahead: as if the clock had gone back since the delete.
@@ -136,13 +145,17 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
     const docs = collection(stores[0] as PostgresStore<Row>);
     await docs.create('k', { id: 'k' });
     await docs.delete('k');
-    const tomb = await admin.query(`SELECT store, key, version FROM ${schema}.noclobber_tombstones WHERE deleted_at IS NOT NULL`);
+    const tomb = await admin.query(
+      `SELECT store, key, version FROM ${schema}.noclobber_tombstones WHERE deleted_at IS NOT NULL`,
+    );
     expect(tomb.rows).toEqual([{ store: `"${schema}"."t0"`, key: 'k', version: '1' }]);
   });
 
   it('stores opened at once inside transactions (a Prisma extension binds on its first call) make the table without aborting them', async () => {
     const schema = `inc_tx_${process.pid}`;
-    await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.docs (id text PRIMARY KEY, version integer NOT NULL)`);
+    await admin.query(
+      `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.docs (id text PRIMARY KEY, version integer NOT NULL)`,
+    );
     const shared = pool();
     const results = await Promise.all(
       Array.from({ length: 4 }, async () => {
@@ -172,14 +185,21 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
   it('a table of tombstones that may not be created is a SetupError with its DDL, at open', async () => {
     const table = await docsTable();
     const named = `${table}_graves`;
-    const refused = await PostgresStore.open(admin, { table, key: 'id', tombstoneTable: named, createTombstoneTable: false }).catch((e: unknown) => e);
+    const refused = await PostgresStore.open(admin, {
+      table,
+      key: 'id',
+      tombstoneTable: named,
+      createTombstoneTable: false,
+    }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SetupError);
     expect(refused).toMatchObject({ code: 'setup', statements: pgTombstoneDdl(`"public"."${named}"`) });
     // A role without CREATE gets the same, with the database's refusal as the cause.
     const role = `nc_user_${process.pid}`;
     const schema = `inc_locked_${process.pid}`;
     await admin.query(`CREATE ROLE ${role}; CREATE SCHEMA ${schema}; GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-    await admin.query(`CREATE TABLE ${schema}.docs (id text PRIMARY KEY, version integer NOT NULL); GRANT ALL ON ${schema}.docs TO ${role}`);
+    await admin.query(
+      `CREATE TABLE ${schema}.docs (id text PRIMARY KEY, version integer NOT NULL); GRANT ALL ON ${schema}.docs TO ${role}`,
+    );
     const limited = new pg.Pool({ connectionString: url, max: 2, options: `-c role=${role}` });
     limited.on('error', () => {});
     pools.push(limited);

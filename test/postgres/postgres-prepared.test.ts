@@ -17,11 +17,15 @@ describe.skipIf(!url)('PostgreSQL: statements prepared once per connection', () 
     const pool = newPool(url, 1);
     pools.push(pool);
     const table = uniqueTable('prep');
-    await pool.query(`CREATE TABLE ${table} (id text PRIMARY KEY, n double precision, env jsonb, version integer NOT NULL)`);
+    await pool.query(
+      `CREATE TABLE ${table} (id text PRIMARY KEY, n double precision, env jsonb, version integer NOT NULL)`,
+    );
     const docs = collection(await PostgresStore.open(pool, { table, key: 'id' }));
     await docs.create('a', { id: 'a', n: 0, env: {} });
     for (let i = 0; i < 5; i++) await docs.apply('a', [inc('n', 1), merge('env', { [`K${i}`]: 'v' })]);
-    const prepared = (await pool.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'noclobber_%'`)).rows[0].n as number;
+    const prepared = (
+      await pool.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'noclobber_%'`)
+    ).rows[0].n as number;
     expect(prepared).toBeGreaterThan(0); // the same connection (max 1) planned these once
     // A migration adds a column: a statement returning t.* would now fail with
     // "cached plan must not change result type"; ours list their columns.
@@ -39,7 +43,9 @@ describe.skipIf(!url)('PostgreSQL: statements prepared once per connection', () 
     const docs = collection(await PostgresStore.open(pool, { table, key: 'id', prepare: false }));
     await docs.create('a', { id: 'a', n: 0 });
     for (let i = 0; i < 4; i++) await docs.apply('a', [inc('n', 1)]);
-    const names = (await pool.query(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE $1`, [`%${table}%`])).rows;
+    const names = (
+      await pool.query(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE $1`, [`%${table}%`])
+    ).rows;
     expect(names).toEqual([]);
     expect((await docs.get('a'))?.value.n).toBe(4);
   });

@@ -24,8 +24,11 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
 
   async function accounts(rows: Record<string, number>) {
     const table = uniqueTable('acct');
-    await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, version integer NOT NULL)`);
-    for (const [id, balance] of Object.entries(rows)) await admin.query(`INSERT INTO ${table} VALUES ($1, $2, 1)`, [id, balance]);
+    await admin.query(
+      `CREATE TABLE ${table} (id text PRIMARY KEY, balance double precision NOT NULL, version integer NOT NULL)`,
+    );
+    for (const [id, balance] of Object.entries(rows))
+      await admin.query(`INSERT INTO ${table} VALUES ($1, $2, 1)`, [id, balance]);
     return table;
   }
 
@@ -54,10 +57,20 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
     const y = collection(await PostgresStore.open(pool(), { table: t2, key: 'id' }));
     const [sx, sy] = await Promise.all([x.get('a'), y.get('a')]);
     const results = await Promise.allSettled([
-      x.replace('a', { id: 'a', balance: (sx?.value.balance as number) + 10 }, { expect: { version: sx?.version as string } }),
-      y.replace('a', { id: 'a', balance: (sy?.value.balance as number) + 20 }, { expect: { version: sy?.version as string } }),
+      x.replace(
+        'a',
+        { id: 'a', balance: (sx?.value.balance as number) + 10 },
+        { expect: { version: sx?.version as string } },
+      ),
+      y.replace(
+        'a',
+        { id: 'a', balance: (sy?.value.balance as number) + 20 },
+        { expect: { version: sy?.version as string } },
+      ),
     ]);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.reason)).toEqual(['stale']);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.reason),
+    ).toEqual(['stale']);
     // And the intent replayed through update() keeps both.
     await Promise.all([
       x.update('a', (v) => ({ ...v, balance: (v.balance as number) + 1 })),
@@ -72,7 +85,9 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
     const docs = collection(await PostgresStore.open(pool(), { table, key: 'id' }));
     const seen = await docs.get('b');
     await admin.query(`UPDATE ${table} SET balance = 20, version = version + 1 WHERE id = 'b'`);
-    const err = await docs.replace('b', { id: 'b', balance: 99 }, { expect: { version: seen?.version as string } }).catch((e) => e);
+    const err = await docs
+      .replace('b', { id: 'b', balance: 99 }, { expect: { version: seen?.version as string } })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'conflict', reason: 'stale', expected: '1', actual: '2' });
     expect(err.current.value.balance).toBe(20);
     const rows = (await admin.query(`SELECT id, balance, version FROM ${table} ORDER BY id`)).rows;
@@ -91,12 +106,15 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`UPDATE ${table} SET balance = 500, version = version + 1 WHERE id = 'a'`);
-      const pending = docs.replace('a', { id: 'a', balance: 11 }, { expect: { version: seen?.version as string } }).catch((e) => e);
+      const pending = docs
+        .replace('a', { id: 'a', balance: 11 }, { expect: { version: seen?.version as string } })
+        .catch((e) => e);
       // Wait until PostgreSQL itself shows our statement waiting on the lock.
       for (let i = 0; ; i++) {
-        const waiting = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [
-          `%UPDATE "${table}"%`,
-        ]);
+        const waiting = await admin.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%UPDATE "${table}"%`],
+        );
         if (waiting.rows[0].n > 0) break;
         if (i > 200) throw new Error('the write never waited on the lock');
         await new Promise((r) => setTimeout(r, 10));
@@ -134,8 +152,12 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
     const err = await docs
       .transact(async (tx) => {
         await tx.apply('a', [set('balance', 999)]);
-        const pid = (await admin.query(`SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND query LIKE $1`, [`%${table}%`])).rows[0]
-          ?.pid;
+        const pid = (
+          await admin.query(
+            `SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND query LIKE $1`,
+            [`%${table}%`],
+          )
+        ).rows[0]?.pid;
         expect(pid).toBeDefined();
         // With a timeout, pg_terminate_backend waits until the backend is gone (PostgreSQL 14+);
         // without one it only signals, and on a loaded machine the next query could still run.
@@ -183,7 +205,9 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
   it('timestamp versions strictly increase, even for writes in the same microsecond', async () => {
     const table = uniqueTable('products');
     await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, name text, updated_at timestamptz NOT NULL)`);
-    const products = collection(await PostgresStore.open(pool(), { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }));
+    const products = collection(
+      await PostgresStore.open(pool(), { table, key: 'id', version: 'updated_at', versionKind: 'timestamp' }),
+    );
     const created = await products.create('p', { id: 'p', name: 'x' });
     // Push the stored timestamp into the future: the next write must still move past it.
     await admin.query(`UPDATE ${table} SET updated_at = now() + interval '1 hour'`);
@@ -195,9 +219,12 @@ describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
       return [a.version, b.version];
     });
     versions.push(...next);
-    for (let i = 1; i < versions.length; i++) expect(BigInt(versions[i] as string) > BigInt(versions[i - 1] as string)).toBe(true);
+    for (let i = 1; i < versions.length; i++)
+      expect(BigInt(versions[i] as string) > BigInt(versions[i - 1] as string)).toBe(true);
     expect(BigInt(versions[3] as string) - BigInt(versions[2] as string)).toBe(1n);
-    const err = await products.replace('p', { id: 'p', name: 'stale' }, { expect: { version: created.version } }).catch((e) => e);
+    const err = await products
+      .replace('p', { id: 'p', name: 'stale' }, { expect: { version: created.version } })
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'conflict', reason: 'stale', actual: versions[3] });
   });
 

@@ -16,7 +16,10 @@ async function prismaAggregateHarness(url: string): Promise<AggregateHarness> {
   let schema = '';
   const aggregate = (client: TestPrismaClient) => {
     clients.push(client);
-    return PrismaStore.open<ShopProduct>(client, { model: 'Product', include: { images: { orderBy: ['id'] }, variants: true } });
+    return PrismaStore.open<ShopProduct>(client, {
+      model: 'Product',
+      include: { images: { orderBy: ['id'] }, variants: true },
+    });
   };
   return {
     async tables() {
@@ -38,7 +41,9 @@ async function prismaAggregateHarness(url: string): Promise<AggregateHarness> {
       const variants = await rows(
         `SELECT id, product_id AS "productId", sku, price, stock FROM "${schema}".product_variants WHERE product_id = $1 ORDER BY id`,
       );
-      const version = (await rows(`SELECT row_version::text AS v FROM "${schema}".products WHERE id = $1`))[0]?.v as string | undefined;
+      const version = (await rows(`SELECT row_version::text AS v FROM "${schema}".products WHERE id = $1`))[0]?.v as
+        | string
+        | undefined;
       return { images, variants, version };
     },
     async close() {
@@ -49,4 +54,6 @@ async function prismaAggregateHarness(url: string): Promise<AggregateHarness> {
 
 const url = await service('postgres');
 if (url) describeAggregate('prisma (mapped names)', () => prismaAggregateHarness(url));
-else describe.skip('aggregate: prisma (PostgreSQL not available; see the warning above)', () => it('runs the suite', () => {}));
+else
+  describe.skip('aggregate: prisma (PostgreSQL not available; see the warning above)', () =>
+    it('runs the suite', () => {}));

@@ -25,7 +25,8 @@ it.skipIf(!pgUrl)(
   },
   async () => {
     const page = files(readFileSync(join(root, 'docs/prisma.md'), 'utf8'));
-    for (const f of ['prisma/schema.prisma', 'prisma/migration.sql', 'src/db.ts', 'src/main.ts', 'output']) expect(page.has(f), f).toBe(true);
+    for (const f of ['prisma/schema.prisma', 'prisma/migration.sql', 'src/db.ts', 'src/main.ts', 'output'])
+      expect(page.has(f), f).toBe(true);
     const project = join(root, '.tmp', 'prisma', `docs-project-${process.pid}`);
     rmSync(project, { recursive: true, force: true });
     for (const [name, text] of page) {
@@ -52,12 +53,22 @@ it.skipIf(!pgUrl)(
       }),
     );
     writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
-    await exec(process.execPath, [join(root, 'node_modules/prisma/build/index.js'), 'generate', '--schema', join(project, 'prisma/schema.prisma')], {
-      cwd: project,
-      // JITI_FS_CACHE: Prisma's config loader (jiti) would keep a transform cache in the run's temp
-      // directory, since the project has no node_modules to keep it in.
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', JITI_FS_CACHE: 'false' },
-    });
+    await exec(
+      process.execPath,
+      [join(root, 'node_modules/prisma/build/index.js'), 'generate', '--schema', join(project, 'prisma/schema.prisma')],
+      {
+        cwd: project,
+        // JITI_FS_CACHE: Prisma's config loader (jiti) would keep a transform cache in the run's temp
+        // directory, since the project has no node_modules to keep it in.
+        env: {
+          ...process.env,
+          PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+          CHECKPOINT_DISABLE: '1',
+          JITI_FS_CACHE: 'false',
+        },
+      },
+    );
 
     const typecheck = await exec(process.execPath, [
       join(root, 'node_modules/typescript/bin/tsc'),
@@ -82,10 +93,14 @@ it.skipIf(!pgUrl)(
       db.on('error', () => {});
       await db.query(page.get('prisma/migration.sql') as string);
       await db.end();
-      const run = await exec(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(project, 'tsconfig.json'), 'src/main.ts'], {
-        cwd: project,
-        env: { ...process.env, DATABASE_URL: url.href },
-      });
+      const run = await exec(
+        process.execPath,
+        [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(project, 'tsconfig.json'), 'src/main.ts'],
+        {
+          cwd: project,
+          env: { ...process.env, DATABASE_URL: url.href },
+        },
+      );
       expect(run.stdout.trim()).toBe((page.get('output') as string).trim());
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});

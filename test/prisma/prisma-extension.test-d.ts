@@ -16,9 +16,13 @@ export async function typed(): Promise<void> {
   // @ts-expect-error relations are not read unless included
   p.images;
 
-  const whole = await prisma.product.$update({ id: 'p1', version: 3 }, (cur) => ({ ...cur, images: cur.images.filter((i) => i.position > 0) }), {
-    include: { images: true },
-  });
+  const whole = await prisma.product.$update(
+    { id: 'p1', version: 3 },
+    (cur) => ({ ...cur, images: cur.images.filter((i) => i.position > 0) }),
+    {
+      include: { images: true },
+    },
+  );
   expectTypeOf(whole.images[0]!.key).toEqualTypeOf<string>();
   // @ts-expect-error variants were not included
   whole.variants;

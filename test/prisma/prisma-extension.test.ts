@@ -75,7 +75,9 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
   it("a stale version in `where` is a ConflictError carrying the current row, where Prisma's own update says P2025 'not found'", async () => {
     const id = await product();
     await prisma.product.$apply({ id }, [set('name', 'moved on')]);
-    const plain = await prisma.product.update({ where: { id, version: 1 }, data: { name: 'lost?' } }).catch((e: unknown) => e);
+    const plain = await prisma.product
+      .update({ where: { id, version: 1 }, data: { name: 'lost?' } })
+      .catch((e: unknown) => e);
     expect(plain).toMatchObject({ code: 'P2025' });
     for (const call of [
       () => prisma.product.$update({ id, version: 1 }, (p) => ({ ...p, name: 'stale' })),
@@ -88,15 +90,22 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
       expect((err as ConflictError).current?.value).toMatchObject({ id, name: 'moved on', version: 2 });
     }
     expect(await prisma.product.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: 'moved on', version: 2 });
-    expect(await prisma.product.$apply({ id, version: 2 }, [set('name', 'current')])).toMatchObject({ name: 'current', version: 3 });
+    expect(await prisma.product.$apply({ id, version: 2 }, [set('name', 'current')])).toMatchObject({
+      name: 'current',
+      version: 3,
+    });
   });
 
   it('filters in `where` are guards checked in the same statement; a false one writes nothing', async () => {
     const id = await product();
-    const err = await prisma.product.$apply({ id, category: { not: 'shirts' } }, [inc('hits', 1)]).catch((e: unknown) => e);
+    const err = await prisma.product
+      .$apply({ id, category: { not: 'shirts' } }, [inc('hits', 1)])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GuardError);
     expect((err as GuardError).current?.value).toMatchObject({ hits: 0, version: 1 });
-    expect(await prisma.product.$apply({ id, category: 'shirts', hits: { lt: 5 } }, [inc('hits', 1)])).toMatchObject({ hits: 1 });
+    expect(await prisma.product.$apply({ id, category: 'shirts', hits: { lt: 5 } }, [inc('hits', 1)])).toMatchObject({
+      hits: 1,
+    });
   });
 
   it('include: the row and its relations are one versioned record, written in one transaction', async () => {
@@ -105,25 +114,42 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
       { id },
       (p) => ({
         ...p,
-        images: [...(p.images ?? []), { id: `${id}-a`, productId: id, key: 'a.jpg', position: 0 }, { id: `${id}-b`, productId: id, key: 'b.jpg', position: 1 }],
+        images: [
+          ...(p.images ?? []),
+          { id: `${id}-a`, productId: id, key: 'a.jpg', position: 0 },
+          { id: `${id}-b`, productId: id, key: 'b.jpg', position: 1 },
+        ],
       }),
       { include: { images: true } },
     );
     expect(row.images?.map((i) => i.id)).toEqual([`${id}-a`, `${id}-b`]);
     expect(row.version).toBe(2);
-    const next = await prisma.product.$update({ id }, (p) => ({ ...p, images: p.images?.filter((i) => i.key !== 'a.jpg') }), { include: { images: true } });
+    const next = await prisma.product.$update(
+      { id },
+      (p) => ({ ...p, images: p.images?.filter((i) => i.key !== 'a.jpg') }),
+      { include: { images: true } },
+    );
     expect(next.version).toBe(3);
-    expect(await prisma.image.findMany({ where: { productId: id }, orderBy: { id: 'asc' } })).toMatchObject([{ id: `${id}-b`, key: 'b.jpg' }]);
+    expect(await prisma.image.findMany({ where: { productId: id }, orderBy: { id: 'asc' } })).toMatchObject([
+      { id: `${id}-b`, key: 'b.jpg' },
+    ]);
   });
 
   it('DateTime, BigInt and Decimal fields arrive as Date, bigint and Decimal, and are written back exactly', async () => {
     const released = new Date('2026-01-27T10:11:12.345Z');
-    await prisma.gadget.create({ data: { id: 'g1', label: 'Lamp', views: 9007199254740000n, weight: new Decimal('1.25'), releasedAt: released } });
+    await prisma.gadget.create({
+      data: { id: 'g1', label: 'Lamp', views: 9007199254740000n, weight: new Decimal('1.25'), releasedAt: released },
+    });
     const row = await prisma.gadget.$update({ id: 'g1' }, (g) => {
       expect(g.releasedAt).toBeInstanceOf(Date);
       expect(typeof g.views).toBe('bigint');
       expect(Decimal.isDecimal(g.weight)).toBe(true);
-      return { ...g, views: g.views + 1n, weight: (g.weight as Decimal).plus('0.5'), releasedAt: new Date(g.releasedAt.getTime() + 1000) };
+      return {
+        ...g,
+        views: g.views + 1n,
+        weight: (g.weight as Decimal).plus('0.5'),
+        releasedAt: new Date(g.releasedAt.getTime() + 1000),
+      };
     });
     expect(row).toMatchObject({ views: 9007199254740001n, version: 2 });
     const stored = await prisma.gadget.findUniqueOrThrow({ where: { id: 'g1' } });
@@ -133,10 +159,16 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
   });
 
   it('a bigint beyond 2^53 or a Decimal no double holds exactly is out_of_range (as any number the store cannot hold), nothing written', async () => {
-    await prisma.gadget.create({ data: { id: 'g2', label: 'Lamp', views: 1n, weight: new Decimal('1.25'), releasedAt: new Date(0) } });
-    const tooBig = await prisma.gadget.$update({ id: 'g2' }, (g) => ({ ...g, views: 2n ** 53n + 2n })).catch((e: unknown) => e);
+    await prisma.gadget.create({
+      data: { id: 'g2', label: 'Lamp', views: 1n, weight: new Decimal('1.25'), releasedAt: new Date(0) },
+    });
+    const tooBig = await prisma.gadget
+      .$update({ id: 'g2' }, (g) => ({ ...g, views: 2n ** 53n + 2n }))
+      .catch((e: unknown) => e);
     expect(tooBig).toMatchObject({ code: 'invalid_change', reason: 'out_of_range', path: ['views'] });
-    const inexact = await prisma.gadget.$update({ id: 'g2' }, (g) => ({ ...g, weight: new Decimal('1.0000000000000000000001') })).catch((e: unknown) => e);
+    const inexact = await prisma.gadget
+      .$update({ id: 'g2' }, (g) => ({ ...g, weight: new Decimal('1.0000000000000000000001') }))
+      .catch((e: unknown) => e);
     expect(inexact).toMatchObject({ code: 'invalid_change', reason: 'out_of_range', path: ['weight'] });
     expect(await prisma.gadget.findUniqueOrThrow({ where: { id: 'g2' } })).toMatchObject({ views: 1n, version: 1 });
   });
@@ -153,7 +185,9 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
       return locked.apply([inc('hits', 1)]);
     });
     await entered;
-    const busy = await prisma.product.$withLock({ id }, async () => 'never', { nowait: true, retry: { attempts: 1 } }).catch((e: unknown) => e);
+    const busy = await prisma.product
+      .$withLock({ id }, async () => 'never', { nowait: true, retry: { attempts: 1 } })
+      .catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(LockBusyError);
     release();
     expect(await holder).toMatchObject({ hits: 1, version: 2 });
@@ -175,9 +209,13 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
     expect(await prisma.product.findUniqueOrThrow({ where: { id } })).toMatchObject({ hits: 1, version: 2 });
   });
 
-  it('32 concurrent $update increments from 4 extended clients: final = acknowledged', { timeout: 120_000 }, async () => {
+  it('32 concurrent $update increments from 4 extended clients: final = acknowledged', {
+    timeout: 120_000,
+  }, async () => {
     const id = await product();
-    const clients = Array.from({ length: 4 }, () => (shop.client(4) as unknown as { $extends(e: unknown): Shop }).$extends(noclobber()));
+    const clients = Array.from({ length: 4 }, () =>
+      (shop.client(4) as unknown as { $extends(e: unknown): Shop }).$extends(noclobber()),
+    );
     let acknowledged = 0;
     await Promise.all(
       Array.from({ length: 32 }, async (_, i) => {
@@ -196,11 +234,15 @@ describe.skipIf(!url)('prisma: the noclobber Client extension', () => {
     const again = await prisma.product.$create({ id, name: 'Tee again', category: 'shirts' });
     expect(again).toMatchObject({ id, name: 'Tee again', version: 3 });
     for (const version of [1, 2]) {
-      const stale = await prisma.product.$apply({ id, version }, [set('name', 'from an old tab')]).catch((e: unknown) => e);
+      const stale = await prisma.product
+        .$apply({ id, version }, [set('name', 'from an old tab')])
+        .catch((e: unknown) => e);
       expect(isConflictError(stale)).toBe(true);
       expect(stale).toMatchObject({ reason: 'stale', current: { value: { name: 'Tee again', version: 3 } } });
     }
-    expect(await prisma.product.$create({ id, name: 'twice', category: 'shirts' }).catch((e: unknown) => e)).toMatchObject({ reason: 'exists' });
+    expect(
+      await prisma.product.$create({ id, name: 'twice', category: 'shirts' }).catch((e: unknown) => e),
+    ).toMatchObject({ reason: 'exists' });
     // With its relations, as one record.
     const whole = await prisma.product.$create(
       { id: `${id}-w`, name: 'W', category: 'shirts', images: [{ id: `${id}-i`, key: 'k', position: 0 }] },

@@ -47,7 +47,9 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
       BEGIN PERFORM pg_sleep(coalesce(nullif(current_setting('faults.statement_ms', true), ''), '0')::int / 1000.0); RETURN NEW; END $$`);
     await admin.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION fault_commit_sleep() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_sleep(coalesce(nullif(current_setting('faults.commit_ms', true), ''), '0')::int / 1000.0); RETURN NULL; END $$`);
-    await admin.$executeRawUnsafe(`CREATE TRIGGER slow_statement BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION fault_sleep()`);
+    await admin.$executeRawUnsafe(
+      `CREATE TRIGGER slow_statement BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION fault_sleep()`,
+    );
     await admin.$executeRawUnsafe(
       `CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON ${t} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fault_commit_sleep()`,
     );
@@ -59,10 +61,16 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
   async function victim(settings: Record<string, string>): Promise<{ client: TestPrismaClient; name: string }> {
     const name = `nc_victim_${process.pid}_${++seq}`;
     const client = new shop.PrismaClient({
-      adapter: new PrismaPg({ connectionString: url, max: 1, application_name: name, options: `-c search_path=${shop.schema}` }),
+      adapter: new PrismaPg({
+        connectionString: url,
+        max: 1,
+        application_name: name,
+        options: `-c search_path=${shop.schema}`,
+      }),
     });
     victims.push(client);
-    for (const [k, v] of Object.entries(settings)) await client.$executeRawUnsafe(`SELECT set_config($1, $2, false)`, k, v);
+    for (const [k, v] of Object.entries(settings))
+      await client.$executeRawUnsafe(`SELECT set_config($1, $2, false)`, k, v);
     return { client, name };
   }
 
@@ -80,11 +88,17 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
     throw new Error(`${name} never ran ${prefix}`);
   }
 
-  const row = async (t: string, id: string) => ((await admin.$queryRawUnsafe(`SELECT n, markers FROM ${t} WHERE id = $1`, id)) as Row[])[0];
+  const row = async (t: string, id: string) =>
+    ((await admin.$queryRawUnsafe(`SELECT n, markers FROM ${t} WHERE id = $1`, id)) as Row[])[0];
 
   it('a refused connection sent nothing: TransientError (retried, counted by cause), never CommitUnknownError — autocommit and transaction', async () => {
     const t = await faultTable(['a']);
-    const down = new shop.PrismaClient({ adapter: new PrismaPg({ connectionString: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/x`, max: 1 }) });
+    const down = new shop.PrismaClient({
+      adapter: new PrismaPg({
+        connectionString: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/x`,
+        max: 1,
+      }),
+    });
     victims.push(down);
     const schema = shop.schema;
     // open() reads the catalog: a refused connection there is the same TransientError.
@@ -93,9 +107,17 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
     const store = (await PrismaStore.open(admin, { table: t, schema, key: 'id' })).on(down);
     const docs = collection(store);
     const retry = { attempts: 2, baseMs: 1, capMs: 1 };
-    for (const call of [() => docs.apply('a', [inc('n', 1)], { retry }), () => docs.transact((tx) => tx.apply('a', [inc('n', 1)]), { retry })]) {
+    for (const call of [
+      () => docs.apply('a', [inc('n', 1)], { retry }),
+      () => docs.transact((tx) => tx.apply('a', [inc('n', 1)]), { retry }),
+    ]) {
       const err = await call().catch((e: unknown) => e);
-      expect(err, String(err)).toMatchObject({ code: 'transient', reason: 'connection', attempts: 2, attemptsByCause: { connection: 2 } });
+      expect(err, String(err)).toMatchObject({
+        code: 'transient',
+        reason: 'connection',
+        attempts: 2,
+        attemptsByCause: { connection: 2 },
+      });
       expect(causeOf(err)).toMatch(NEVER_SENT);
     }
     expect((await row(t, 'a'))?.n).toBe(0);
@@ -105,7 +127,9 @@ describe.skipIf(!url)('prisma: what a failure means depends on when it happened'
     const t = await faultTable(['a']);
     const { client, name } = await victim({ 'faults.statement_ms': '3000' });
     const docs = collection(await PrismaStore.open(client, { table: t, key: 'id' }));
-    const write = docs.apply('a', [inc('n', 1), add('markers', 'w1')], { retry: { attempts: 3, baseMs: 1, capMs: 1 } }).catch((e: unknown) => e);
+    const write = docs
+      .apply('a', [inc('n', 1), add('markers', 'w1')], { retry: { attempts: 3, baseMs: 1, capMs: 1 } })
+      .catch((e: unknown) => e);
     await terminateWhile(name, 'WITH w AS (UPDATE');
     const err = await write;
     expect(err, String(err)).toBeInstanceOf(CommitUnknownError);

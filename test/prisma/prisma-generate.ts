@@ -20,7 +20,8 @@ function normalize(schema: string): string {
   let out = /generator\s+\w+\s*\{/.test(schema)
     ? schema.replace(/(generator\s+\w+\s*\{[^}]*?output\s*=\s*)"[^"]*"/, '$1"./client"')
     : `${GENERATOR}\n${schema}`;
-  if (!/generator\s+\w+\s*\{[^}]*output\s*=/.test(out)) out = out.replace(/(generator\s+\w+\s*\{)/, '$1\n  output = "./client"');
+  if (!/generator\s+\w+\s*\{[^}]*output\s*=/.test(out))
+    out = out.replace(/(generator\s+\w+\s*\{)/, '$1\n  output = "./client"');
   if (!/datasource\s+\w+\s*\{/.test(out)) out = `${out}\n${DATASOURCE}`;
   return out;
 }
@@ -48,7 +49,12 @@ export async function generatePrismaClient(schema: string, name: string): Promis
   try {
     writeFileSync(join(tmp, 'schema.prisma'), text);
     await exec(process.execPath, [prismaBin, 'generate', '--schema', join(tmp, 'schema.prisma')], {
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        CHECKPOINT_DISABLE: '1',
+      },
     });
     if (!existsSync(join(tmp, 'client', 'client.ts'))) throw new Error(`prisma generate wrote no client for ${name}`);
     try {

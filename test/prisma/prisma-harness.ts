@@ -38,8 +38,16 @@ export async function prismaClientClass(schema: string, name: string): Promise<T
  * const prisma = connectPrisma(PrismaClient, url, 'app', 2);
  * ```
  */
-export function connectPrisma(PrismaClient: TestPrismaClientClass, url: string, schema: string, max = 2): TestPrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max, idleTimeoutMillis: 1000, options: `-c search_path=${schema}` }, { schema });
+export function connectPrisma(
+  PrismaClient: TestPrismaClientClass,
+  url: string,
+  schema: string,
+  max = 2,
+): TestPrismaClient {
+  const adapter = new PrismaPg(
+    { connectionString: url, max, idleTimeoutMillis: 1000, options: `-c search_path=${schema}` },
+    { schema },
+  );
   return new PrismaClient({ adapter });
 }
 
@@ -129,14 +137,22 @@ export const HOSTILE_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 const MODEL: Record<string, { model: string; table?: string; columns: Readonly<Record<string, string>> }> = {
-  docs: { model: 'Doc', columns: { title: 'doc_title', status: 'doc_status', n: 'num', data: 'doc_data', version: 'row_version' } },
+  docs: {
+    model: 'Doc',
+    columns: { title: 'doc_title', status: 'doc_status', n: 'num', data: 'doc_data', version: 'row_version' },
+  },
   accounts: { model: 'Account', columns: { balance: 'bal' } },
   tenant_items: { model: 'TenantItem', columns: { title: 'item_title', version: 'v' } },
   stamped: { model: 'Stamped', columns: { title: 'stamp_title', version: 'stamped_at' } },
   hostile: { model: 'Hostile', table: 'hostile.model', columns: HOSTILE_COLUMNS },
 };
 
-const SQL_TYPE: Record<ColumnKind, string> = { text: 'text', int: 'integer', number: 'double precision', json: 'jsonb' };
+const SQL_TYPE: Record<ColumnKind, string> = {
+  text: 'text',
+  int: 'integer',
+  number: 'double precision',
+  json: 'jsonb',
+};
 
 let seq = 0;
 const TOMBSTONES = `nc "graves"`;

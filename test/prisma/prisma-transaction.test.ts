@@ -1,5 +1,14 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { CannotJoinError, collection, inc, isNoclobberError, RerunTransactionError, type Row, set, TransientError } from 'noclobber';
+import {
+  CannotJoinError,
+  collection,
+  inc,
+  isNoclobberError,
+  RerunTransactionError,
+  type Row,
+  set,
+  TransientError,
+} from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import { PrismaStatementError, PrismaStore } from 'noclobber/prisma';
 import pg from 'pg';
@@ -38,7 +47,11 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     const run = (fail: boolean) =>
       prisma.$transaction(async (tx) => {
         await collection(store.on(tx)).apply(id, [inc('hits', 1)]);
-        await tx.$queryRawUnsafe(`INSERT INTO product_images (id, product_id, storage_key, position) VALUES ($1, $2, 'k', 0)`, `${id}-${fail}`, id);
+        await tx.$queryRawUnsafe(
+          `INSERT INTO product_images (id, product_id, storage_key, position) VALUES ($1, $2, 'k', 0)`,
+          `${id}-${fail}`,
+          id,
+        );
         if (fail) throw new Error('the caller changed its mind');
       });
     await expect(run(true)).rejects.toThrow('changed its mind');
@@ -46,7 +59,9 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     expect(await prisma.$queryRawUnsafe('SELECT id FROM product_images WHERE product_id = $1', id)).toEqual([]);
     await run(false);
     expect(await hits(id)).toBe(1);
-    expect(await prisma.$queryRawUnsafe('SELECT id FROM product_images WHERE product_id = $1', id)).toEqual([{ id: `${id}-false` }]);
+    expect(await prisma.$queryRawUnsafe('SELECT id FROM product_images WHERE product_id = $1', id)).toEqual([
+      { id: `${id}-false` },
+    ]);
   });
 
   it('at READ COMMITTED (Prisma default) a conflict inside the transaction is retried there: the intent re-runs, nothing is lost', async () => {
@@ -55,7 +70,8 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     await prisma.$transaction(async (tx) => {
       await collection(store.on(tx)).update(id, async (p) => {
         calls++;
-        if (calls === 1) await collection(await PrismaStore.open<Product>(other, { model: 'Product' })).apply(id, [inc('hits', 10)]);
+        if (calls === 1)
+          await collection(await PrismaStore.open<Product>(other, { model: 'Product' })).apply(id, [inc('hits', 10)]);
         return { ...p, hits: p.hits + 1 };
       });
     });
@@ -80,7 +96,12 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
       );
     const err = await attempt().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RerunTransactionError);
-    expect(err).toMatchObject({ code: 'rerun_transaction', reason: 'serialization', retryable: false, httpStatus: 503 });
+    expect(err).toMatchObject({
+      code: 'rerun_transaction',
+      reason: 'serialization',
+      retryable: false,
+      httpStatus: 503,
+    });
     expect(((err as Error).cause as PrismaStatementError).code).toBe('40001');
     expect(calls).toBe(1);
     expect(await hits(id)).toBe(10);
@@ -181,7 +202,9 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
       await held;
     });
     await inside;
-    const busy = await rival.withLock(id, async () => 'got it', { nowait: true, retry: { attempts: 1 } }).catch((e: unknown) => e);
+    const busy = await rival
+      .withLock(id, async () => 'got it', { nowait: true, retry: { attempts: 1 } })
+      .catch((e: unknown) => e);
     expect(busy).toMatchObject({ code: 'lock_busy' });
     release();
     await caller;
@@ -199,7 +222,10 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     expect(statement).toBeInstanceOf(PrismaStatementError);
     expect(statement.code).toBe('23502');
     expect((statement.cause as { code: string }).code).toBe('P2010');
-    expect((await gadgets.get('g-null'))?.value).toMatchObject({ label: 'Lamp', releasedAt: '2026-01-27T10:00:00.000Z' });
+    expect((await gadgets.get('g-null'))?.value).toMatchObject({
+      label: 'Lamp',
+      releasedAt: '2026-01-27T10:00:00.000Z',
+    });
   });
 
   it('a backend terminated under withLock is a TransientError: rolled back and retried, written once', async () => {
@@ -207,14 +233,23 @@ describe.skipIf(!url)('prisma: noclobber inside your prisma.$transaction, and wh
     // A client of its own, named, so the test terminates its backend and no one else's.
     const name = `nc_kill_${process.pid}`;
     const victim = new shop.PrismaClient({
-      adapter: new PrismaPg({ connectionString: url, max: 1, application_name: name, options: `-c search_path=${shop.schema}` }),
+      adapter: new PrismaPg({
+        connectionString: url,
+        max: 1,
+        application_name: name,
+        options: `-c search_path=${shop.schema}`,
+      }),
     });
     const records = collection(await PrismaStore.open<Product>(victim, { model: 'Product' }));
     let calls = 0;
     try {
       await records.withLock(id, async (l) => {
         calls++;
-        if (calls === 1) await other.$queryRawUnsafe('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', name);
+        if (calls === 1)
+          await other.$queryRawUnsafe(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+            name,
+          );
         await l.apply([inc('hits', 1)]);
       });
     } finally {

@@ -25,7 +25,11 @@ it('the extension is typed from the generated client: rows, includes, wheres and
         noEmit: true,
         incremental: false,
         rootDir: root,
-        paths: { noclobber: [join(root, 'src/index.ts')], 'noclobber/*': [join(root, 'src/*.ts')], '#shop-client': [client] },
+        paths: {
+          noclobber: [join(root, 'src/index.ts')],
+          'noclobber/*': [join(root, 'src/*.ts')],
+          '#shop-client': [client],
+        },
       },
       include: [],
       files: [join(root, 'test/prisma/prisma-extension.test-d.ts')],

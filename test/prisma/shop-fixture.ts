@@ -1,4 +1,9 @@
-import { connectPrisma, prismaClientClass, type TestPrismaClient, type TestPrismaClientClass } from './prisma-harness.js';
+import {
+  connectPrisma,
+  prismaClientClass,
+  type TestPrismaClient,
+  type TestPrismaClientClass,
+} from './prisma-harness.js';
 import { SHOP_MODELS, shopDdl } from './shop-schema.js';
 
 /** The shop tables in a fresh schema, and clients on them. */

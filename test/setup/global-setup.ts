@@ -43,7 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Fixed before TMPDIR changes, so workers and their children share one services root.
   process.env.NOCLOBBER_SERVICES_DIR ||= servicesRoot();
   const swept = await sweepStaleSessions();
-  if (swept.length > 0) process.stderr.write(`test setup: removed what ${swept.length} killed run(s) left behind: ${swept.join(', ')}\n`);
+  if (swept.length > 0)
+    process.stderr.write(`test setup: removed what ${swept.length} killed run(s) left behind: ${swept.join(', ')}\n`);
   const session = serviceSession();
   session.hold();
   const tmp = join(session.dir, 'tmp');

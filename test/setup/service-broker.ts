@@ -41,7 +41,11 @@ const OWN_SERVER: Record<string, string> = {
 };
 
 /** `STORES` names stores; the MariaDB service serves the `mysql` store. */
-const STORE_OF: Record<ServiceName, readonly string[]> = { postgres: ['postgres'], dynamodb: ['dynamodb'], mariadb: ['mysql', 'mariadb'] };
+const STORE_OF: Record<ServiceName, readonly string[]> = {
+  postgres: ['postgres'],
+  dynamodb: ['dynamodb'],
+  mariadb: ['mysql', 'mariadb'],
+};
 
 /**
  * Whether `STORES` (comma-separated store names; unset = all) selects the stores that need `service`.
@@ -75,7 +79,9 @@ export interface ServiceBroker {
  * await broker.close();
  * ```
  */
-export async function startServiceBroker(starters: Readonly<Record<string, () => Promise<Started>>> = STARTERS): Promise<ServiceBroker> {
+export async function startServiceBroker(
+  starters: Readonly<Record<string, () => Promise<Started>>> = STARTERS,
+): Promise<ServiceBroker> {
   const started = new Map<string, Promise<ServiceAnswer & { stop?: () => Promise<void> }>>();
   const secret = Math.random().toString(36).slice(2);
   const answer = (name: string) => {
@@ -93,7 +99,9 @@ export async function startServiceBroker(starters: Readonly<Record<string, () =>
       res.writeHead(404).end();
       return;
     }
-    void answer(name).then(({ stop: _stop, ...body }) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    void answer(name).then(({ stop: _stop, ...body }) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -107,12 +115,18 @@ export async function startServiceBroker(starters: Readonly<Record<string, () =>
   };
 }
 
-async function startOne(name: string, start: (() => Promise<Started>) | undefined): Promise<ServiceAnswer & { stop?: () => Promise<void> }> {
-  if (!selectedByStores(name as ServiceName)) return { reason: `not selected by STORES=${process.env.STORES}`, failed: false };
+async function startOne(
+  name: string,
+  start: (() => Promise<Started>) | undefined,
+): Promise<ServiceAnswer & { stop?: () => Promise<void> }> {
+  if (!selectedByStores(name as ServiceName))
+    return { reason: `not selected by STORES=${process.env.STORES}`, failed: false };
   try {
     const began = Date.now();
     const s = await (start as () => Promise<Started>)();
-    process.stderr.write(`test services: ${name} ready at ${s.url.replace(/:[^:@/]*@/, ':***@')} after ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `test services: ${name} ready at ${s.url.replace(/:[^:@/]*@/, ':***@')} after ${((Date.now() - began) / 1000).toFixed(1)} s\n`,
+    );
     return { url: s.url, stop: () => s.stop() };
   } catch (e) {
     const reason = `${(e as Error).message.split('\n')[0] ?? String(e)}${OWN_SERVER[name] ? ` (${OWN_SERVER[name]})` : ''}`;

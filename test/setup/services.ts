@@ -63,7 +63,10 @@ function oneLineError(message: string): Error {
  */
 export async function service(name: ServiceName): Promise<string | undefined> {
   const broker = inject('SERVICES_BROKER');
-  if (!broker) throw oneLineError(`no service broker: run the tests through vitest.config.ts (npm test), whose global setup starts it`);
+  if (!broker)
+    throw oneLineError(
+      `no service broker: run the tests through vitest.config.ts (npm test), whose global setup starts it`,
+    );
   let pending = asked.get(name);
   if (!pending) {
     pending = ask(`${broker}/${name}`);

@@ -12,7 +12,10 @@ describe('SQLite: every driver failure is a typed error', () => {
 
   it('opening a store on a file that is not a database is a DatabaseError with the driver error as cause', () => {
     const file = join(dir, 'not-a-db');
-    writeFileSync(file, 'this is not an SQLite file, just text long enough to have a header............................................');
+    writeFileSync(
+      file,
+      'this is not an SQLite file, just text long enough to have a header............................................',
+    );
     const db = new Database(file);
     let err: unknown;
     try {
@@ -33,6 +36,11 @@ describe('SQLite: every driver failure is a typed error', () => {
     db.close();
     const err = await docs.apply('a', [inc('n', 1)], { retry: { attempts: 2, baseMs: 1, capMs: 1 } }).catch((e) => e);
     expect(isNoclobberError(err), String(err)).toBe(true);
-    expect(err).toMatchObject({ code: 'transient', reason: 'connection', attempts: 2, attemptsByCause: { connection: 2 } });
+    expect(err).toMatchObject({
+      code: 'transient',
+      reason: 'connection',
+      attempts: 2,
+      attemptsByCause: { connection: 2 },
+    });
   });
 });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from 'noclobber/sqlite';
-import { type ColumnKind, keyValues, type PlainAccess, type StoreHarness, type TableSpec } from '../conformance/harness.js';
+import {
+  type ColumnKind,
+  keyValues,
+  type PlainAccess,
+  type StoreHarness,
+  type TableSpec,
+} from '../conformance/harness.js';
 
 const SQL_TYPE: Record<ColumnKind, string> = { text: 'TEXT', int: 'INTEGER', number: 'REAL', json: 'TEXT' };
 
@@ -20,9 +26,9 @@ export function sqlitePlain(db: Database.Database, name: string, spec: TableSpec
     async insert(row) {
       const cols = Object.keys(row).filter((c) => c in spec.columns);
       const values = cols.map((c) => (spec.columns[c] === 'json' ? JSON.stringify(row[c]) : row[c]));
-      db.prepare(`INSERT INTO "${name}" (${[...cols, 'version'].map((c) => `"${c}"`).join(', ')}) VALUES (${[...cols.map(() => '?'), '1'].join(', ')})`).run(
-        ...values,
-      );
+      db.prepare(
+        `INSERT INTO "${name}" (${[...cols, 'version'].map((c) => `"${c}"`).join(', ')}) VALUES (${[...cols.map(() => '?'), '1'].join(', ')})`,
+      ).run(...values);
     },
     async delete(key) {
       db.prepare(`DELETE FROM "${name}" WHERE ${where}`).run(...keyValues(spec, key));

@@ -20,14 +20,19 @@ describe('SQLite file shared by several OS processes (WAL)', () => {
   it('3 processes x (update + apply) on the same rows: every acknowledged marker present exactly once, counters exact', async () => {
     const file = join(dir, 'shared.db');
     const db = openFile(file);
-    db.exec('CREATE TABLE race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)',
+    );
     const rows = 3;
     const local = collection(new SqliteStore(db, { table: 'race_rows', key: 'id', json: ['markers'] }));
     for (let r = 0; r < rows; r++) await local.create(`row-${r}`, { id: `row-${r}`, n: 0, markers: [] });
 
     const ops = 150;
     const children = [1, 2, 3].map((w) =>
-      run(process.execPath, ['--import', tsx, worker, file, 'race_rows', String(w), String(rows), String(ops)], { cwd: process.cwd(), maxBuffer: 1 << 24 }),
+      run(process.execPath, ['--import', tsx, worker, file, 'race_rows', String(w), String(rows), String(ops)], {
+        cwd: process.cwd(),
+        maxBuffer: 1 << 24,
+      }),
     );
     // The test process writes the same rows at the same time, as a fourth writer.
     const mine: string[] = [];
@@ -37,7 +42,10 @@ describe('SQLite file shared by several OS processes (WAL)', () => {
       mine.push(marker);
     }
     const outputs = await Promise.all(children);
-    const acknowledged = [...mine, ...outputs.flatMap((o) => (JSON.parse(o.stdout) as { acknowledged: string[] }).acknowledged)];
+    const acknowledged = [
+      ...mine,
+      ...outputs.flatMap((o) => (JSON.parse(o.stdout) as { acknowledged: string[] }).acknowledged),
+    ];
     expect(acknowledged).toHaveLength(4 * ops);
 
     let total = 0;

@@ -50,7 +50,9 @@ describe('SQLite: the table of tombstones', () => {
     expect(rows).toEqual([{ store: table, key: JSON.stringify([id]), version: 1 }]);
     const second = await docs.create(id, { id, title: 'b' });
     expect(second.version).not.toBe(first.version);
-    expect(await docs.apply(id, [], { expect: { version: first.version } }).catch((e: unknown) => e)).toMatchObject({ reason: 'stale' });
+    expect(await docs.apply(id, [], { expect: { version: first.version } }).catch((e: unknown) => e)).toMatchObject({
+      reason: 'stale',
+    });
     // The create took the tombstone; the other table is untouched.
     expect(db.prepare(`SELECT count(*) AS n FROM "${graves.replaceAll('"', '""')}"`).get()).toEqual({ n: 0 });
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'x'`).get()).toEqual({ name: 'x' });

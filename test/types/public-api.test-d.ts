@@ -1,5 +1,5 @@
-// Pins the public surface: the VALUE names of every subpath exactly (a name added, removed or
-// renamed fails here), the type names an application or a store author writes (a removal
+// Pins the public surface (the VALUE names of every subpath: public-api-values.test-d.ts):
+// the type names an application or a store author writes (a removal
 // fails here; additions show in docs/api/report.md, which CI compares), names that must stay
 // off a subpath (`@ts-expect-error`), and the signatures applications are written against.
 // Type-checked by vitest (`typecheck.include`), never executed.
@@ -13,137 +13,14 @@ import * as http from 'noclobber/http';
 import * as memory from 'noclobber/memory';
 import type * as postgres from 'noclobber/postgres';
 import type * as prisma from 'noclobber/prisma';
-import type * as react from 'noclobber/react';
 import type * as sqlite from 'noclobber/sqlite';
 import type * as store from 'noclobber/store';
-import type * as testing from 'noclobber/testing';
 import { describe, expectTypeOf, it } from 'vitest';
 
 interface Account {
   id: string;
   balance: number;
 }
-
-describe('value exports, per subpath', () => {
-  it('noclobber: the application API', () => {
-    expectTypeOf<keyof typeof root>().toEqualTypeOf<
-      | 'AbortedError'
-      | 'AfterCommitError'
-      | 'CannotJoinError'
-      | 'CommitUnknownError'
-      | 'ConflictError'
-      | 'DatabaseError'
-      | 'GuardError'
-      | 'InvalidChangeError'
-      | 'LockBusyError'
-      | 'LockLostError'
-      | 'LockTimeoutError'
-      | 'NoclobberError'
-      | 'RerunTransactionError'
-      | 'SetupError'
-      | 'TooLargeError'
-      | 'TransientError'
-      | 'add'
-      | 'canJoin'
-      | 'collection'
-      | 'field'
-      | 'inc'
-      | 'isConflictError'
-      | 'isNoclobberError'
-      | 'merge'
-      | 'remove'
-      | 'retryPresets'
-      | 'set'
-      | 'unset'
-    >();
-  });
-
-  it('noclobber/store: the parts for writing a store', () => {
-    expectTypeOf<keyof typeof store>().toEqualTypeOf<
-      | 'DEFAULT_MAX_DEPTH'
-      | 'DEFAULT_MAX_PATCH_BYTES'
-      | 'FORBIDDEN_KEYS'
-      | 'Mutex'
-      | 'applyOps'
-      | 'assertJson'
-      | 'backoffDelay'
-      | 'checkCaps'
-      | 'checkChange'
-      | 'cloneJson'
-      | 'evaluateGuard'
-      | 'explainFailure'
-      | 'fieldTypeProblem'
-      | 'formatPath'
-      | 'isPlainObject'
-      | 'jsonBytes'
-      | 'jsonEqual'
-      | 'keyFields'
-      | 'keyProblem'
-      | 'keyString'
-      | 'nextValue'
-      | 'normalizeExpect'
-      | 'normalizeOps'
-      | 'normalizeValue'
-      | 'numberProblem'
-      | 'parsePath'
-      | 'prepareOps'
-      | 'prepareValue'
-      | 'readPath'
-      | 'retryCause'
-      | 'sleep'
-    >();
-  });
-
-  it('store subpaths: the store class, its config and its tombstone DDL, no error mappers or phases', () => {
-    expectTypeOf<keyof typeof memory>().toEqualTypeOf<'MemoryDatabase' | 'MemoryStore'>();
-    expectTypeOf<keyof typeof sqlite>().toEqualTypeOf<'SQLITE_TOMBSTONE_TABLE' | 'SqliteStore' | 'sqliteTombstoneDdl'>();
-    expectTypeOf<keyof typeof postgres>().toEqualTypeOf<'PG_TOMBSTONE_TABLE' | 'PostgresAggregateStore' | 'PostgresStore' | 'pgTombstoneDdl'>();
-    expectTypeOf<keyof typeof prisma>().toEqualTypeOf<'PrismaStatementError' | 'PrismaStore' | 'noclobber'>();
-    expectTypeOf<keyof typeof dynamodb>().toEqualTypeOf<'DEFAULT_LEASE_MS' | 'DynamoStore' | 'isTombstone'>();
-  });
-
-  it('noclobber/testing', () => {
-    expectTypeOf<keyof typeof testing>().toEqualTypeOf<'STRATEGIES' | 'checkHistory' | 'percentile' | 'runRace' | 'writeOnce'>();
-  });
-
-  it('noclobber/http and the framework adapters: serveResource, then <framework>Resource', () => {
-    expectTypeOf<keyof typeof http>().toEqualTypeOf<
-      | 'AuditError'
-      | 'HeldKey'
-      | 'IdempotencyError'
-      | 'PreconditionError'
-      | 'collectionIdempotency'
-      | 'credentialScope'
-      | 'evaluatePreconditions'
-      | 'formatETag'
-      | 'formatHttpDate'
-      | 'internalErrorResponse'
-      | 'parseConditions'
-      | 'parseEntityTags'
-      | 'parseHttpDate'
-      | 'parseIdempotencyKey'
-      | 'parseJson'
-      | 'problemResponse'
-      | 'problemText'
-      | 'readBody'
-      | 'requestFingerprint'
-      | 'serveResource'
-      | 'versionOf'
-      | 'withIdempotency'
-      | 'writeForceAudit'
-    >();
-    expectTypeOf<keyof typeof hono>().toEqualTypeOf<'honoResource' | 'problemJson'>();
-    expectTypeOf<keyof typeof express>().toEqualTypeOf<'expressResource'>();
-    expectTypeOf<keyof typeof fastify>().toEqualTypeOf<'fastifyResource'>();
-  });
-
-  it('noclobber/client and noclobber/react', () => {
-    expectTypeOf<keyof typeof client>().toEqualTypeOf<
-      'ClientError' | 'ConflictStore' | 'autosave' | 'diffChange' | 'elementSegment' | 'merge3' | 'parseElementSegment' | 'resource'
-    >();
-    expectTypeOf<keyof typeof react>().toEqualTypeOf<'useAutosave' | 'useConflicts' | 'useResource'>();
-  });
-});
 
 describe('type exports', () => {
   it('the root names the types an application writes', () => {
@@ -256,21 +133,31 @@ describe('signatures applications are written against', () => {
   const accounts = root.collection(new memory.MemoryStore<Account>({ key: 'id' }));
 
   it('collection() wraps a Store in a Collection of the same record type', () => {
-    expectTypeOf(root.collection<Account>).parameters.toEqualTypeOf<[store: root.Store<Account>, options?: root.CollectionOptions]>();
+    expectTypeOf(root.collection<Account>).parameters.toEqualTypeOf<
+      [store: root.Store<Account>, options?: root.CollectionOptions]
+    >();
     expectTypeOf(accounts).toEqualTypeOf<root.Collection<Account>>();
     expectTypeOf(accounts.get).returns.resolves.toEqualTypeOf<root.Snapshot<Account> | undefined>();
   });
 
   it('apply, update, withLock and transact', () => {
-    expectTypeOf(accounts.apply).parameters.toEqualTypeOf<[key: root.Key, ops: readonly root.Op[], options?: root.WriteOptions<Account>]>();
+    expectTypeOf(accounts.apply).parameters.toEqualTypeOf<
+      [key: root.Key, ops: readonly root.Op[], options?: root.WriteOptions<Account>]
+    >();
     expectTypeOf(accounts.apply).returns.resolves.toEqualTypeOf<root.Snapshot<Account>>();
-    expectTypeOf(accounts.update).parameters.toEqualTypeOf<[key: root.Key, fn: root.UpdateFn<Account>, options?: root.UpdateOptions<Account>]>();
+    expectTypeOf(accounts.update).parameters.toEqualTypeOf<
+      [key: root.Key, fn: root.UpdateFn<Account>, options?: root.UpdateOptions<Account>]
+    >();
     expectTypeOf(accounts.update).returns.resolves.toEqualTypeOf<root.Snapshot<Account>>();
-    expectTypeOf<root.UpdateFn<Account>>().toEqualTypeOf<(value: Account, snapshot: root.Snapshot<Account>) => Account | Promise<Account>>();
+    expectTypeOf<root.UpdateFn<Account>>().toEqualTypeOf<
+      (value: Account, snapshot: root.Snapshot<Account>) => Account | Promise<Account>
+    >();
     expectTypeOf(accounts.withLock<number>)
       .parameter(1)
       .toEqualTypeOf<(locked: root.Locked<Account>) => Promise<number>>();
-    expectTypeOf(accounts.transact<number>).parameters.toEqualTypeOf<[fn: (tx: root.Tx<Account>) => Promise<number>, options?: root.TransactCallOptions]>();
+    expectTypeOf(accounts.transact<number>).parameters.toEqualTypeOf<
+      [fn: (tx: root.Tx<Account>) => Promise<number>, options?: root.TransactCallOptions]
+    >();
     expectTypeOf(root.inc).returns.toEqualTypeOf<root.Op>();
     expectTypeOf(root.field('balance').gte(0)).toEqualTypeOf<root.Guard>();
   });
@@ -285,13 +172,17 @@ describe('signatures applications are written against', () => {
     expectTypeOf(express.expressResource<Account>)
       .parameter(0)
       .toEqualTypeOf<http.ServeResourceOptions<Account>>();
-    expectTypeOf<fastify.FastifyResourceOptions<Account>['resource']>().toEqualTypeOf<http.ServeResourceOptions<Account>>();
+    expectTypeOf<fastify.FastifyResourceOptions<Account>['resource']>().toEqualTypeOf<
+      http.ServeResourceOptions<Account>
+    >();
   });
 
   it('the client: resource(url) and autosave(resource)', () => {
     expectTypeOf(client.resource<Account>).parameters.toEqualTypeOf<[url: string, options?: client.ResourceOptions]>();
     expectTypeOf(client.resource<Account>).returns.toEqualTypeOf<client.Resource<Account>>();
-    expectTypeOf(client.autosave<Account>).parameters.toEqualTypeOf<[res: client.Resource<Account>, options?: client.AutosaveOptions]>();
+    expectTypeOf(client.autosave<Account>).parameters.toEqualTypeOf<
+      [res: client.Resource<Account>, options?: client.AutosaveOptions]
+    >();
     expectTypeOf(client.autosave<Account>).returns.toEqualTypeOf<client.Autosave<Account>>();
   });
 });

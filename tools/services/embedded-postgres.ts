@@ -69,9 +69,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     const data = join(dir, 'data');
     await initdb(bins, dir, data, runAs, options.timeoutMs ?? 60_000);
     const run = async (port: number) => {
-      const server = launch(bins.postgres, ['-D', data, '-p', String(port), ...serverFlags(options.flags)], spawnOptions(runAs));
+      const server = launch(
+        bins.postgres,
+        ['-D', data, '-p', String(port), ...serverFlags(options.flags)],
+        spawnOptions(runAs),
+      );
       if (server.child.pid !== undefined) session.recordServer(dir, server.child.pid, 'SIGQUIT');
-      const failed = await waitReady(server, () => server.output().includes('database system is ready to accept connections'), options.timeoutMs ?? 60_000);
+      const failed = await waitReady(
+        server,
+        () => server.output().includes('database system is ready to accept connections'),
+        options.timeoutMs ?? 60_000,
+      );
       return { server, failed };
     };
     for (let attempt = 1; ; attempt++) {
@@ -113,7 +121,15 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
 
 function serverFlags(flags: readonly string[] = THROWAWAY_FLAGS): string[] {
   // TCP on loopback only; dynamic shared memory in the data directory, so a killed server leaves nothing in /dev/shm.
-  return ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'dynamic_shared_memory_type=mmap', ...flags];
+  return [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'dynamic_shared_memory_type=mmap',
+    ...flags,
+  ];
 }
 
 function spawnOptions(runAs: RunAs | undefined) {
@@ -131,7 +147,11 @@ function postgresUser(): RunAs {
     return ids();
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+      execFileSync(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+        { stdio: 'ignore' },
+      );
       return ids();
     } catch (e) {
       throw new ServiceUnavailableError(
@@ -144,7 +164,13 @@ function postgresUser(): RunAs {
   }
 }
 
-async function initdb(bins: PostgresBinaries, dir: string, data: string, runAs: RunAs | undefined, timeoutMs: number): Promise<void> {
+async function initdb(
+  bins: PostgresBinaries,
+  dir: string,
+  data: string,
+  runAs: RunAs | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const pwfile = join(dir, 'pwfile');
   writeFileSync(pwfile, 'postgres\n', { mode: 0o600 });
   mkdirSync(data, { mode: 0o700 });
@@ -173,7 +199,9 @@ async function initdb(bins: PostgresBinaries, dir: string, data: string, runAs: 
     '--no-instructions',
   ];
   const run = launch(bins.initdb, args, spawnOptions(runAs));
-  const timer = new Promise<string>((r) => setTimeout(() => r(`did not finish within ${timeoutMs} ms`), timeoutMs).unref());
+  const timer = new Promise<string>((r) =>
+    setTimeout(() => r(`did not finish within ${timeoutMs} ms`), timeoutMs).unref(),
+  );
   const ended = await Promise.race([run.ended, timer]);
   rmSync(pwfile, { force: true });
   if (run.child.exitCode !== 0) {
@@ -183,7 +211,13 @@ async function initdb(bins: PostgresBinaries, dir: string, data: string, runAs: 
 }
 
 async function createDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    database: 'postgres',
+  });
   client.on('error', () => {});
   await client.connect();
   try {

@@ -21,5 +21,7 @@ export function freePort(): Promise<number> {
 
 /** Whether a server's output says its port was taken between {@link freePort} and its bind. */
 export function portTaken(output: string): boolean {
-  return /address already in use|BindException|Do you already have another (mysqld|mariadbd) server running|could not create any TCP\/IP sockets/i.test(output);
+  return /address already in use|BindException|Do you already have another (mysqld|mariadbd) server running|could not create any TCP\/IP sockets/i.test(
+    output,
+  );
 }

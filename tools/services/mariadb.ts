@@ -53,19 +53,32 @@ export async function startMariaDb(timeoutMs = 60_000): Promise<RunningMariaDb> 
     const tmp = join(dir, 'tmp');
     const socket = join(dir, 'mysqld.sock');
     if (socket.length > 100)
-      throw new ServiceUnavailableError('mariadb', `its socket path is too long (${socket})`, 'set NOCLOBBER_SERVICES_DIR to a shorter path');
+      throw new ServiceUnavailableError(
+        'mariadb',
+        `its socket path is too long (${socket})`,
+        'set NOCLOBBER_SERVICES_DIR to a shorter path',
+      );
     mkdirSync(tmp);
     const setup = join(dir, 'setup.sql');
     writeFileSync(setup, SETUP_SQL);
     const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
     const install = launch(
       findBinary('mariadb-install-db'),
-      ['--no-defaults', `--datadir=${data}`, ...asRoot, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', `--tmpdir=${tmp}`],
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        ...asRoot,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+        `--tmpdir=${tmp}`,
+      ],
       { cwd: dir },
     );
     const installed = await install.ended;
     if (install.child.exitCode !== 0) {
-      if (/could not be run \(ENOENT\)/.test(installed)) throw new ServiceUnavailableError('mariadb', 'mariadb-install-db was not found on the PATH', INSTALL);
+      if (/could not be run \(ENOENT\)/.test(installed))
+        throw new ServiceUnavailableError('mariadb', 'mariadb-install-db was not found on the PATH', INSTALL);
       throw new ServiceUnavailableError('mariadb', `mariadb-install-db ${errorLines(install.output()) || installed}`);
     }
     for (let attempt = 1; ; attempt++) {
@@ -105,7 +118,8 @@ export async function startMariaDb(timeoutMs = 60_000): Promise<RunningMariaDb> 
       }
       await server.stop('SIGKILL');
       if (attempt < 5 && portTaken(server.output())) continue;
-      if (/could not be run \(ENOENT\)/.test(failed)) throw new ServiceUnavailableError('mariadb', 'mariadbd was not found on the PATH', INSTALL);
+      if (/could not be run \(ENOENT\)/.test(failed))
+        throw new ServiceUnavailableError('mariadb', 'mariadbd was not found on the PATH', INSTALL);
       throw new ServiceUnavailableError('mariadb', `mariadbd ${errorLines(server.output()) || oneLine(failed)}`);
     }
   } catch (e) {

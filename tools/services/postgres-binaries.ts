@@ -63,7 +63,11 @@ export async function postgresBinaries(runAs?: RunAs): Promise<PostgresBinaries>
   const version = (JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
   if (!runAs) return { ...paths, version };
   const staged = stage(native, join(servicesRoot(), 'cache', `postgres-${pkg.split('/')[1]}-${version}`));
-  const bins = { initdb: join(staged, 'bin', parse(paths.initdb).base), postgres: join(staged, 'bin', parse(paths.postgres).base), version };
+  const bins = {
+    initdb: join(staged, 'bin', parse(paths.initdb).base),
+    postgres: join(staged, 'bin', parse(paths.postgres).base),
+    version,
+  };
   const blocked = unreachable(bins.postgres, runAs);
   if (blocked)
     throw new ServiceUnavailableError(

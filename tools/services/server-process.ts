@@ -34,7 +34,9 @@ export function launch(command: string, args: readonly string[], options: SpawnO
   const child = spawn(command, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   const ended = new Promise<string>((resolve) => {
     child.on('error', (e: NodeJS.ErrnoException) => resolve(`${command} could not be run (${e.code ?? e.message})`));
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ? `signal ${signal}` : `code ${code}`}: ${oneLine(output, 400) || 'no output'}`));
+    child.once('exit', (code, signal) =>
+      resolve(`exited with ${signal ? `signal ${signal}` : `code ${code}`}: ${oneLine(output, 400) || 'no output'}`),
+    );
   });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -76,7 +78,11 @@ export function launch(command: string, args: readonly string[], options: SpawnO
  * const failed = await waitReady(p, () => p.output().includes('ready to accept connections'), 30_000);
  * ```
  */
-export async function waitReady(p: LaunchedProcess, ready: () => boolean | Promise<boolean>, timeoutMs: number): Promise<string | undefined> {
+export async function waitReady(
+  p: LaunchedProcess,
+  ready: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   let ended: string | undefined;
   void p.ended.then((reason) => {
@@ -90,7 +96,8 @@ export async function waitReady(p: LaunchedProcess, ready: () => boolean | Promi
         .catch(() => false)
     )
       return undefined;
-    if (Date.now() > deadline) return `did not become ready within ${timeoutMs} ms: ${oneLine(p.output(), 400) || 'no output'}`;
+    if (Date.now() > deadline)
+      return `did not become ready within ${timeoutMs} ms: ${oneLine(p.output(), 400) || 'no output'}`;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

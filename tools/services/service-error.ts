@@ -25,7 +25,10 @@ export class ServiceUnavailableError extends Error {
   readonly remedy: string;
 
   constructor(service: ServiceName, problem: string, remedy = '', cause?: unknown) {
-    super(`${service} could not start: ${oneLine(problem)}${remedy ? ` — ${remedy}` : ''}`, cause === undefined ? undefined : { cause });
+    super(
+      `${service} could not start: ${oneLine(problem)}${remedy ? ` — ${remedy}` : ''}`,
+      cause === undefined ? undefined : { cause },
+    );
     this.service = service;
     this.remedy = remedy;
   }

@@ -12,7 +12,10 @@ import { servicesRoot, sweepStaleSessions } from './service-session.js';
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/start-service.ts', import.meta.url));
 const selected = selectedByStores('postgres');
-if (!selected) console.warn(`\n*** SKIPPING THE KILLED-RUN TEST *** it needs PostgreSQL, not selected by STORES=${process.env.STORES}\n`);
+if (!selected)
+  console.warn(
+    `\n*** SKIPPING THE KILLED-RUN TEST *** it needs PostgreSQL, not selected by STORES=${process.env.STORES}\n`,
+  );
 
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -32,7 +35,9 @@ describe('service sessions', () => {
   it.skipIf(!selected)(
     'a run killed with SIGKILL leaves a running server behind; the next sweep stops it and removes its directory',
     async () => {
-      const child = spawn(process.execPath, ['--import', tsx, fixture, 'postgres'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', tsx, fixture, 'postgres'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
         child.once('exit', (code) => reject(new Error(`the starter exited with ${code}`)));
@@ -82,19 +87,22 @@ describe('service sessions', () => {
 });
 
 describe('services root', () => {
-  it.runIf(process.getuid?.() === 0)('as root, a temp directory the postgres user cannot traverse is not used for service data', () => {
-    const saved = { dir: process.env.NOCLOBBER_SERVICES_DIR, tmp: process.env.TMPDIR };
-    const privateTmp = mkdtempSync('/tmp/nc-private-tmp-'); // 0700, in a directory everyone can traverse
-    try {
-      delete process.env.NOCLOBBER_SERVICES_DIR;
-      process.env.TMPDIR = privateTmp;
-      expect(servicesRoot()).toBe('/tmp/noclobber-services-0');
-      chmodSync(privateTmp, 0o755);
-      expect(servicesRoot()).toBe(join(privateTmp, 'noclobber-services-0'));
-    } finally {
-      process.env.NOCLOBBER_SERVICES_DIR = saved.dir;
-      process.env.TMPDIR = saved.tmp;
-      rmSync(privateTmp, { recursive: true, force: true });
-    }
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'as root, a temp directory the postgres user cannot traverse is not used for service data',
+    () => {
+      const saved = { dir: process.env.NOCLOBBER_SERVICES_DIR, tmp: process.env.TMPDIR };
+      const privateTmp = mkdtempSync('/tmp/nc-private-tmp-'); // 0700, in a directory everyone can traverse
+      try {
+        delete process.env.NOCLOBBER_SERVICES_DIR;
+        process.env.TMPDIR = privateTmp;
+        expect(servicesRoot()).toBe('/tmp/noclobber-services-0');
+        chmodSync(privateTmp, 0o755);
+        expect(servicesRoot()).toBe(join(privateTmp, 'noclobber-services-0'));
+      } finally {
+        process.env.NOCLOBBER_SERVICES_DIR = saved.dir;
+        process.env.TMPDIR = saved.tmp;
+        rmSync(privateTmp, { recursive: true, force: true });
+      }
+    },
+  );
 });

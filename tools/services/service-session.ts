@@ -1,4 +1,14 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunning, processIdentity, stopStale } from './process-identity.js';
@@ -52,7 +62,9 @@ function ensureRoot(root: string): void {
   const uid = process.getuid?.();
   if (!st.isDirectory()) throw new Error(`${root} is not a directory (set NOCLOBBER_SERVICES_DIR to another path)`);
   if (uid !== undefined && st.uid !== uid)
-    throw new Error(`${root} belongs to uid ${st.uid}, not to this user (set NOCLOBBER_SERVICES_DIR to a directory of your own)`);
+    throw new Error(
+      `${root} belongs to uid ${st.uid}, not to this user (set NOCLOBBER_SERVICES_DIR to a directory of your own)`,
+    );
   if ((st.mode & 0o7777) !== 0o755) chmodSync(root, 0o755);
 }
 
@@ -92,7 +104,10 @@ export function serviceSession(): ServiceSession {
   ensureRoot(root);
   const dir = mkdtempSync(join(root, `run-${process.pid}-`));
   chmodSync(dir, 0o755);
-  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, start: processIdentity(process.pid), argv: process.argv.slice(1, 3) }));
+  writeFileSync(
+    join(dir, 'owner.json'),
+    JSON.stringify({ pid: process.pid, start: processIdentity(process.pid), argv: process.argv.slice(1, 3) }),
+  );
   const servers = new Map<string, ServerRecord>();
   let holds = 0;
   const close = () => {

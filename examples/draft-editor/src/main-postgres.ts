@@ -11,8 +11,18 @@ if (!url) throw new Error('Set DATABASE_URL to a PostgreSQL database');
 const pool = new pg.Pool({ connectionString: url });
 pool.on('error', () => {});
 const { app } = await createTenantDraftEditor(pool);
-await pool.query(`INSERT INTO tenants (id, name, plan, "landingPageConfigDraft") VALUES ('acme', 'Acme Stays', 'pro', $1) ON CONFLICT (id) DO NOTHING`, [
-  JSON.stringify({ headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve', sections: [{ id: 's1', title: 'Rooms' }] }),
-]);
+await pool.query(
+  `INSERT INTO tenants (id, name, plan, "landingPageConfigDraft") VALUES ('acme', 'Acme Stays', 'pro', $1) ON CONFLICT (id) DO NOTHING`,
+  [
+    JSON.stringify({
+      headline: 'Book your stay',
+      subheadline: 'By the sea',
+      cta: 'Reserve',
+      sections: [{ id: 's1', title: 'Rooms' }],
+    }),
+  ],
+);
 const port = Number(process.env.PORT ?? 8091);
-serve({ fetch: app.fetch, port }, () => console.log(`tenant draft editor on http://localhost:${port}/?tenant=acme; open it in two tabs`));
+serve({ fetch: app.fetch, port }, () =>
+  console.log(`tenant draft editor on http://localhost:${port}/?tenant=acme; open it in two tabs`),
+);

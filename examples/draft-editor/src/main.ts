@@ -15,6 +15,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.exit(0);
   });
 const { app, drafts } = await createDraftEditor(file);
-await drafts.create('landing', { id: 'landing', headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve' }).catch(() => {});
+await drafts
+  .create('landing', { id: 'landing', headline: 'Book your stay', subheadline: 'By the sea', cta: 'Reserve' })
+  .catch(() => {});
 const port = Number(process.env.PORT ?? 8090);
-serve({ fetch: app.fetch, port }, () => console.log(`draft editor on http://localhost:${port} (SQLite at ${file}); open it in two tabs`));
+serve({ fetch: app.fetch, port }, () =>
+  console.log(`draft editor on http://localhost:${port} (SQLite at ${file}); open it in two tabs`),
+);

@@ -24,12 +24,15 @@ function show(input: HTMLInputElement, text: string): void {
   const focused = document.activeElement === input;
   const [start, end] = [input.selectionStart, input.selectionEnd];
   input.value = text;
-  if (focused) input.setSelectionRange(Math.min(start ?? text.length, text.length), Math.min(end ?? text.length, text.length));
+  if (focused)
+    input.setSelectionRange(Math.min(start ?? text.length, text.length), Math.min(end ?? text.length, text.length));
 }
 
 async function main(): Promise<void> {
   const conflicts = new ConflictStore();
-  const url = tenant ? `/tenants/${encodeURIComponent(tenant)}/draft` : `/drafts/${encodeURIComponent(params.get('draft') ?? 'landing')}`;
+  const url = tenant
+    ? `/tenants/${encodeURIComponent(tenant)}/draft`
+    : `/drafts/${encodeURIComponent(params.get('draft') ?? 'landing')}`;
   const draft = resource<Doc>(url, { conflicts, attempts: Number(params.get('attempts') ?? 3) });
   await draft.get();
   const saver = autosave(draft, { debounceMs: Number(params.get('debounce') ?? 400) });
@@ -48,7 +51,14 @@ async function main(): Promise<void> {
       }),
     );
     const s = saver.getSnapshot();
-    status.textContent = draft.getSnapshot().status === 'conflict' || s.held ? 'Conflict' : s.saving ? 'Saving…' : s.dirty ? 'Unsaved' : 'Saved';
+    status.textContent =
+      draft.getSnapshot().status === 'conflict' || s.held
+        ? 'Conflict'
+        : s.saving
+          ? 'Saving…'
+          : s.dirty
+            ? 'Unsaved'
+            : 'Saved';
     status.dataset.state = status.textContent;
   };
   draft.subscribe(render);
@@ -64,7 +74,9 @@ async function main(): Promise<void> {
     const title = $<HTMLInputElement>('#section-title').value.trim();
     if (!title) return;
     const section: Section = { id: crypto.randomUUID(), title };
-    saver.edit((v) => withDoc(v, { ...doc(v), sections: [...((doc(v).sections as Section[] | undefined) ?? []), section] }));
+    saver.edit((v) =>
+      withDoc(v, { ...doc(v), sections: [...((doc(v).sections as Section[] | undefined) ?? []), section] }),
+    );
     $<HTMLInputElement>('#section-title').value = '';
   });
 
@@ -73,7 +85,12 @@ async function main(): Promise<void> {
     const choices: Record<string, 'mine' | 'theirs'> = {};
     const option = (path: string, side: 'mine' | 'theirs', value: unknown) => {
       const label = document.createElement('label');
-      const radio = Object.assign(document.createElement('input'), { type: 'radio', name: path, value: side, checked: side === 'theirs' });
+      const radio = Object.assign(document.createElement('input'), {
+        type: 'radio',
+        name: path,
+        value: side,
+        checked: side === 'theirs',
+      });
       const b = document.createElement('b');
       b.className = side;
       b.textContent = value === undefined ? '(removed)' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -96,7 +113,9 @@ async function main(): Promise<void> {
       }),
     );
     $('#conflict-reason').textContent =
-      entry.reason === 'exhausted' ? 'The draft kept changing while saving; your edit is kept here until you save it.' : 'Both of you edited the same field.';
+      entry.reason === 'exhausted'
+        ? 'The draft kept changing while saving; your edit is kept here until you save it.'
+        : 'Both of you edited the same field.';
     $('#resolve').onclick = async () => {
       dialog.close();
       await entry.resolve(choices);

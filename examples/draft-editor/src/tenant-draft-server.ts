@@ -21,6 +21,9 @@ export async function createTenantDraftEditor(pool: PgPool): Promise<{ app: Hono
   const app = new Hono();
   app.get('/', (c) => c.html(html));
   app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript' }));
-  app.all('/tenants/:id/draft', honoResource({ collection: drafts, name: 'tenant-drafts', methods: ['GET', 'PATCH'] }) as never);
+  app.all(
+    '/tenants/:id/draft',
+    honoResource({ collection: drafts, name: 'tenant-drafts', methods: ['GET', 'PATCH'] }) as never,
+  );
   return { app, drafts };
 }

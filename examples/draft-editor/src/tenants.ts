@@ -60,7 +60,11 @@ CREATE OR REPLACE VIEW "tenant_drafts" AS
 export async function openTenantDrafts(pool: PgPool): Promise<Collection<TenantDraft>> {
   await pool.query(TENANTS_DDL);
   await pool.query(TENANT_DRAFTS_VIEW);
-  const store = await PostgresStore.open<TenantDraft>(pool, { table: 'tenant_drafts', key: 'id', version: 'landingPageConfigDraftVersion' });
+  const store = await PostgresStore.open<TenantDraft>(pool, {
+    table: 'tenant_drafts',
+    key: 'id',
+    version: 'landingPageConfigDraftVersion',
+  });
   return collection(store);
 }
 
@@ -80,7 +84,12 @@ export const PRISMA_CLIENT = fileURLToPath(new URL('../.tmp/prisma/client.ts', i
 export async function generatePrismaClient(): Promise<string> {
   const bin = fileURLToPath(new URL('../../../node_modules/prisma/build/index.js', import.meta.url));
   await promisify(execFile)(process.execPath, [bin, 'generate', '--schema', schema], {
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
   });
   if (!existsSync(PRISMA_CLIENT)) throw new Error(`prisma generate wrote no ${PRISMA_CLIENT}`);
   return PRISMA_CLIENT;

@@ -14,9 +14,13 @@ const products = await openProducts(client);
 await products.create('p1', { id: 'p1', name: 'Starter kit', metadata: { mirrors: [] } }).catch(() => {});
 const port = Number(process.env.PORT ?? 8788);
 const server = serve({ fetch: productsApp(products).fetch, port }, () => {
-  console.log(`product admin API on http://localhost:${port} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT ?? local?.endpoint})`);
+  console.log(
+    `product admin API on http://localhost:${port} (DynamoDB at ${process.env.DYNAMODB_ENDPOINT ?? local?.endpoint})`,
+  );
   console.log(`  curl -X POST localhost:${port}/products/p1/mirrors -d '{"url":"https://eu.mirror.example/p1.zip"}'`);
-  console.log(`  curl -X PUT localhost:${port}/products/p1/primary-mirror -d '{"url":"https://eu.mirror.example/p1.zip"}'`);
+  console.log(
+    `  curl -X PUT localhost:${port}/products/p1/primary-mirror -d '{"url":"https://eu.mirror.example/p1.zip"}'`,
+  );
   console.log(`  curl localhost:${port}/products/p1`);
 });
 process.on('SIGINT', async () => {

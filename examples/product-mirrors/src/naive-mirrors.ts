@@ -7,7 +7,13 @@ import type { Product } from './products.js';
  * in memory, write the whole product back with no condition. `between` stands for the
  * server action's other awaits (auth, logging) between the read and the write.
  */
-export async function naiveAddProductMirror(client: DynamoDBClient, table: string, id: string, url: string, between: () => Promise<void>): Promise<void> {
+export async function naiveAddProductMirror(
+  client: DynamoDBClient,
+  table: string,
+  id: string,
+  url: string,
+  between: () => Promise<void>,
+): Promise<void> {
   const out = await client.send(new GetItemCommand({ TableName: table, Key: marshall({ id }), ConsistentRead: true }));
   const product = unmarshall(out.Item ?? {}) as Product;
   await between();

@@ -1,4 +1,13 @@
-import { AbortedError, type Collection, ConflictError, LockBusyError, LockTimeoutError, merge, type RetryOptions, type Snapshot } from 'noclobber';
+import {
+  AbortedError,
+  type Collection,
+  ConflictError,
+  LockBusyError,
+  LockTimeoutError,
+  merge,
+  type RetryOptions,
+  type Snapshot,
+} from 'noclobber';
 import type { Product } from './products.js';
 
 /** A mirror change the product's current state does not allow (422), or a missing product (404). */
@@ -48,8 +57,14 @@ async function mutate(run: () => Promise<Snapshot<Product>>): Promise<Snapshot<P
   try {
     return await run();
   } catch (e) {
-    if (e instanceof ConflictError && e.reason === 'gone') throw new MirrorError('product_not_found', 'No such product');
-    if (e instanceof ConflictError || e instanceof AbortedError || e instanceof LockTimeoutError || e instanceof LockBusyError)
+    if (e instanceof ConflictError && e.reason === 'gone')
+      throw new MirrorError('product_not_found', 'No such product');
+    if (
+      e instanceof ConflictError ||
+      e instanceof AbortedError ||
+      e instanceof LockTimeoutError ||
+      e instanceof LockBusyError
+    )
       throw new ProductChangedError(e);
     throw e;
   }
@@ -68,7 +83,12 @@ export interface MutationOptions {
  * await addProductMirror(products, 'p1', 'https://eu.mirror.example/p1.zip');
  * ```
  */
-export async function addProductMirror(products: Collection<Product>, id: string, url: string, options: MutationOptions = {}): Promise<Snapshot<Product>> {
+export async function addProductMirror(
+  products: Collection<Product>,
+  id: string,
+  url: string,
+  options: MutationOptions = {},
+): Promise<Snapshot<Product>> {
   checkUrl(url);
   return mutate(() =>
     products.update(
@@ -76,8 +96,12 @@ export async function addProductMirror(products: Collection<Product>, id: string
       (p) => {
         const mirrors = p.metadata.mirrors ?? [];
         if (mirrors.includes(url)) return p;
-        if (mirrors.length >= MAX_MIRRORS) throw new MirrorError('too_many_mirrors', `A product has at most ${MAX_MIRRORS} mirrors`);
-        return { ...p, metadata: { ...p.metadata, mirrors: [...mirrors, url], primary_mirror: p.metadata.primary_mirror ?? url } };
+        if (mirrors.length >= MAX_MIRRORS)
+          throw new MirrorError('too_many_mirrors', `A product has at most ${MAX_MIRRORS} mirrors`);
+        return {
+          ...p,
+          metadata: { ...p.metadata, mirrors: [...mirrors, url], primary_mirror: p.metadata.primary_mirror ?? url },
+        };
       },
       { retry: options.retry ?? MUTATION_RETRY },
     ),
@@ -92,13 +116,21 @@ export async function addProductMirror(products: Collection<Product>, id: string
  * await removeProductMirror(products, 'p1', 'https://old.mirror.example/p1.zip');
  * ```
  */
-export async function removeProductMirror(products: Collection<Product>, id: string, url: string, options: MutationOptions = {}): Promise<Snapshot<Product>> {
+export async function removeProductMirror(
+  products: Collection<Product>,
+  id: string,
+  url: string,
+  options: MutationOptions = {},
+): Promise<Snapshot<Product>> {
   return mutate(() =>
     products.update(
       id,
       (p) => {
         const mirrors = (p.metadata.mirrors ?? []).filter((m) => m !== url);
-        const primary = p.metadata.primary_mirror && mirrors.includes(p.metadata.primary_mirror) ? p.metadata.primary_mirror : (mirrors[0] ?? null);
+        const primary =
+          p.metadata.primary_mirror && mirrors.includes(p.metadata.primary_mirror)
+            ? p.metadata.primary_mirror
+            : (mirrors[0] ?? null);
         return { ...p, metadata: { ...p.metadata, mirrors, primary_mirror: primary } };
       },
       { retry: options.retry ?? MUTATION_RETRY },
@@ -114,12 +146,18 @@ export async function removeProductMirror(products: Collection<Product>, id: str
  * await setPrimaryMirror(products, 'p1', 'https://eu.mirror.example/p1.zip');
  * ```
  */
-export async function setPrimaryMirror(products: Collection<Product>, id: string, url: string, options: MutationOptions = {}): Promise<Snapshot<Product>> {
+export async function setPrimaryMirror(
+  products: Collection<Product>,
+  id: string,
+  url: string,
+  options: MutationOptions = {},
+): Promise<Snapshot<Product>> {
   return mutate(() =>
     products.update(
       id,
       (p) => {
-        if (!(p.metadata.mirrors ?? []).includes(url)) throw new MirrorError('not_a_mirror', 'Only an existing mirror can be the primary');
+        if (!(p.metadata.mirrors ?? []).includes(url))
+          throw new MirrorError('not_a_mirror', 'Only an existing mirror can be the primary');
         return { ...p, metadata: { ...p.metadata, primary_mirror: url } };
       },
       { retry: options.retry ?? MUTATION_RETRY },

@@ -1,7 +1,14 @@
 import { Hono } from 'hono';
 import { type Collection, isNoclobberError } from 'noclobber';
 import { problemResponse } from 'noclobber/http';
-import { addProductMirror, editProduct, MirrorError, ProductChangedError, removeProductMirror, setPrimaryMirror } from './product-mirrors.js';
+import {
+  addProductMirror,
+  editProduct,
+  MirrorError,
+  ProductChangedError,
+  removeProductMirror,
+  setPrimaryMirror,
+} from './product-mirrors.js';
 import type { Product } from './products.js';
 
 /** A problem; its text may quote input (a URL), so it is cut short and stripped of control characters. */
@@ -36,14 +43,21 @@ export function productsApp(products: Collection<Product>): Hono {
     if (isNoclobberError(e)) return problemResponse(e);
     return problem(500, 'internal', 'Internal error');
   });
-  const json = (snap: { version: string; value: Product }) => Response.json({ ...snap.value, updated_at: snap.version });
+  const json = (snap: { version: string; value: Product }) =>
+    Response.json({ ...snap.value, updated_at: snap.version });
   app.get('/products/:id', async (c) => {
     const snap = await products.get(c.req.param('id'));
     return snap ? json(snap) : problem(404, 'product_not_found', 'No such product');
   });
   app.patch('/products/:id', async (c) => json(await editProduct(products, c.req.param('id'), await c.req.json())));
-  app.post('/products/:id/mirrors', async (c) => json(await addProductMirror(products, c.req.param('id'), await urlOf(c.req.raw))));
-  app.delete('/products/:id/mirrors', async (c) => json(await removeProductMirror(products, c.req.param('id'), await urlOf(c.req.raw))));
-  app.put('/products/:id/primary-mirror', async (c) => json(await setPrimaryMirror(products, c.req.param('id'), await urlOf(c.req.raw))));
+  app.post('/products/:id/mirrors', async (c) =>
+    json(await addProductMirror(products, c.req.param('id'), await urlOf(c.req.raw))),
+  );
+  app.delete('/products/:id/mirrors', async (c) =>
+    json(await removeProductMirror(products, c.req.param('id'), await urlOf(c.req.raw))),
+  );
+  app.put('/products/:id/primary-mirror', async (c) =>
+    json(await setPrimaryMirror(products, c.req.param('id'), await urlOf(c.req.raw))),
+  );
   return app;
 }

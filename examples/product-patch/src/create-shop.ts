@@ -2,7 +2,9 @@ import { noclobber } from 'noclobber/prisma';
 import type { Shop } from './shop.js';
 
 /** The constructor of the client `prisma generate` wrote from `prisma/schema.prisma`. */
-export type ShopClientClass = new (options: { adapter: unknown }) => { $extends(extension: unknown): unknown; $disconnect(): Promise<void> };
+export type ShopClientClass = new (options: {
+  adapter: unknown;
+}) => { $extends(extension: unknown): unknown; $disconnect(): Promise<void> };
 
 /**
  * The shop's Prisma client with noclobber's extension: `prisma.product.$update(…)` and

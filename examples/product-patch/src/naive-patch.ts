@@ -20,11 +20,21 @@ export async function naivePatch(prisma: Shop, blobs: BlobStore, id: string, pat
     throw new PatchError(409, 'VERSION_CONFLICT', `Expected version ${patch._version}, current is ${current.version}`);
   const count = current.images.length + (patch.images?.create?.length ?? 0);
   if (count > MAX_IMAGES) throw new PatchError(422, 'TOO_MANY_IMAGES', `At most ${MAX_IMAGES} images`);
-  const uploads = (patch.images?.create ?? []).map((img, i) => ({ key: `products/${id}/naive-${Date.now()}-${Math.random()}`, bytes: img.bytes, i }));
+  const uploads = (patch.images?.create ?? []).map((img, i) => ({
+    key: `products/${id}/naive-${Date.now()}-${Math.random()}`,
+    bytes: img.bytes,
+    i,
+  }));
   await Promise.all(uploads.map((u) => blobs.put(u.key, u.bytes)));
   await prisma.$transaction(async (tx) => {
     await tx.image.createMany({
-      data: uploads.map((u) => ({ id: u.key, productId: id, key: u.key, position: current.images.length + u.i, isThumbnail: false })),
+      data: uploads.map((u) => ({
+        id: u.key,
+        productId: id,
+        key: u.key,
+        position: current.images.length + u.i,
+        isThumbnail: false,
+      })),
     });
     await tx.product.update({ where: { id }, data: { version: { increment: 1 } } });
   });

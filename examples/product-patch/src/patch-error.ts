@@ -11,7 +11,12 @@ export class PatchError extends Error {
   readonly code: string;
   readonly currentVersion: number | undefined;
 
-  constructor(status: number, code: string, message: string, options: { currentVersion?: number; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { currentVersion?: number; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PatchError';
     this.status = status;

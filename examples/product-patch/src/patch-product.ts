@@ -31,7 +31,12 @@ const TRANSACTION = { maxWait: 30_000, timeout: 60_000 };
  * The product as the patch leaves it, and the files it stops referencing. Pure: it runs
  * inside the update intent, possibly more than once, on the product as it is now.
  */
-function applyPatch(current: ProductRow, patch: ProductPatch, uploads: readonly Upload[], variantIds: ReadonlyMap<string, string>) {
+function applyPatch(
+  current: ProductRow,
+  patch: ProductPatch,
+  uploads: readonly Upload[],
+  variantIds: ReadonlyMap<string, string>,
+) {
   const byId = new Map(current.images.map((i) => [i.id, i]));
   for (const id of [...(patch.images?.delete ?? []), ...(patch.images?.update ?? []).map((u) => u.id)])
     if (!byId.has(id)) throw new PatchError(422, 'IMAGE_NOT_FOUND', `Image ${id} is not on this product`);
@@ -55,7 +60,13 @@ function applyPatch(current: ProductRow, patch: ProductPatch, uploads: readonly 
     });
   }
   for (const u of uploads.filter((x) => !x.replaces))
-    images.push({ id: u.imageId, productId: current.id, key: u.key, position: u.position ?? images.length, isThumbnail: u.isThumbnail ?? false });
+    images.push({
+      id: u.imageId,
+      productId: current.id,
+      key: u.key,
+      position: u.position ?? images.length,
+      isThumbnail: u.isThumbnail ?? false,
+    });
 
   const bySku = new Map(current.variants.map((v) => [v.sku, v]));
   for (const sku of patch.variants?.delete ?? []) {
@@ -90,15 +101,22 @@ function applyPatch(current: ProductRow, patch: ProductPatch, uploads: readonly 
 /** The HTTP answer for a failure (the seed's `status("Conflict", { code: "VERSION_CONFLICT" })`). */
 function toPatchError(e: unknown): unknown {
   if (e instanceof PatchError) return e;
-  if (isConflictError(e) && e.reason === 'gone') return new PatchError(404, 'PRODUCT_NOT_FOUND', 'The product does not exist', { cause: e });
+  if (isConflictError(e) && e.reason === 'gone')
+    return new PatchError(404, 'PRODUCT_NOT_FOUND', 'The product does not exist', { cause: e });
   if (isConflictError(e) && e.reason === 'stale') {
     const currentVersion = Number((e.current?.value as ProductRow | undefined)?.version ?? e.actual);
-    return new PatchError(409, 'VERSION_CONFLICT', `Product modified. Expected version ${e.expected}, current is ${currentVersion}`, {
-      currentVersion,
-      cause: e,
-    });
+    return new PatchError(
+      409,
+      'VERSION_CONFLICT',
+      `Product modified. Expected version ${e.expected}, current is ${currentVersion}`,
+      {
+        currentVersion,
+        cause: e,
+      },
+    );
   }
-  if (e instanceof InvalidChangeError && e.reason === 'constraint') return new PatchError(409, 'CONFLICTING_DATA', e.message, { cause: e });
+  if (e instanceof InvalidChangeError && e.reason === 'constraint')
+    return new PatchError(409, 'CONFLICTING_DATA', e.message, { cause: e });
   if (isNoclobberError(e)) return new PatchError(e.httpStatus, e.code.toUpperCase(), e.message, { cause: e });
   return e;
 }
@@ -143,7 +161,13 @@ export async function patchProduct(ctx: CatalogContext, id: string, patch: Produ
     })),
     ...(patch.images?.update ?? [])
       .filter((u) => u.file)
-      .map((u) => ({ imageId: u.id, replaces: true, bytes: u.file as Uint8Array, isThumbnail: u.isThumbnail, position: u.position })),
+      .map((u) => ({
+        imageId: u.id,
+        replaces: true,
+        bytes: u.file as Uint8Array,
+        isThumbnail: u.isThumbnail,
+        position: u.position,
+      })),
   ].map((u) => ({ ...u, key: `products/${id}/${randomUUID()}` }));
   const keys = uploads.map((u) => u.key);
   const variantIds = new Map((patch.variants?.upsert ?? []).map((v) => [v.sku, randomUUID()]));
@@ -157,7 +181,8 @@ export async function patchProduct(ctx: CatalogContext, id: string, patch: Produ
     if (failed) throw failed.reason;
     product = await rerunning(() =>
       ctx.prisma.$transaction(async (tx) => {
-        if (!(await ctx.ledger.claim(tx, keys))) throw new PatchError(409, 'UPLOAD_EXPIRED', 'An upload expired before the patch committed; send it again');
+        if (!(await ctx.ledger.claim(tx, keys)))
+          throw new PatchError(409, 'UPLOAD_EXPIRED', 'An upload expired before the patch committed; send it again');
         const written = await tx.product.$update(
           { id, ...(patch._version === undefined ? {} : { version: patch._version }) },
           (current) => {

@@ -47,7 +47,11 @@ interface ProductModel {
   create(args: { data: Where }): Promise<unknown>;
   update(args: { where: Where; data: Where }): Promise<unknown>;
   findUnique(args: { where: { id: string } } & Include): Promise<ProductRow | null>;
-  $update(where: { id: string; version?: number }, fn: (p: ProductRow) => ProductRow | Promise<ProductRow>, options: Include): Promise<ProductRow>;
+  $update(
+    where: { id: string; version?: number },
+    fn: (p: ProductRow) => ProductRow | Promise<ProductRow>,
+    options: Include,
+  ): Promise<ProductRow>;
   $delete(where: { id: string; version?: number }, options: Include): Promise<ProductRow>;
 }
 
@@ -74,5 +78,8 @@ export interface ShopTx {
  * extension types from the generated client.
  */
 export interface Shop extends ShopTx {
-  $transaction<R>(fn: (tx: ShopTx) => Promise<R>, options?: { isolationLevel?: string; timeout?: number; maxWait?: number }): Promise<R>;
+  $transaction<R>(
+    fn: (tx: ShopTx) => Promise<R>,
+    options?: { isolationLevel?: string; timeout?: number; maxWait?: number },
+  ): Promise<R>;
 }

@@ -72,7 +72,9 @@ export class UploadLedger {
   /** In the product's transaction: takes the keys off the ledger. False when any of them expired or is being swept. */
   async claim(tx: ShopTx, keys: readonly string[]): Promise<boolean> {
     if (keys.length === 0) return true;
-    const { count } = await tx.stagedUpload.deleteMany({ where: { key: { in: [...keys] }, attempts: 0, dueAt: { gt: new Date(this.#now()) } } });
+    const { count } = await tx.stagedUpload.deleteMany({
+      where: { key: { in: [...keys] }, attempts: 0, dueAt: { gt: new Date(this.#now()) } },
+    });
     return count === keys.length;
   }
 
@@ -92,7 +94,10 @@ export class UploadLedger {
   async release(productId: string, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     const dueAt = new Date(this.#now());
-    await this.#prisma.stagedUpload.createMany({ data: keys.map((key) => ({ key, productId, dueAt })), skipDuplicates: true });
+    await this.#prisma.stagedUpload.createMany({
+      data: keys.map((key) => ({ key, productId, dueAt })),
+      skipDuplicates: true,
+    });
     await this.#prisma.stagedUpload.updateMany({ where: { key: { in: [...keys] }, attempts: 0 }, data: { dueAt } });
   }
 
@@ -121,8 +126,16 @@ export class UploadLedger {
       await this.#blobs.delete(row.key);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      await this.#prisma.stagedUpload.updateMany({ where: { key: row.key, attempts: attempt }, data: { lastError: error } });
-      this.#log('could not delete a file; will retry', { key: row.key, attempts: attempt, retryInMs: this.#delay(attempt), error });
+      await this.#prisma.stagedUpload.updateMany({
+        where: { key: row.key, attempts: attempt },
+        data: { lastError: error },
+      });
+      this.#log('could not delete a file; will retry', {
+        key: row.key,
+        attempts: attempt,
+        retryInMs: this.#delay(attempt),
+        error,
+      });
       report.failed.push(row.key);
       return;
     }
@@ -158,7 +171,9 @@ export class UploadLedger {
     let running: Promise<unknown> = Promise.resolve();
     const timer = setInterval(() => {
       running = running.then(() =>
-        this.sweep().catch((e: unknown) => this.#log('a sweep failed; next tick retries', { error: e instanceof Error ? e.message : String(e) })),
+        this.sweep().catch((e: unknown) =>
+          this.#log('a sweep failed; next tick retries', { error: e instanceof Error ? e.message : String(e) }),
+        ),
       );
     }, everyMs);
     return {

@@ -49,11 +49,13 @@ export interface ProductPatch {
  */
 export function validatePatchShape(patch: ProductPatch): void {
   for (const v of patch.variants?.upsert ?? []) {
-    if (!Number.isInteger(v.stock) || v.stock < 0 || v.stock > 1_000_000) throw new PatchError(400, 'INVALID_STOCK', `Stock of ${v.sku} must be 0..1000000`);
+    if (!Number.isInteger(v.stock) || v.stock < 0 || v.stock > 1_000_000)
+      throw new PatchError(400, 'INVALID_STOCK', `Stock of ${v.sku} must be 0..1000000`);
     if (!Number.isInteger(v.priceCents) || v.priceCents <= 0)
       throw new PatchError(400, 'INVALID_PRICE', `Price of ${v.sku} must be a positive number of cents`);
   }
-  if (patch._version !== undefined && !Number.isInteger(patch._version)) throw new PatchError(400, 'INVALID_VERSION', '_version must be an integer');
+  if (patch._version !== undefined && !Number.isInteger(patch._version))
+    throw new PatchError(400, 'INVALID_VERSION', '_version must be an integer');
 }
 
 /**
@@ -67,9 +69,16 @@ export function validatePatchShape(patch: ProductPatch): void {
  */
 export function validateProduct(next: ProductRow): void {
   if (next.images.length > MAX_IMAGES)
-    throw new PatchError(422, 'TOO_MANY_IMAGES', `A product has at most ${MAX_IMAGES} images (this would make ${next.images.length})`);
-  if (next.images.filter((i) => i.isThumbnail).length > 1) throw new PatchError(422, 'MULTIPLE_THUMBNAILS', 'A product has at most one thumbnail');
+    throw new PatchError(
+      422,
+      'TOO_MANY_IMAGES',
+      `A product has at most ${MAX_IMAGES} images (this would make ${next.images.length})`,
+    );
+  if (next.images.filter((i) => i.isThumbnail).length > 1)
+    throw new PatchError(422, 'MULTIPLE_THUMBNAILS', 'A product has at most one thumbnail');
   if (next.category === 'apparel')
-    for (const v of next.variants) if (!v.attributes.size) throw new PatchError(422, 'MISSING_SIZE', `Apparel variant ${v.sku} needs a size`);
-  if (next.status === 'PUBLISHED' && next.variants.length === 0) throw new PatchError(422, 'NO_VARIANTS', 'A published product needs a variant');
+    for (const v of next.variants)
+      if (!v.attributes.size) throw new PatchError(422, 'MISSING_SIZE', `Apparel variant ${v.sku} needs a size`);
+  if (next.status === 'PUBLISHED' && next.variants.length === 0)
+    throw new PatchError(422, 'NO_VARIANTS', 'A published product needs a variant');
 }

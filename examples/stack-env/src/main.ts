@@ -6,13 +6,18 @@ import { createStackEnvServer } from './server.js';
 import { openStacks } from './stacks.js';
 
 const embedded = process.env.DATABASE_URL ? undefined : await startPostgres();
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? embedded?.url, options: '-c lock_timeout=3000' });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL ?? embedded?.url,
+  options: '-c lock_timeout=3000',
+});
 pool.on('error', () => {});
 const stacks = await openStacks(pool);
 await stacks.create('demo', { slug: 'demo', status: 'active', env_vars: {} }).catch(() => {});
 const port = Number(process.env.PORT ?? 8080);
 const server = createStackEnvServer(stacks).listen(port, () => {
-  console.log(`stack-env on http://localhost:${port}  (try: curl -X PATCH localhost:${port}/stacks/demo/env -d '{"env":{"A":"1"}}')`);
+  console.log(
+    `stack-env on http://localhost:${port}  (try: curl -X PATCH localhost:${port}/stacks/demo/env -d '{"env":{"A":"1"}}')`,
+  );
 });
 process.on('SIGINT', async () => {
   server.close();

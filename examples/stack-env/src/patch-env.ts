@@ -1,4 +1,13 @@
-import { type Collection, ConflictError, field, GuardError, InvalidChangeError, isNoclobberError, merge, TooLargeError } from 'noclobber';
+import {
+  type Collection,
+  ConflictError,
+  field,
+  GuardError,
+  InvalidChangeError,
+  isNoclobberError,
+  merge,
+  TooLargeError,
+} from 'noclobber';
 import { problemText } from 'noclobber/http';
 import type { Stack } from './stacks.js';
 
@@ -12,7 +21,10 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 
 /** A problem. Its `detail` may quote input, so it is cut short and its control characters escaped, as `noclobber/http` does. */
 function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Reply {
-  return { status, body: { type: `urn:stack-env:${code}`, title: code, status, code, detail: problemText(detail, 300), ...extra } };
+  return {
+    status,
+    body: { type: `urn:stack-env:${code}`, title: code, status, code, detail: problemText(detail, 300), ...extra },
+  };
 }
 
 /** Input named in a problem: quoted, at most 40 characters. */
@@ -36,8 +48,10 @@ export async function patchStackEnv(stacks: Collection<Stack>, slug: string, bod
     return problem(400, 'invalid_env', 'The body must be { "env": { "NAME": "value" | null } }');
   const patch: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (!NAME.test(k)) return problem(400, 'invalid_env', `${quoted(k)} is not a variable name (letters, digits, _; at most 256)`);
-    if (v !== null && typeof v !== 'string') return problem(400, 'invalid_env', `The value of ${quoted(k)} must be a string, or null to delete it`);
+    if (!NAME.test(k))
+      return problem(400, 'invalid_env', `${quoted(k)} is not a variable name (letters, digits, _; at most 256)`);
+    if (v !== null && typeof v !== 'string')
+      return problem(400, 'invalid_env', `The value of ${quoted(k)} must be a string, or null to delete it`);
     patch[k] = v === '' ? null : v;
   }
   try {
@@ -49,13 +63,17 @@ export async function patchStackEnv(stacks: Collection<Stack>, slug: string, bod
     const after = written.value.env_vars ?? {};
     const changed = Object.keys(patch).filter((k) => patch[k] !== null && before[k] !== after[k]);
     const deleted = Object.keys(patch).filter((k) => patch[k] === null && k in before && !(k in after));
-    return { status: 200, body: { slug, version: written.version, keys_set: changed.length, keys_deleted: deleted.length, env: after } };
+    return {
+      status: 200,
+      body: { slug, version: written.version, keys_set: changed.length, keys_deleted: deleted.length, env: after },
+    };
   } catch (e) {
     if (e instanceof GuardError) return problem(409, 'stack_deleting', `Stack ${quoted(slug)} is being torn down`);
     if (e instanceof ConflictError && e.reason === 'gone') return problem(404, 'not_found', `No stack ${quoted(slug)}`);
     if (e instanceof TooLargeError) return problem(413, 'env_too_large', e.message, { limitBytes: e.limitBytes });
     if (e instanceof InvalidChangeError) return problem(400, 'invalid_env', e.message);
-    if (isNoclobberError(e) && e.httpStatus === 503) return problem(503, 'persist_failed', e.message, { retryable: e.retryable });
+    if (isNoclobberError(e) && e.httpStatus === 503)
+      return problem(503, 'persist_failed', e.message, { retryable: e.retryable });
     throw e;
   }
 }

@@ -37,10 +37,15 @@ export function createStackEnvServer(stacks: Collection<Stack>): Server {
       const url = new URL(req.url ?? '/', 'http://local');
       const patchMatch = /^\/stacks\/([^/]+)\/env$/.exec(url.pathname);
       const getMatch = /^\/stacks\/([^/]+)$/.exec(url.pathname);
-      if (req.method === 'PATCH' && patchMatch) return send(await patchStackEnv(stacks, decodeURIComponent(patchMatch[1] as string), await readJson(req)));
+      if (req.method === 'PATCH' && patchMatch)
+        return send(await patchStackEnv(stacks, decodeURIComponent(patchMatch[1] as string), await readJson(req)));
       if (req.method === 'GET' && getMatch) {
         const snap = await stacks.get(decodeURIComponent(getMatch[1] as string));
-        return send(snap ? { status: 200, body: { ...snap.value, version: snap.version } } : { status: 404, body: { code: 'not_found', status: 404 } });
+        return send(
+          snap
+            ? { status: 200, body: { ...snap.value, version: snap.version } }
+            : { status: 404, body: { code: 'not_found', status: 404 } },
+        );
       }
       send({ status: 404, body: { code: 'no_route', status: 404 } });
     } catch (e) {
@@ -48,9 +53,15 @@ export function createStackEnvServer(stacks: Collection<Stack>): Server {
       // Only the two refusals readJson raises carry their (fixed) text; anything else is a
       // generic 500 that names nothing of the error — no driver text, SQL, stack or path.
       if (status === 413 || status === 400)
-        return send({ status, body: { code: status === 413 ? 'env_too_large' : 'invalid_env', status, detail: (e as Error).message } });
+        return send({
+          status,
+          body: { code: status === 413 ? 'env_too_large' : 'invalid_env', status, detail: (e as Error).message },
+        });
       console.error('stack-env: unhandled error', e);
-      send({ status: 500, body: { type: 'urn:stack-env:internal', title: 'Internal server error', status: 500, code: 'internal' } });
+      send({
+        status: 500,
+        body: { type: 'urn:stack-env:internal', title: 'Internal server error', status: 500, code: 'internal' },
+      });
     }
   });
 }

@@ -30,6 +30,10 @@ export const STACKS_DDL = `CREATE TABLE IF NOT EXISTS stacks (
  */
 export async function openStacks(pool: PgPool & { query(sql: string): Promise<unknown> }): Promise<Collection<Stack>> {
   await pool.query(STACKS_DDL);
-  const store = await PostgresStore.open<Stack>(pool, { table: 'stacks', key: 'slug', maxBytes: { env_vars: ENV_CAP_BYTES } });
+  const store = await PostgresStore.open<Stack>(pool, {
+    table: 'stacks',
+    key: 'slug',
+    maxBytes: { env_vars: ENV_CAP_BYTES },
+  });
   return collection(store, { maxPatchBytes: ENV_CAP_BYTES, retry: { attempts: 3 } });
 }

@@ -20,12 +20,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 const collections = openSqliteBilling(db);
-await collections.subscriptions.create('sub_1', { id: 'sub_1', customer: 'acme', plan_id: 'pro', status: 'active', notes: '' }).catch(() => {});
+await collections.subscriptions
+  .create('sub_1', { id: 'sub_1', customer: 'acme', plan_id: 'pro', status: 'active', notes: '' })
+  .catch(() => {});
 const port = Number(process.env.PORT ?? 8787);
 serve({ fetch: billingApp(collections).fetch, port }, () => {
   console.log(`billing API on http://localhost:${port} (SQLite at ${file})`);
   console.log(`  curl -i localhost:${port}/subscriptions/sub_1`);
-  console.log(`  curl -i -X PATCH localhost:${port}/subscriptions/sub_1 -H 'content-type: application/merge-patch+json' -d '{"notes":"hi","version":1}'`);
+  console.log(
+    `  curl -i -X PATCH localhost:${port}/subscriptions/sub_1 -H 'content-type: application/merge-patch+json' -d '{"notes":"hi","version":1}'`,
+  );
   console.log(
     `  curl -i -X PATCH 'localhost:${port}/subscriptions/sub_1?force=true' -H 'x-role: admin' -H 'x-user: ops' -H 'content-type: application/merge-patch+json' -d '{"status":"canceled"}'`,
   );

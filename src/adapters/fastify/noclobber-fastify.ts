@@ -68,9 +68,13 @@ async function reply(to: FastifyReplyLike, response: Response): Promise<FastifyR
  * await app.register(fastifyResource, { prefix: '/subscriptions', resource: { collection: subs, name: 'subscriptions' } });
  * ```
  */
-export async function fastifyResource<T extends object = Row>(fastify: FastifyLike, options: FastifyResourceOptions<T>): Promise<void> {
+export async function fastifyResource<T extends object = Row>(
+  fastify: FastifyLike,
+  options: FastifyResourceOptions<T>,
+): Promise<void> {
   const handle = serveResource(options.resource);
-  const onError = options.resource.onError ?? ((error: unknown) => console.error('noclobber/fastify: unhandled error', error));
+  const onError =
+    options.resource.onError ?? ((error: unknown) => console.error('noclobber/fastify: unhandled error', error));
   const param = options.param ?? 'id';
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -20,7 +20,10 @@ export interface HonoContextLike {
  * app.all('/subscriptions/:id', honoResource({ collection: subs, name: 'subscriptions' }));
  * ```
  */
-export function honoResource<T extends object = Row>(options: ServeResourceOptions<T>, param = 'id'): (c: HonoContextLike) => Promise<Response> {
+export function honoResource<T extends object = Row>(
+  options: ServeResourceOptions<T>,
+  param = 'id',
+): (c: HonoContextLike) => Promise<Response> {
   const handle = serveResource(options);
   return function noclobberResource(c) {
     return handle(c.req.raw, c.req.param(param) ?? '', c);
@@ -42,6 +45,7 @@ export function problemJson(): (c: HonoContextLike, next: () => Promise<void>) =
     const error = c.error;
     if (error === undefined) return;
     if (isNoclobberError(error)) c.res = problemResponse(error);
-    else if (typeof (error as { getResponse?: unknown } | null)?.getResponse !== 'function') c.res = internalErrorResponse();
+    else if (typeof (error as { getResponse?: unknown } | null)?.getResponse !== 'function')
+      c.res = internalErrorResponse();
   };
 }

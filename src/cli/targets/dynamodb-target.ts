@@ -1,4 +1,10 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, ResourceInUseException, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../stores/dynamodb/index.js';
 import type { RaceTarget } from '../../testing/race-target.js';
 import { type StartedServer, startDevServer } from '../dev-services.js';
@@ -62,13 +68,21 @@ export async function openTarget(options: { url?: string }): Promise<RaceTarget>
   }
   return {
     name: 'dynamodb',
-    connect: async () => DynamoStore.open(newClient(), { table: TABLE, fields: ['id', 'n', 'markers'], json: ['markers'] }),
+    connect: async () =>
+      DynamoStore.open(newClient(), { table: TABLE, fields: ['id', 'n', 'markers'], json: ['markers'] }),
     async reset() {
       for (const c of clients.splice(1)) c.destroy();
       let start: Record<string, never> | undefined;
       do {
-        const page = await admin.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'id', ...(start ? { ExclusiveStartKey: start } : {}) }));
-        for (const item of page.Items ?? []) await admin.send(new DeleteItemCommand({ TableName: TABLE, Key: { id: item.id as never } }));
+        const page = await admin.send(
+          new ScanCommand({
+            TableName: TABLE,
+            ProjectionExpression: 'id',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? [])
+          await admin.send(new DeleteItemCommand({ TableName: TABLE, Key: { id: item.id as never } }));
         start = page.LastEvaluatedKey as typeof start;
       } while (start);
     },

@@ -5,11 +5,18 @@ import { UsageError } from '../usage-error.js';
 type Opener = () => Promise<{ openTarget(options: { url?: string }): Promise<RaceTarget> }>;
 
 /** The driver package each store's target needs (noclobber's optional peer dependencies). */
-const DRIVERS: Record<string, string | undefined> = { memory: undefined, sqlite: 'better-sqlite3', postgres: 'pg', dynamodb: '@aws-sdk/client-dynamodb' };
+const DRIVERS: Record<string, string | undefined> = {
+  memory: undefined,
+  sqlite: 'better-sqlite3',
+  postgres: 'pg',
+  dynamodb: '@aws-sdk/client-dynamodb',
+};
 
 // Each store's target lives in `./<name>-target.ts`; loaded on demand so a missing driver
 // only matters when that store is asked for.
-const OPENERS: Record<string, Opener> = Object.fromEntries(Object.keys(DRIVERS).map((name) => [name, () => import(/* @vite-ignore */ `./${name}-target.js`)]));
+const OPENERS: Record<string, Opener> = Object.fromEntries(
+  Object.keys(DRIVERS).map((name) => [name, () => import(/* @vite-ignore */ `./${name}-target.js`)]),
+);
 
 /** Store names `--store` accepts. */
 export const STORE_NAMES = Object.keys(OPENERS);
@@ -31,7 +38,10 @@ export async function openRaceTarget(spec: string): Promise<RaceTarget> {
   else if (/^https?:\/\//.test(spec)) [name, url] = ['dynamodb', spec];
   else if (spec.startsWith('sqlite:')) [name, url] = ['sqlite', spec];
   const opener = OPENERS[name];
-  if (!opener) throw new UsageError(`unknown store "${spec}" (one of ${STORE_NAMES.join(', ')}, or a postgres:// / http:// / sqlite: URL)`);
+  if (!opener)
+    throw new UsageError(
+      `unknown store "${spec}" (one of ${STORE_NAMES.join(', ')}, or a postgres:// / http:// / sqlite: URL)`,
+    );
   let mod: Awaited<ReturnType<Opener>>;
   try {
     mod = await opener();

@@ -28,7 +28,9 @@ export async function openTarget(options: { url?: string }): Promise<RaceTarget>
   let opened: Database.Database | undefined;
   try {
     opened = open();
-    opened.exec('CREATE TABLE IF NOT EXISTS race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)');
+    opened.exec(
+      'CREATE TABLE IF NOT EXISTS race_rows (id TEXT PRIMARY KEY, version INTEGER NOT NULL, n REAL NOT NULL, markers TEXT NOT NULL)',
+    );
   } catch (e) {
     opened?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, GuardError, InvalidChangeError, isConflictError, isNoclobberError, LockTimeoutError, TooLargeError, TransientError } from './index.js';
+import {
+  ConflictError,
+  GuardError,
+  InvalidChangeError,
+  isConflictError,
+  isNoclobberError,
+  LockTimeoutError,
+  TooLargeError,
+  TransientError,
+} from './index.js';
 
 describe('error family', () => {
   it('maps each kind to a code, a status, retryability and a problem document', () => {
@@ -22,7 +31,10 @@ describe('error family', () => {
       status: 409,
       guard: { path: 's', op: 'ne', value: 'd' },
     });
-    expect(new TooLargeError('big', { what: 'patch', limitBytes: 10, actualBytes: 11 }).toProblem()).toMatchObject({ status: 413, limitBytes: 10 });
+    expect(new TooLargeError('big', { what: 'patch', limitBytes: 10, actualBytes: 11 }).toProblem()).toMatchObject({
+      status: 413,
+      limitBytes: 10,
+    });
     expect(new InvalidChangeError('bad', { reason: 'forbidden_key' }).httpStatus).toBe(400);
     expect(new InvalidChangeError('bad', { reason: 'type_mismatch' }).httpStatus).toBe(422);
     expect(new LockTimeoutError('slow')).toMatchObject({ retryable: true, httpStatus: 503 });

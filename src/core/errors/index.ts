@@ -5,7 +5,11 @@ export { CommitUnknownError } from './commit-unknown-error.js';
 export { ConflictError, type ConflictErrorOptions, type ConflictReason, isConflictError } from './conflict-error.js';
 export { DatabaseError } from './database-error.js';
 export { GuardError, type GuardErrorOptions } from './guard-error.js';
-export { InvalidChangeError, type InvalidChangeErrorOptions, type InvalidChangeReason } from './invalid-change-error.js';
+export {
+  InvalidChangeError,
+  type InvalidChangeErrorOptions,
+  type InvalidChangeReason,
+} from './invalid-change-error.js';
 export { LockBusyError } from './lock-busy-error.js';
 export { LockLostError } from './lock-lost-error.js';
 export { LockTimeoutError } from './lock-timeout-error.js';

@@ -27,7 +27,15 @@ export interface InvalidChangeErrorOptions extends NoclobberErrorOptions {
   readonly path?: readonly string[];
 }
 
-const MALFORMED: ReadonlySet<InvalidChangeReason> = new Set(['bad_op', 'bad_path', 'bad_key', 'bad_expect', 'not_json', 'forbidden_key', 'too_deep']);
+const MALFORMED: ReadonlySet<InvalidChangeReason> = new Set([
+  'bad_op',
+  'bad_path',
+  'bad_key',
+  'bad_expect',
+  'not_json',
+  'forbidden_key',
+  'too_deep',
+]);
 
 /**
  * The change cannot be applied as written: a malformed op, a bad path, a prototype key

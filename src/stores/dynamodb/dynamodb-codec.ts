@@ -27,10 +27,14 @@ export function keyItem(t: DynamoTable, key: Key): Item {
   t.keys.forEach((k, i) => {
     const v = fields[k.name];
     if (typeof v !== (k.type === 'S' ? 'string' : 'number'))
-      throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, { reason: 'bad_key' });
+      throw new InvalidChangeError(`The key attribute "${k.name}" is a ${k.type === 'S' ? 'string' : 'number'}`, {
+        reason: 'bad_key',
+      });
     const limit = i === 0 ? DYNAMODB_KEY_BYTES.hash : DYNAMODB_KEY_BYTES.range;
     if (typeof v === 'string' && (LONE_SURROGATE.test(v) || utf8Bytes(v) > limit))
-      throw new InvalidChangeError(`The key attribute "${k.name}" must be Unicode text of at most ${limit} bytes`, { reason: 'bad_key' });
+      throw new InvalidChangeError(`The key attribute "${k.name}" must be Unicode text of at most ${limit} bytes`, {
+        reason: 'bad_key',
+      });
     if (typeof v === 'number' && numberProblem(v, DYNAMODB_LIMITS))
       throw new InvalidChangeError(`The key attribute "${k.name}" is out of DynamoDB's range`, { reason: 'bad_key' });
     out[k.name] = toAttr(v);

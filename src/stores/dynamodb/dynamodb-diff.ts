@@ -13,12 +13,21 @@ import type { DynamoTable } from './dynamodb-table.js';
  * diffUpdate(x, table, { a: 1, b: 2 }, { a: 1, c: 3 }, '8'); // 'SET #n0 = :v0, #n1 = :v1 REMOVE #n2'
  * ```
  */
-export function diffUpdate(x: DynExpr, table: DynamoTable, current: Row, next: Row, version: string): string | undefined {
+export function diffUpdate(
+  x: DynExpr,
+  table: DynamoTable,
+  current: Row,
+  next: Row,
+  version: string,
+): string | undefined {
   const keys = new Set(table.schema.keyFields);
   const sets: string[] = [];
   const removes: string[] = [];
-  for (const [k, v] of Object.entries(next)) if (!keys.has(k) && !jsonEqual(v, current[k])) sets.push(`${x.name(k)} = ${x.json(v)}`);
-  for (const k of Object.keys(current)) if (!keys.has(k) && (next[k] === undefined || next[k] === null) && current[k] !== undefined) removes.push(x.name(k));
+  for (const [k, v] of Object.entries(next))
+    if (!keys.has(k) && !jsonEqual(v, current[k])) sets.push(`${x.name(k)} = ${x.json(v)}`);
+  for (const k of Object.keys(current))
+    if (!keys.has(k) && (next[k] === undefined || next[k] === null) && current[k] !== undefined)
+      removes.push(x.name(k));
   sets.push(table.version.set(x, version));
   const update = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
   return update.length > MAX_EXPRESSION_BYTES ? undefined : update;

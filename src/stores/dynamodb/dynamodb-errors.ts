@@ -24,7 +24,12 @@ interface AwsError {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException']);
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
 /** Socket errors of a connection that could not be made: the request never left. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 /** Failures the SDK raises before it sends anything (no credentials, a client already destroyed). */
@@ -36,7 +41,10 @@ const HANDLED = new Set(['ConditionalCheckFailedException', 'TransactionCanceled
 function noAnswer(e: AwsError): boolean {
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500;
-  return ['TimeoutError', 'RequestTimeout', 'NetworkingError', 'AbortError'].includes(e.name ?? '') || /^E[A-Z]+$/.test(e.code ?? '');
+  return (
+    ['TimeoutError', 'RequestTimeout', 'NetworkingError', 'AbortError'].includes(e.name ?? '') ||
+    /^E[A-Z]+$/.test(e.code ?? '')
+  );
 }
 
 /**
@@ -60,21 +68,33 @@ export function mapDynamoError(e: unknown, phase: DynamoPhase): unknown {
   if (isNoclobberError(e) || typeof e !== 'object' || e === null) return e;
   const err = e as AwsError;
   if (HANDLED.has(err.name ?? '')) return e;
-  if (THROTTLED.has(err.name ?? '')) return new TransientError('DynamoDB throttled the request', { reason: 'throttled', cause: e });
+  if (THROTTLED.has(err.name ?? ''))
+    return new TransientError('DynamoDB throttled the request', { reason: 'throttled', cause: e });
   if (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')
     return new TransientError('The item is being changed by a transaction', { reason: 'serialization', cause: e });
   if (err.name === 'ValidationException' && /item size/i.test(err.message ?? ''))
-    return new TooLargeError('The item would exceed DynamoDB’s 400 KB limit', { what: 'item', limitBytes: DYNAMODB_MAX_ITEM_BYTES, cause: e });
+    return new TooLargeError('The item would exceed DynamoDB’s 400 KB limit', {
+      what: 'item',
+      limitBytes: DYNAMODB_MAX_ITEM_BYTES,
+      cause: e,
+    });
   // noclobber checks what DynamoDB can hold before sending (depth, number range, key sizes);
   // anything else it refuses was still refused before any write: typed, its text kept in `cause`.
-  if (err.name === 'ValidationException') return new InvalidChangeError('DynamoDB cannot hold this change', { reason: 'unsupported_value', cause: e });
-  if (NEVER_SENT.has(err.code ?? '')) return new TransientError('Could not reach DynamoDB; nothing was sent', { reason: 'connection', cause: e });
+  if (err.name === 'ValidationException')
+    return new InvalidChangeError('DynamoDB cannot hold this change', { reason: 'unsupported_value', cause: e });
+  if (NEVER_SENT.has(err.code ?? ''))
+    return new TransientError('Could not reach DynamoDB; nothing was sent', { reason: 'connection', cause: e });
   if (noAnswer(err)) {
-    if (phase === 'write') return new CommitUnknownError('DynamoDB did not answer a write; it may or may not have been applied', { cause: e });
+    if (phase === 'write')
+      return new CommitUnknownError('DynamoDB did not answer a write; it may or may not have been applied', {
+        cause: e,
+      });
     return new TransientError('DynamoDB did not answer; nothing was changed', { reason: 'connection', cause: e });
   }
   if (err.$metadata?.httpStatusCode !== undefined || SDK_BEFORE_SEND.has(err.name ?? ''))
-    return new DatabaseError(`DynamoDB refused the request (${err.name ?? 'error'}): ${err.message ?? ''}`, { cause: e });
+    return new DatabaseError(`DynamoDB refused the request (${err.name ?? 'error'}): ${err.message ?? ''}`, {
+      cause: e,
+    });
   return e;
 }
 

@@ -60,7 +60,10 @@ export class DynExpr {
   }
 
   /** The `ExpressionAttributeNames` / `ExpressionAttributeValues` of the request (empty maps omitted). */
-  input(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue> } {
+  input(): {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  } {
     const names = Object.fromEntries([...this.#names].map(([segment, id]) => [id, segment]));
     return {
       ...(this.#names.size ? { ExpressionAttributeNames: names } : {}),

@@ -29,7 +29,11 @@ const tooBig = (v: number) => Math.abs(v) > DYNAMODB_LIMITS.numberRange.maxAbs;
  */
 function inRange(g: Guard): Guard | boolean | 'number' {
   const v = g.value;
-  if (g.op === 'in') return { ...g, value: (v as readonly JsonPrimitive[]).filter((x) => typeof x !== 'number' || !numberProblem(x, DYNAMODB_LIMITS)) };
+  if (g.op === 'in')
+    return {
+      ...g,
+      value: (v as readonly JsonPrimitive[]).filter((x) => typeof x !== 'number' || !numberProblem(x, DYNAMODB_LIMITS)),
+    };
   if (typeof v !== 'number' || !numberProblem(v, DYNAMODB_LIMITS)) return g;
   if (g.op === 'eq') return false;
   if (g.op === 'ne') return true;
@@ -58,7 +62,8 @@ export function guardExpr(raw: Guard, x: DynExpr, scope: GuardScope): string {
   // Every write already requires the item to exist, so these are true / false on it.
   if (g === true) return `attribute_exists(${x.name(scope.pk)})`;
   if (g === false) return `attribute_not_exists(${x.name(scope.pk)})`;
-  if (g !== 'number' && g.op === 'in' && (g.value as readonly JsonPrimitive[]).length === 0) return `attribute_not_exists(${x.name(scope.pk)})`;
+  if (g !== 'number' && g.op === 'in' && (g.value as readonly JsonPrimitive[]).length === 0)
+    return `attribute_not_exists(${x.name(scope.pk)})`;
   const p = x.path(raw.path);
   if (g === 'number') return `attribute_type(${p}, ${x.constant('N')})`;
   // Built only when used: DynamoDB refuses a request with an unused placeholder.

@@ -62,9 +62,12 @@ export function leaseCondition(x: DynExpr, table: DynamoTable, lease?: Lease): s
 export function leaseProblem(table: DynamoTable, item: Item, lease?: Lease): NoclobberError | undefined {
   const held = item[table.lease]?.M;
   if (lease) {
-    return held?.token?.S === lease.token ? undefined : new LockLostError('The lease expired and another holder took it; nothing was written by this holder');
+    return held?.token?.S === lease.token
+      ? undefined
+      : new LockLostError('The lease expired and another holder took it; nothing was written by this holder');
   }
-  if (held && Number(held.until?.N ?? 0) >= Date.now()) return new LockBusyError('The record is held by withLock (a lease) elsewhere; nothing was written');
+  if (held && Number(held.until?.N ?? 0) >= Date.now())
+    return new LockBusyError('The record is held by withLock (a lease) elsewhere; nothing was written');
   return undefined;
 }
 
@@ -83,7 +86,12 @@ function leaseAttr(token: string, until: number, fence: number): Item[string] {
  * const { lease, item } = await acquireLease(client, table, keyItem, { lockTimeoutMs: 5000, nowait: false });
  * ```
  */
-export async function acquireLease(client: DynamoClient, table: DynamoTable, key: Item, options: LockOptions): Promise<{ lease?: Lease; item?: Item }> {
+export async function acquireLease(
+  client: DynamoClient,
+  table: DynamoTable,
+  key: Item,
+  options: LockOptions,
+): Promise<{ lease?: Lease; item?: Item }> {
   const started = Date.now();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   let fence = Date.now() * 1000;
@@ -112,7 +120,10 @@ export async function acquireLease(client: DynamoClient, table: DynamoTable, key
           ...x.input(),
         }),
       );
-      return { lease: { token, until: now + leaseMs, fence, attr }, ...(out.Attributes ? { item: out.Attributes } : {}) };
+      return {
+        lease: { token, until: now + leaseMs, fence, attr },
+        ...(out.Attributes ? { item: out.Attributes } : {}),
+      };
     } catch (e) {
       // Taking a lease changes no data: an unanswered attempt is retryable, at worst it expires.
       if (!isConditionFailed(e)) throw mapDynamoError(e, 'read');

@@ -43,11 +43,15 @@ export function planOps(
   // Without a field list, an item's attributes are its schema: a write may change them but
   // not add one, so every top-level attribute a write gives a value must already hold one.
   const mustExist = (top: string) => {
-    if (schema.fixedFields) plan.conditions.push(`(attribute_exists(${x.name(top)}) AND NOT attribute_type(${x.name(top)}, ${x.constant('NULL')}))`);
+    if (schema.fixedFields)
+      plan.conditions.push(
+        `(attribute_exists(${x.name(top)}) AND NOT attribute_type(${x.name(top)}, ${x.constant('NULL')}))`,
+      );
   };
   // An object or list written whole into a scalar attribute is refused, after the item's
   // existence, version and guards: computed on the item instead (explainFailure says why).
-  const scalarOnly = (top: string, v: unknown) => v !== null && typeof v === 'object' && !!schema.jsonFields && !schema.jsonFields.includes(top);
+  const scalarOnly = (top: string, v: unknown) =>
+    v !== null && typeof v === 'object' && !!schema.jsonFields && !schema.jsonFields.includes(top);
   const writes: { path: Path; op: number }[] = [];
   const reads: { path: Path; op: number }[] = [];
   let op = 0;
@@ -105,8 +109,13 @@ export function planOps(
         if (lo !== undefined) typed.push(`${p()} >= ${x.json(lo)}`);
         if (hi !== undefined) typed.push(`${p()} <= ${x.json(hi)}`);
         // A missing counter counts as 0: allowed only when 0 + by is within the bounds.
-        const fromZero = (o.min === undefined || o.by >= o.min) && (o.max === undefined || o.by <= o.max) && !(schema.fixedFields && o.path.length === 1);
-        plan.conditions.push(fromZero ? `(attribute_not_exists(${p()}) OR (${typed.join(' AND ')}))` : `(${typed.join(' AND ')})`);
+        const fromZero =
+          (o.min === undefined || o.by >= o.min) &&
+          (o.max === undefined || o.by <= o.max) &&
+          !(schema.fixedFields && o.path.length === 1);
+        plan.conditions.push(
+          fromZero ? `(attribute_not_exists(${p()}) OR (${typed.join(' AND ')}))` : `(${typed.join(' AND ')})`,
+        );
         plan.set.push(`${p()} = if_not_exists(${p()}, ${x.constant(0)}) + ${x.json(o.by)}`);
         write(o.path);
         break;
@@ -133,7 +142,9 @@ export function planOps(
         parentIsMap(o.path);
         reads.push({ path: o.path, op });
         const appendable = `(attribute_type(${p()}, ${x.constant('L')}) AND NOT contains(${p()}, ${x.json(o.value)}))`;
-        plan.conditions.push(schema.fixedFields && o.path.length === 1 ? appendable : `(attribute_not_exists(${p()}) OR ${appendable})`);
+        plan.conditions.push(
+          schema.fixedFields && o.path.length === 1 ? appendable : `(attribute_not_exists(${p()}) OR ${appendable})`,
+        );
         plan.set.push(`${p()} = list_append(if_not_exists(${p()}, ${x.constant([])}), ${x.json([o.value])})`);
         write(o.path);
         break;

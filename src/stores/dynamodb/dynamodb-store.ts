@@ -1,6 +1,15 @@
 import type { Expect } from '../../core/expect.js';
 import { keyString } from '../../core/key.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { keyItem, toSnapshot } from './dynamodb-codec.js';
 import { acquireLease, releaseLease } from './dynamodb-lease.js';

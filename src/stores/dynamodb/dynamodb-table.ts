@@ -46,7 +46,10 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
   const ordered = [...(t?.KeySchema ?? [])].sort((a) => (a.KeyType === 'HASH' ? -1 : 1));
   const keys = ordered.map((k): DynamoKeyAttribute => {
     const type = types.get(k.AttributeName);
-    if (type !== 'S' && type !== 'N') throw new TypeError(`noclobber/dynamodb: key attribute "${k.AttributeName}" is ${type}; only S and N keys are supported`);
+    if (type !== 'S' && type !== 'N')
+      throw new TypeError(
+        `noclobber/dynamodb: key attribute "${k.AttributeName}" is ${type}; only S and N keys are supported`,
+      );
     return { name: k.AttributeName as string, type };
   });
   if (keys.length === 0) throw new TypeError(`noclobber/dynamodb: table "${config.table}" has no key schema`);
@@ -62,18 +65,23 @@ export async function describeTable(client: DynamoClient, config: DynamoStoreCon
     ['tombstone TTL', ttl?.attribute],
   ];
   for (const [i, [what, name]] of own.entries()) {
-    if (name !== undefined && keyNames.includes(name)) throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is a key attribute`);
-    if (name !== undefined && own.slice(0, i).some(([, n]) => n === name)) throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is taken`);
+    if (name !== undefined && keyNames.includes(name))
+      throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is a key attribute`);
+    if (name !== undefined && own.slice(0, i).some(([, n]) => n === name))
+      throw new TypeError(`noclobber/dynamodb: the ${what} attribute "${name}" is taken`);
   }
-  if (ttl && !(Number.isFinite(ttl.seconds) && ttl.seconds > 0)) throw new RangeError('noclobber/dynamodb: tombstoneTtl.seconds must be a positive number');
+  if (ttl && !(Number.isFinite(ttl.seconds) && ttl.seconds > 0))
+    throw new RangeError('noclobber/dynamodb: tombstoneTtl.seconds must be a positive number');
   const maxItemBytes = config.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
   if (!(maxItemBytes > 0 && maxItemBytes <= DYNAMODB_MAX_ITEM_BYTES))
     throw new RangeError(`noclobber/dynamodb: maxItemBytes must be in 1..${DYNAMODB_MAX_ITEM_BYTES}`);
   for (const f of Object.keys(config.maxBytes ?? {}))
-    if (config.json && !config.json.includes(f)) throw new TypeError(`noclobber/dynamodb: maxBytes names "${f}", which is not in json`);
+    if (config.json && !config.json.includes(f))
+      throw new TypeError(`noclobber/dynamodb: maxBytes names "${f}", which is not in json`);
   const listed = Array.isArray(config.fields) ? (config.fields as readonly string[]) : undefined;
   const fields = listed ? [...new Set([...keyNames, ...listed])] : undefined;
-  for (const f of [version, lease, gone]) if (fields?.includes(f)) throw new TypeError(`noclobber/dynamodb: fields must not list "${f}"`);
+  for (const f of [version, lease, gone])
+    if (fields?.includes(f)) throw new TypeError(`noclobber/dynamodb: fields must not list "${f}"`);
   return {
     name: config.table,
     keys,

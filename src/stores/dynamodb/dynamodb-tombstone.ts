@@ -117,11 +117,21 @@ export async function createRecord<T extends object>(w: DynamoWriter<T>, cmd: Wr
   for (let round = 1; ; round++) {
     const version = versionAfter(t, seen);
     const x = new DynExpr();
-    const input = { TableName: t.name, Item: fullItem(t, cmd.key, value, version), ConditionExpression: absentCondition(x, t, seen), ...x.input() };
+    const input = {
+      TableName: t.name,
+      Item: fullItem(t, cmd.key, value, version),
+      ConditionExpression: absentCondition(x, t, seen),
+      ...x.input(),
+    };
     // A record found is explained (`exists`); a tombstone (or nothing) other than the one assumed is the next round's.
-    const out = await w.send(cmd, undefined, () => w.client.send(new PutItemCommand({ ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })));
+    const out = await w.send(cmd, undefined, () =>
+      w.client.send(new PutItemCommand({ ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
+    );
     if ('ok' in out) return { key: cmd.key, version, value: value as T };
-    if (round >= MAX_ROUNDS) throw new TransientError('The key kept changing while the record was being created; retry', { reason: 'serialization' });
+    if (round >= MAX_ROUNDS)
+      throw new TransientError('The key kept changing while the record was being created; retry', {
+        reason: 'serialization',
+      });
     seen = out.failed;
   }
 }
@@ -135,12 +145,20 @@ export async function createRecord<T extends object>(w: DynamoWriter<T>, cmd: Wr
  * const deleted = await deleteRecord(writer, 'p1', { version: '7' });
  * ```
  */
-export async function deleteRecord<T extends object>(w: DynamoWriter<T>, key: Key, expect: Expect, lease?: Lease): Promise<Snapshot<T>> {
+export async function deleteRecord<T extends object>(
+  w: DynamoWriter<T>,
+  key: Key,
+  expect: Expect,
+  lease?: Lease,
+): Promise<Snapshot<T>> {
   const t = w.table;
   const cmd: WriteCommand = { key, change: { ops: [] }, expect };
   if (expect.absent) {
     const current = await w.get(key);
-    throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
+    throw new ConflictError('A delete cannot expect the record to be absent', {
+      reason: current ? 'exists' : 'gone',
+      key,
+    });
   }
   const named = expect.version !== undefined && t.version.isCanonical(expect.version);
   let found: Item | undefined;
@@ -152,13 +170,21 @@ export async function deleteRecord<T extends object>(w: DynamoWriter<T>, key: Ke
     const version = named ? (expect.version as string) : t.version.read(found?.[t.version.field]);
     const x = new DynExpr();
     const conditions = [...w.conditions(x, expect, lease), ...(named ? [] : [t.version.equals(x, version)])];
-    const input = { TableName: t.name, Item: tombstoneItem(t, key, version), ConditionExpression: conditions.join(' AND '), ...x.input() };
+    const input = {
+      TableName: t.name,
+      Item: tombstoneItem(t, key, version),
+      ConditionExpression: conditions.join(' AND '),
+      ...x.input(),
+    };
     const out = await w.send(cmd, lease, () =>
-      w.client.send(new PutItemCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
+      w.client.send(
+        new PutItemCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      ),
     );
     if ('ok' in out) return toSnapshot<T>(t, key, out.ok.Attributes) as Snapshot<T>;
     // Nothing explained the failure: only the version read moved (a write without an expected version).
-    if (named || round >= MAX_ROUNDS) throw new TransientError('The record changed while it was being deleted; retry', { reason: 'serialization' });
+    if (named || round >= MAX_ROUNDS)
+      throw new TransientError('The record changed while it was being deleted; retry', { reason: 'serialization' });
     found = out.failed;
   }
 }

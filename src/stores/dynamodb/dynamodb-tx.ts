@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type TransactWriteItem, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { CommitUnknownError } from '../../core/errors/commit-unknown-error.js';
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
@@ -13,36 +13,20 @@ import { sleep } from '../../core/retry-policy.js';
 import type { TxSession, WriteCommand } from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
-import { diffUpdate } from './dynamodb-diff.js';
+import { commitAction, type TxEntry } from './dynamodb-commit-action.js';
 import { DYNAMODB_MAX_ITEM_BYTES, mapDynamoError } from './dynamodb-errors.js';
-import { DynExpr } from './dynamodb-expr.js';
 import type { Item } from './dynamodb-item.js';
-import { acquireLease, type Lease, leaseCondition, leaseProblem, releaseLease } from './dynamodb-lease.js';
+import { acquireLease, type Lease, leaseProblem, releaseLease } from './dynamodb-lease.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
-import { absentCondition, existsCondition, liveItem, tombstoneItem } from './dynamodb-tombstone.js';
+import { liveItem } from './dynamodb-tombstone.js';
 import type { DynamoWriter } from './dynamodb-writer.js';
 
 /** The last version an item gives its key: its record's, or its tombstone's (none for no item). */
-const floorOf = (w: DynamoWriter<Row>, item: Item | undefined): string | undefined => item && w.table.version.read(item[w.table.version.field]);
+const floorOf = (w: DynamoWriter<Row>, item: Item | undefined): string | undefined =>
+  item && w.table.version.read(item[w.table.version.field]);
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
-
-interface Entry {
-  /** The store (table) the record belongs to. */
-  readonly w: DynamoWriter<Row>;
-  readonly key: Key;
-  /** The record as first read in this transaction (what the commit is conditioned on). */
-  readonly base: Snapshot<Row> | undefined;
-  baseItem: Item | undefined;
-  /** The lease this transaction holds on the record (`lockAll`): its writes are conditioned on its token. */
-  lease?: Lease;
-  /** The record as this transaction has left it so far. */
-  current: Snapshot<Row> | undefined;
-  /** The last version the key had (its record's, or its tombstone's): a record created here starts after it. */
-  floor: string | undefined;
-  touched: boolean;
-}
 
 interface Cancelled {
   readonly CancellationReasons?: readonly { Code?: string; Message?: string; Item?: Item }[];
@@ -82,7 +66,7 @@ function transactionLeaseMs(lockWaitMs: number): number {
  */
 export class DynamoTx {
   readonly client: DynamoClient;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, TxEntry>();
   /** Set once the commit went through: its own actions ended every lease, nothing left to release. */
   #committed = false;
   readonly #lockWaitMs: number;
@@ -110,7 +94,7 @@ export class DynamoTx {
     return `${w.table.name}\u0000${keyString(w.table.schema, key)}`;
   }
 
-  async #entry(w: DynamoWriter<Row>, key: Key): Promise<Entry> {
+  async #entry(w: DynamoWriter<Row>, key: Key): Promise<TxEntry> {
     const id = this.#id(w, key);
     let e = this.#entries.get(id);
     if (!e) {
@@ -148,7 +132,16 @@ export class DynamoTx {
         continue;
       }
       const base = toSnapshot<Row>(w.table, key, item);
-      this.#entries.set(id, { w, key, base, baseItem: item, current: base, floor: floorOf(w, item), touched: false, ...(lease ? { lease } : {}) });
+      this.#entries.set(id, {
+        w,
+        key,
+        base,
+        baseItem: item,
+        current: base,
+        floor: floorOf(w, item),
+        touched: false,
+        ...(lease ? { lease } : {}),
+      });
     }
   }
 
@@ -156,12 +149,14 @@ export class DynamoTx {
   async release(): Promise<void> {
     if (this.#committed) return;
     await Promise.all(
-      [...this.#entries.values()].filter((e) => e.lease).map((e) => releaseLease(this.client, e.w.table, keyItem(e.w.table, e.key), e.lease as Lease)),
+      [...this.#entries.values()]
+        .filter((e) => e.lease)
+        .map((e) => releaseLease(this.client, e.w.table, keyItem(e.w.table, e.key), e.lease as Lease)),
     );
   }
 
   /** A write to a record another holder has leased would only be refused at the commit: say so now. */
-  #refuseForeignLease(e: Entry): void {
+  #refuseForeignLease(e: TxEntry): void {
     if (e.lease || !e.baseItem) return;
     const busy = leaseProblem(e.w.table, e.baseItem);
     if (busy) throw busy;
@@ -181,12 +176,18 @@ export class DynamoTx {
     e.floor = version;
     e.touched = true;
     const written = e.current;
-    return cmd.returnPrevious && before ? { ...written, previous: { version: before.version, value: before.value } } : written;
+    return cmd.returnPrevious && before
+      ? { ...written, previous: { version: before.version, value: before.value } }
+      : written;
   }
 
   async #delete(w: DynamoWriter<Row>, key: Key, expect: Expect): Promise<Snapshot<Row>> {
     const e = await this.#entry(w, key);
-    if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: e.current ? 'exists' : 'gone', key });
+    if (expect.absent)
+      throw new ConflictError('A delete cannot expect the record to be absent', {
+        reason: e.current ? 'exists' : 'gone',
+        key,
+      });
     const error = explainFailure(w.table.schema, { key, change: { ops: [] }, expect }, e.current);
     if (error) throw error;
     this.#refuseForeignLease(e);
@@ -196,61 +197,37 @@ export class DynamoTx {
     return deleted;
   }
 
-  #action(e: Entry): TransactWriteItem {
-    const t = e.w.table;
-    const x = new DynExpr();
-    // As read: the record at its version, or no record — nothing, or the very tombstone read.
-    const read = e.base ? `${existsCondition(x, t)} AND ${t.version.equals(x, e.base.version)}` : absentCondition(x, t, e.baseItem);
-    const common = { TableName: t.name, Key: keyItem(t, e.key), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
-    // A leased record the transaction only read: the commit ends the lease (its expiry set to 0,
-    // the fencing token kept) under the same condition a ConditionCheck would have had.
-    // (Built only where it is used: DynamoDB refuses a placeholder the expressions do not use.)
-    const end = () => `${x.name(t.lease)}.${x.name('until')} = ${x.constant(0)}`;
-    if (e.lease && !e.touched)
-      return { Update: { ...common, UpdateExpression: `SET ${end()}`, ConditionExpression: `${read} AND ${leaseCondition(x, t, e.lease)}`, ...x.input() } };
-    if (!e.touched || (!e.base && !e.current)) return { ConditionCheck: { ...common, ConditionExpression: read, ...x.input() } };
-    if (!e.base) {
-      const { Key: _key, ...put } = common;
-      const current = e.current as Snapshot<Row>;
-      return { Put: { ...put, Item: fullItem(t, e.key, current.value, current.version), ConditionExpression: read, ...x.input() } };
-    }
-    // Under this transaction's lease, the item must still carry its token; otherwise no other holder's lease may be live.
-    const free = leaseCondition(x, t, e.lease);
-    if (!e.current) {
-      const { Key: _key, ...put } = common;
-      // A delete leaves the tombstone, at the last version the key had in this transaction (a lease ends with the item).
-      return { Put: { ...put, Item: tombstoneItem(t, e.key, e.floor as string), ConditionExpression: `${read} AND ${free}`, ...x.input() } };
-    }
-    const diff = diffUpdate(x, t, e.base.value, e.current.value, e.current.version);
-    const update = diff && e.lease ? diff.replace(/^SET /, `SET ${end()}, `) : diff;
-    if (update) return { Update: { ...common, UpdateExpression: update, ConditionExpression: `${read} AND ${free}`, ...x.input() } };
-    const y = new DynExpr();
-    const condition = `${existsCondition(y, t)} AND ${t.version.equals(y, e.base.version)} AND ${leaseCondition(y, t, e.lease)}`;
-    const { Key: _key, ...put } = common;
-    // The whole item is written: a lease of this transaction is written already ended.
-    const leaseAttr = e.lease ? ({ M: { ...(e.lease.attr as { M?: Item }).M, until: { N: '0' } } } as Item[string]) : e.baseItem?.[t.lease];
-    const item = fullItem(t, e.key, e.current.value, e.current.version, leaseAttr);
-    return { Put: { ...put, Item: item, ConditionExpression: condition, ...y.input() } };
-  }
-
-  #cancelled(e: unknown, entries: readonly Entry[]): unknown {
+  #cancelled(e: unknown, entries: readonly TxEntry[]): unknown {
     for (const [i, r] of ((e as Cancelled).CancellationReasons ?? []).entries()) {
       switch (r.Code) {
         case 'ConditionalCheckFailed': {
           const entry = entries[i];
           const item = entry && liveItem(entry.w.table, r.Item);
           const busy = entry?.touched && item ? leaseProblem(entry.w.table, item, entry.lease) : undefined;
-          return busy ?? new TransientError('A record the transaction used changed before it committed; run it again', { reason: 'serialization', cause: e });
+          return (
+            busy ??
+            new TransientError('A record the transaction used changed before it committed; run it again', {
+              reason: 'serialization',
+              cause: e,
+            })
+          );
         }
         case 'TransactionConflict':
-          return new TransientError('Another transaction was changing the same records', { reason: 'serialization', cause: e });
+          return new TransientError('Another transaction was changing the same records', {
+            reason: 'serialization',
+            cause: e,
+          });
         case 'ThrottlingError':
         case 'ProvisionedThroughputExceeded':
         case 'RequestLimitExceeded':
           return new TransientError('DynamoDB throttled the transaction', { reason: 'throttled', cause: e });
         case 'ValidationError':
           if (/size/i.test(r.Message ?? ''))
-            return new TooLargeError('An item would exceed DynamoDB’s 400 KB limit', { what: 'item', limitBytes: DYNAMODB_MAX_ITEM_BYTES, cause: e });
+            return new TooLargeError('An item would exceed DynamoDB’s 400 KB limit', {
+              what: 'item',
+              limitBytes: DYNAMODB_MAX_ITEM_BYTES,
+              cause: e,
+            });
       }
     }
     return e;
@@ -262,10 +239,13 @@ export class DynamoTx {
     // One read, or none, is consistent by itself; two or more reads are checked together.
     if (!entries.some((e) => e.touched) && entries.length <= 1) return;
     if (entries.length > MAX_TRANSACTION_ITEMS)
-      throw new InvalidChangeError(`A DynamoDB transaction covers at most ${MAX_TRANSACTION_ITEMS} records; this one used ${entries.length}`, {
-        reason: 'too_many_items',
-      });
-    const input = { TransactItems: entries.map((e) => this.#action(e)), ClientRequestToken: randomUUID() };
+      throw new InvalidChangeError(
+        `A DynamoDB transaction covers at most ${MAX_TRANSACTION_ITEMS} records; this one used ${entries.length}`,
+        {
+          reason: 'too_many_items',
+        },
+      );
+    const input = { TransactItems: entries.map((e) => commitAction(e)), ClientRequestToken: randomUUID() };
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand(input));

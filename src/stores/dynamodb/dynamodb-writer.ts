@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, type UpdateItemCommandOutput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { explainFailure } from '../../core/explain-failure.js';
@@ -6,19 +6,31 @@ import type { NormalOp } from '../../core/ops.js';
 import type { StoreSession, WriteCommand } from '../../core/store.js';
 import type { JsonValue, Key, Row, Snapshot } from '../../core/types.js';
 import { fullItem, keyItem, recordValue, toSnapshot } from './dynamodb-codec.js';
-import { diffUpdate } from './dynamodb-diff.js';
-import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, isValidation, mapDynamoError } from './dynamodb-errors.js';
-import { DynExpr, MAX_EXPRESSION_BYTES } from './dynamodb-expr.js';
+import { DYNAMODB_MAX_ITEM_BYTES, isConditionFailed, mapDynamoError } from './dynamodb-errors.js';
+import { DynExpr } from './dynamodb-expr.js';
 import { type GuardScope, guardExpr } from './dynamodb-guards-expr.js';
 import type { Item } from './dynamodb-item.js';
 import { type Lease, leaseCondition, leaseProblem } from './dynamodb-lease.js';
-import { type OpsPlan, planOps } from './dynamodb-ops-expr.js';
+import { planOps } from './dynamodb-ops-expr.js';
+import { pushdownWrite } from './dynamodb-pushdown.js';
+import { rebaseWrite } from './dynamodb-rebase.js';
 import type { DynamoClient } from './dynamodb-store-config.js';
 import type { DynamoTable } from './dynamodb-table.js';
 import { createRecord, deleteRecord, existsCondition, liveItem } from './dynamodb-tombstone.js';
 
 /** How often a write that names no version is rebased on a newer item before giving up with TransientError. */
 const MAX_REBASE_ROUNDS = 8;
+
+/**
+ * What one conditional request of the write path decided: `written` (the record as
+ * written); `refused` — its condition was false and the item as it was (`ALL_OLD`, or
+ * `undefined`: none) explained nothing final, so the write is recomputed on that item;
+ * `unsent` — the change cannot be one request, and is computed on the item instead.
+ */
+export type DynWriteAttempt<T> =
+  | { readonly outcome: 'written'; readonly snapshot: Snapshot<T> }
+  | { readonly outcome: 'refused'; readonly item: Item | undefined }
+  | { readonly outcome: 'unsent' };
 
 /**
  * The write paths of the DynamoDB store, each ONE conditional request:
@@ -62,7 +74,9 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   /** A strongly consistent read of the raw item. */
   async readItem(key: Key): Promise<Item | undefined> {
     try {
-      const out = await this.#client.send(new GetItemCommand({ TableName: this.#t.name, Key: keyItem(this.#t, key), ConsistentRead: true }));
+      const out = await this.#client.send(
+        new GetItemCommand({ TableName: this.#t.name, Key: keyItem(this.#t, key), ConsistentRead: true }),
+      );
       return out.Item;
     } catch (e) {
       throw mapDynamoError(e, 'read');
@@ -100,7 +114,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
   }
 
   /** Sends one conditional request; a false condition is explained (thrown) or handed back for a rebase. */
-  async send<R>(cmd: WriteCommand, lease: Lease | undefined, request: () => Promise<R>): Promise<{ ok: R } | { failed: Item | undefined }> {
+  async send<R>(
+    cmd: WriteCommand,
+    lease: Lease | undefined,
+    request: () => Promise<R>,
+  ): Promise<{ ok: R } | { failed: Item | undefined }> {
     try {
       return { ok: await request() };
     } catch (e) {
@@ -111,34 +129,56 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     }
   }
 
+  /**
+   * The write path, for a record that exists: a replace of an open item at a known version
+   * is one `PutItem` (`#put`); anything else is first tried as ONE `UpdateItem` with no read
+   * (`pushdownWrite`), and, when it is refused by a structural condition or cannot be
+   * pushed down, recomputed on the item (`#recompute`).
+   */
   async write(cmd: WriteCommand, lease?: Lease): Promise<Snapshot<T>> {
     if (cmd.expect.absent) return createRecord(this, cmd);
     const { version } = cmd.expect;
     // "02" or "abc" is no version DynamoDB ever gave out: explained (stale / gone) from the item, never sent.
     if (version !== undefined && !this.#t.version.isCanonical(version)) {
       this.explain(cmd, await this.readItem(cmd.key), lease);
-      throw new TransientError('The record changed while the write was being decided; retry', { reason: 'serialization' });
+      throw new TransientError('The record changed while the write was being decided; retry', {
+        reason: 'serialization',
+      });
     }
     // A whole item is put only when any attribute may be written; otherwise the attributes
     // the item holds decide what a value may carry (see `fields`).
     const open = !this.#t.schema.fields && !this.#t.schema.fixedFields;
     if ('value' in cmd.change && version !== undefined && open) return this.#put(cmd, version, lease);
+    const pushed = await this.#pushdown(cmd, lease);
+    if (pushed.outcome === 'written') return pushed.snapshot;
+    // Recompute on the item the refused condition returned (ALL_OLD), or on a fresh read when nothing was sent.
+    return this.#recompute(cmd, pushed.outcome === 'refused' ? pushed.item : await this.readItem(cmd.key), lease);
+  }
+
+  /** The change compiled to one `UpdateItem` and sent, when its ops can be pushed down. */
+  async #pushdown(cmd: WriteCommand, lease?: Lease): Promise<DynWriteAttempt<T>> {
     const ops = 'ops' in cmd.change ? cmd.change.ops : this.#replaceOps(cmd.change.value);
-    let item: Item | undefined;
+    // An item under a smaller cap than DynamoDB's must be measured whole: computed on the item.
+    if (!ops || this.#t.maxItemBytes !== DYNAMODB_MAX_ITEM_BYTES) return { outcome: 'unsent' };
     const x = new DynExpr();
-    const plan = ops && this.#t.maxItemBytes === DYNAMODB_MAX_ITEM_BYTES ? planOps(ops, x, this.#capped, this.#t.schema) : undefined;
-    const done = plan && (await this.#pushdown(cmd, x, plan, lease));
-    if (done && 'snapshot' in done) return done.snapshot;
-    item = done ? done.failed : await this.readItem(cmd.key);
-    // Rebase on the item the failed condition returned. A write that names no version applies
-    // to whatever is current, so a lost race is rebased again on the newer item (as PostgreSQL
-    // re-evaluates an UPDATE on the newest row version); each round is one conditional request.
+    const plan = planOps(ops, x, this.#capped, this.#t.schema);
+    return plan ? pushdownWrite(this, cmd, x, plan, lease) : { outcome: 'unsent' };
+  }
+
+  /**
+   * Rebases on `item`, round after round. A write that names no version applies to whatever
+   * is current, so a lost race is rebased again on the newer item (as PostgreSQL re-evaluates
+   * an UPDATE on the newest row version); each round is one conditional request.
+   */
+  async #recompute(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<Snapshot<T>> {
     for (let round = 1; ; round++) {
-      const out = await this.#rebase(cmd, item, lease);
-      if ('snapshot' in out) return out.snapshot;
+      const attempt = await rebaseWrite(this, cmd, item, lease);
+      if (attempt.outcome === 'written') return attempt.snapshot;
       if (round >= MAX_REBASE_ROUNDS)
-        throw new TransientError('The record kept changing while the write was being computed; retry', { reason: 'serialization' });
-      item = out.raced;
+        throw new TransientError('The record kept changing while the write was being computed; retry', {
+          reason: 'serialization',
+        });
+      item = attempt.item;
     }
   }
 
@@ -157,71 +197,11 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
     for (const f of fields) {
       if (keys.has(f)) continue;
       const v = value[f];
-      ops.push(v === undefined || v === null ? { op: 'unset', path: [f] } : { op: 'set', path: [f], value: v as JsonValue });
+      ops.push(
+        v === undefined || v === null ? { op: 'unset', path: [f] } : { op: 'set', path: [f], value: v as JsonValue },
+      );
     }
     return ops;
-  }
-
-  async #pushdown(cmd: WriteCommand, x: DynExpr, plan: OpsPlan, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { failed: Item | undefined } | undefined> {
-    const bump = this.#t.version.bump(x);
-    const condition = [...this.conditions(x, cmd.expect, lease), ...plan.conditions, ...(bump.condition ? [bump.condition] : [])].join(' AND ');
-    const update = `SET ${[...plan.set, bump.set].join(', ')}${plan.remove.length ? ` REMOVE ${plan.remove.join(', ')}` : ''}`;
-    if (update.length > MAX_EXPRESSION_BYTES || condition.length > MAX_EXPRESSION_BYTES) return undefined;
-    const returnOld = cmd.returnPrevious === true;
-    let out: { ok: UpdateItemCommandOutput } | { failed: Item | undefined };
-    try {
-      out = await this.send(cmd, lease, () =>
-        this.#client.send(
-          new UpdateItemCommand({
-            TableName: this.#t.name,
-            Key: keyItem(this.#t, cmd.key),
-            UpdateExpression: update,
-            ConditionExpression: condition,
-            ReturnValues: returnOld ? 'ALL_OLD' : 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            ...x.input(),
-          }),
-        ),
-      );
-    } catch (e) {
-      // DynamoDB adds in decimal: a sum it cannot hold (over 38 digits, out of range) is
-      // refused before anything is written, and is computed in JavaScript instead.
-      if (isValidation((e as { cause?: unknown }).cause)) return undefined;
-      throw e;
-    }
-    if ('failed' in out) return out;
-    if (!returnOld) return { snapshot: toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T> };
-    const previous = toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) as Snapshot<T>;
-    const value = recordValue(this.#t, cmd, previous.value as Row) as T;
-    const version = bump.version ?? this.#t.version.next(previous.version);
-    return { snapshot: { key: cmd.key, version, value, previous: { version: previous.version, value: previous.value } } };
-  }
-
-  /** Computes the write on `item` and writes it conditioned on the item's version; `raced` when the item moved first. */
-  async #rebase(cmd: WriteCommand, item: Item | undefined, lease?: Lease): Promise<{ snapshot: Snapshot<T> } | { raced: Item | undefined }> {
-    this.explain(cmd, item, lease);
-    const current = toSnapshot<T>(this.#t, cmd.key, item) as Snapshot<T>;
-    const next = recordValue(this.#t, cmd, current.value as Row);
-    const version = this.#t.version.next(current.version);
-    const full = fullItem(this.#t, cmd.key, next, version, (item as Item)[this.#t.lease]);
-    const condition = (x: DynExpr) =>
-      [existsCondition(x, this.#t), this.#t.version.equals(x, current.version), leaseCondition(x, this.#t, lease)].join(' AND ');
-    const common = { TableName: this.#t.name, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
-    let x = new DynExpr();
-    const update = diffUpdate(x, this.#t, current.value as Row, next, version);
-    let request: () => Promise<unknown>;
-    if (update) {
-      const input = { ...common, Key: keyItem(this.#t, cmd.key), UpdateExpression: update, ConditionExpression: condition(x), ...x.input() };
-      request = () => this.#client.send(new UpdateItemCommand(input));
-    } else {
-      x = new DynExpr();
-      const input = { ...common, Item: full, ConditionExpression: condition(x), ...x.input() };
-      request = () => this.#client.send(new PutItemCommand(input));
-    }
-    const out = await this.send(cmd, lease, request);
-    if ('failed' in out) return { raced: out.failed };
-    const written: Snapshot<T> = { key: cmd.key, version, value: next as T };
-    return { snapshot: cmd.returnPrevious ? { ...written, previous: { version: current.version, value: current.value } } : written };
   }
 
   async #put(cmd: WriteCommand, expected: string, lease?: Lease): Promise<Snapshot<T>> {
@@ -242,7 +222,8 @@ export class DynamoWriter<T extends object = Row> implements StoreSession<T> {
         }),
       ),
     );
-    if ('failed' in out) throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
+    if ('failed' in out)
+      throw new TransientError('The record changed while it was being replaced; retry', { reason: 'serialization' });
     const written: Snapshot<T> = { key: cmd.key, version, value: value as T };
     const previous = cmd.returnPrevious ? toSnapshot<T>(this.#t, cmd.key, out.ok.Attributes) : undefined;
     return previous ? { ...written, previous: { version: previous.version, value: previous.value } } : written;

@@ -6,7 +6,10 @@ import type { Key, Row } from '../../core/types.js';
  * tombstone (`gone`) holding its last version, so the next record of that key starts after
  * it and no version ever names two incarnations (see `MemoryStore`).
  */
-export type Table = Map<string, { readonly key: Key; readonly version: number; readonly value: Row; readonly gone?: true }>;
+export type Table = Map<
+  string,
+  { readonly key: Key; readonly version: number; readonly value: Row; readonly gone?: true }
+>;
 
 interface State {
   readonly mutex: Mutex;

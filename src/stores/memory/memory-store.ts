@@ -104,7 +104,9 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
   }
 
   #snap(entry: Entry | undefined): Snapshot<T> | undefined {
-    return entry && !entry.gone ? { key: entry.key, version: String(entry.version), value: cloneJson(entry.value) as T } : undefined;
+    return entry && !entry.gone
+      ? { key: entry.key, version: String(entry.version), value: cloneJson(entry.value) as T }
+      : undefined;
   }
 
   #readIn(table: Table, key: Key): Snapshot<T> | undefined {
@@ -124,13 +126,19 @@ export class MemoryStore<T extends object = Row> implements Store<T> {
     const written: Entry = { key: cmd.key, version: (entry?.version ?? 0) + 1, value: next };
     table.set(id, written);
     const snap = this.#snap(written) as Snapshot<T>;
-    return cmd.returnPrevious && current ? { ...snap, previous: { version: current.version, value: current.value } } : snap;
+    return cmd.returnPrevious && current
+      ? { ...snap, previous: { version: current.version, value: current.value } }
+      : snap;
   }
 
   #deleteIn(table: Table, key: Key, expect: Expect): Snapshot<T> {
     const id = keyString(this.schema, key);
     const current = this.#snap(table.get(id));
-    if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: current ? 'exists' : 'gone', key });
+    if (expect.absent)
+      throw new ConflictError('A delete cannot expect the record to be absent', {
+        reason: current ? 'exists' : 'gone',
+        key,
+      });
     const error = explainFailure(this.schema, { key, change: { ops: [] }, expect }, current);
     if (error) throw error;
     const deleted = current as Snapshot<T>;

@@ -15,7 +15,8 @@ export const childAlias = (i: number): string => `__nc_c${i}`;
  */
 function columnJson(c: string, column: PgColumn): string {
   if (column.json) return c;
-  if (column.type.startsWith('timestamp') && column.type.endsWith('with time zone')) return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  if (column.type.startsWith('timestamp') && column.type.endsWith('with time zone'))
+    return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   if (column.type.startsWith('timestamp')) return `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return `to_jsonb(${c})`;
 }
@@ -25,7 +26,9 @@ function columnJson(c: string, column: PgColumn): string {
  * row keys it by those names, so no name is ever a string literal in the statement.
  */
 function rowColumns(child: PgChild, alias: string): string {
-  return [...child.columns.values()].map((col) => `${columnJson(`${alias}.${ident(col.name)}`, col)} AS ${ident(col.name)}`).join(', ');
+  return [...child.columns.values()]
+    .map((col) => `${columnJson(`${alias}.${ident(col.name)}`, col)} AS ${ident(col.name)}`)
+    .join(', ');
 }
 
 /**
@@ -61,7 +64,10 @@ export function encodeColumn(column: PgColumn, value: unknown, p: PgParams): str
 function checkColumn(column: PgColumn, value: unknown, path: readonly string[]): void {
   const problem = fieldTypeProblem(column.fieldType, value);
   if (problem === 'type_mismatch')
-    throw new InvalidChangeError(`The ${column.type} column "${column.name}" cannot hold ${JSON.stringify(value)}`, { reason: problem, path });
+    throw new InvalidChangeError(`The ${column.type} column "${column.name}" cannot hold ${JSON.stringify(value)}`, {
+      reason: problem,
+      path,
+    });
   if (problem)
     throw new InvalidChangeError(
       `The ${column.type} column "${column.name}" cannot hold ${value} (its range is ${column.fieldType.min} to ${column.fieldType.max})`,
@@ -85,7 +91,8 @@ export function checkChildRows(child: PgChild, rows: readonly Row[]): void {
     for (const [f, v] of Object.entries(row)) {
       const column = child.columns.get(f);
       const at = [child.name, String(i), f];
-      if (!column) throw new InvalidChangeError(`A ${child.name} row has no column "${f}"`, { reason: 'unknown_field', path: at });
+      if (!column)
+        throw new InvalidChangeError(`A ${child.name} row has no column "${f}"`, { reason: 'unknown_field', path: at });
       if (v === null || v === undefined || column.json) continue;
       checkColumn(column, v, at);
     }
@@ -102,7 +109,12 @@ const keyMatch = (child: PgChild, fields: readonly string[], row: Row, p: PgPara
  * deleteChildrenSql(images, removed, { product_id: 'p1' }, p);
  * ```
  */
-export function deleteChildrenSql(child: PgChild, rows: readonly Row[], parent: Readonly<Record<string, KeyPart>>, p: PgParams): string {
+export function deleteChildrenSql(
+  child: PgChild,
+  rows: readonly Row[],
+  parent: Readonly<Record<string, KeyPart>>,
+  p: PgParams,
+): string {
   const owner = keyMatch(child, child.schema.parentFields, parent, p);
   const which = rows.map((r) => `(${keyMatch(child, child.schema.keyFields, r, p)})`).join(' OR ');
   return `DELETE FROM ${child.quoted} AS c WHERE ${owner} AND (${which})`;
@@ -129,7 +141,8 @@ export function deleteAllChildrenSql(child: PgChild, parent: Readonly<Record<str
 export function insertChildrenSql(child: PgChild, rows: readonly Row[], p: PgParams): string {
   const names = [...child.columns.keys()].filter((c) => rows.some((r) => r[c] !== undefined));
   const values = rows.map(
-    (r) => `(${names.map((c) => (r[c] === undefined ? 'DEFAULT' : encodeColumn(child.columns.get(c) as PgColumn, r[c], p))).join(', ')})`,
+    (r) =>
+      `(${names.map((c) => (r[c] === undefined ? 'DEFAULT' : encodeColumn(child.columns.get(c) as PgColumn, r[c], p))).join(', ')})`,
   );
   return `INSERT INTO ${child.quoted} (${names.map(ident).join(', ')}) VALUES ${values.join(', ')}`;
 }
@@ -144,7 +157,9 @@ export function insertChildrenSql(child: PgChild, rows: readonly Row[], p: PgPar
  */
 export function updateChildSql(child: PgChild, row: Row, p: PgParams): string {
   const fixed = new Set([...child.schema.keyFields, ...child.schema.parentFields]);
-  const sets = [...child.columns.values()].filter((c) => !fixed.has(c.name)).map((c) => `${ident(c.name)} = ${encodeColumn(c, row[c.name], p)}`);
+  const sets = [...child.columns.values()]
+    .filter((c) => !fixed.has(c.name))
+    .map((c) => `${ident(c.name)} = ${encodeColumn(c, row[c.name], p)}`);
   const where = keyMatch(child, [...child.schema.keyFields, ...child.schema.parentFields], row, p);
   return sets.length === 0 ? '' : `UPDATE ${child.quoted} AS c SET ${sets.join(', ')} WHERE ${where}`;
 }

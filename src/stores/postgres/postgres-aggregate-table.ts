@@ -90,22 +90,30 @@ async function foreignKeys(pool: PgPool, child: string, root: string): Promise<{
 async function inspectChild(pool: PgPool, name: string, config: PostgresChildConfig, root: PgTable): Promise<PgChild> {
   const where = `noclobber/postgres: child relation "${name}" (${config.table})`;
   const quoted = tableIdent(config.table, config.schema);
-  const columns = new Map((await readColumns(pool, config.table, config.schema)).map((r) => [r.name, toPgColumn(r)] as const));
+  const columns = new Map(
+    (await readColumns(pool, config.table, config.schema)).map((r) => [r.name, toPgColumn(r)] as const),
+  );
   const keyFields = config.key ? list(config.key) : await primaryKey(pool, config.table, config.schema);
   if (keyFields.length === 0) throw new TypeError(`${where} has no primary key; name its key`);
   let parentFields: string[];
   if (config.parentKey) parentFields = list(config.parentKey);
   else {
     const rootKey = root.schema.keyFields;
-    const fks = (await foreignKeys(pool, quoted, root.quoted)).filter((f) => f.refs.length === rootKey.length && rootKey.every((k) => f.refs.includes(k)));
-    if (fks.length !== 1) throw new TypeError(`${where} has ${fks.length} foreign keys to the root's key; name its parentKey`);
+    const fks = (await foreignKeys(pool, quoted, root.quoted)).filter(
+      (f) => f.refs.length === rootKey.length && rootKey.every((k) => f.refs.includes(k)),
+    );
+    if (fks.length !== 1)
+      throw new TypeError(`${where} has ${fks.length} foreign keys to the root's key; name its parentKey`);
     const fk = fks[0] as { cols: string[]; refs: string[] };
     parentFields = rootKey.map((k) => fk.cols[fk.refs.indexOf(k)] as string);
   }
-  if (parentFields.length !== root.schema.keyFields.length) throw new TypeError(`${where}: parentKey must have one column per root key column`);
+  if (parentFields.length !== root.schema.keyFields.length)
+    throw new TypeError(`${where}: parentKey must have one column per root key column`);
   const orderBy = config.orderBy ? [...config.orderBy] : keyFields;
-  for (const c of [...keyFields, ...parentFields, ...orderBy]) if (!columns.has(c)) throw new TypeError(`${where} has no column "${c}"`);
-  for (const c of columns.values()) if (c.type === 'json') throw new TypeError(`${where}: column "${c.name}" is json; use jsonb`);
+  for (const c of [...keyFields, ...parentFields, ...orderBy])
+    if (!columns.has(c)) throw new TypeError(`${where} has no column "${c}"`);
+  for (const c of columns.values())
+    if (c.type === 'json') throw new TypeError(`${where}: column "${c.name}" is json; use jsonb`);
   return { name, quoted, columns, schema: { keyFields, parentFields }, orderBy };
 }
 
@@ -122,11 +130,16 @@ export async function inspectAggregate(pool: PgPool, config: PostgresAggregateCo
   const names = Object.keys(config.children);
   if (names.length === 0) throw new TypeError('noclobber/postgres: an aggregate needs at least one child relation');
   for (const n of names)
-    if (root.columns.has(n)) throw new TypeError(`noclobber/postgres: child relation "${n}" has the name of a column of "${config.table}"`);
+    if (root.columns.has(n))
+      throw new TypeError(`noclobber/postgres: child relation "${n}" has the name of a column of "${config.table}"`);
   const children: PgChild[] = [];
   // One after the other: the pool may be a single transaction's client.
   for (const n of names) children.push(await inspectChild(pool, n, config.children[n] as PostgresChildConfig, root));
   const fields = root.schema.fields ?? [];
   const jsonFields = root.schema.jsonFields ?? [];
-  return { root, children, schema: { ...root.schema, fields: [...fields, ...names], jsonFields: [...jsonFields, ...names] } };
+  return {
+    root,
+    children,
+    schema: { ...root.schema, fields: [...fields, ...names], jsonFields: [...jsonFields, ...names] },
+  };
 }

@@ -1,4 +1,3 @@
-import { childRows, diffChildren } from '../../core/aggregate-diff.js';
 import { ConflictError } from '../../core/errors/conflict-error.js';
 import { GuardError } from '../../core/errors/guard-error.js';
 import type { Expect } from '../../core/expect.js';
@@ -17,27 +16,17 @@ import type {
   WriteCommand,
 } from '../../core/store.js';
 import type { Key, KeyPart, Row, Snapshot } from '../../core/types.js';
-import {
-  checkChildRows,
-  childAlias,
-  childrenSql,
-  deleteAllChildrenSql,
-  deleteChildrenSql,
-  insertChildrenSql,
-  updateChildSql,
-  withParams,
-} from './postgres-aggregate-sql.js';
-import { inspectAggregate, type PgAggregateTable, type PgChild, type PostgresAggregateConfig } from './postgres-aggregate-table.js';
+import { childAlias, childrenSql } from './postgres-aggregate-sql.js';
+import { inspectAggregate, type PgAggregateTable, type PostgresAggregateConfig } from './postgres-aggregate-table.js';
 import type { PgPhase } from './postgres-errors.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
-import { ident, type PgParams } from './postgres-sql.js';
+import { ident } from './postgres-sql.js';
 import { PostgresStore } from './postgres-store.js';
 import type { PgPool } from './postgres-store-config.js';
 import { columnValue } from './postgres-table.js';
 import type { PgTransaction } from './postgres-transaction.js';
 import { versionText } from './postgres-version-sql.js';
-
-type Children = Record<string, Row[]>;
+import { type Children, deleteAllChildren, writeChildren } from './postgres-write-children.js';
 
 /**
  * A record that spans tables (an aggregate): a root row carrying the version and child
@@ -90,14 +79,20 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
    * const store = await PostgresAggregateStore.open(pool, { table: 'products', key: 'id', children: { images: { table: 'product_images' } } });
    * ```
    */
-  static async open<T extends object = Row>(pool: PgPool, config: PostgresAggregateConfig): Promise<PostgresAggregateStore<T>> {
+  static async open<T extends object = Row>(
+    pool: PgPool,
+    config: PostgresAggregateConfig,
+  ): Promise<PostgresAggregateStore<T>> {
     return new PostgresAggregateStore<T>(pool, await inspectAggregate(pool, config), config);
   }
 
   #keyParams(key: Key): { values: KeyPart[]; param: (i: number) => string } {
     const fields = keyFields(this.schema, key);
     const { keyFields: names } = this.schema;
-    return { values: names.map((f) => fields[f] as KeyPart), param: (i) => `$${i + 1}::${this.#table.root.columns.get(names[i] as string)?.type}` };
+    return {
+      values: names.map((f) => fields[f] as KeyPart),
+      param: (i) => `$${i + 1}::${this.#table.root.columns.get(names[i] as string)?.type}`,
+    };
   }
 
   /** Root and children in one statement (one snapshot), optionally locking the root row. */
@@ -108,7 +103,9 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
       const keys = this.schema.keyFields;
       const v = versionText(`t.${ident(this.schema.versionField)}`, this.#config.versionKind === 'timestamp');
       const cols = [...root.columns.keys()].map((c) => `t.${ident(c)}`);
-      const children = this.#table.children.map((c, i) => `${childrenSql(c, (j) => `t.${ident(keys[j] as string)}`)} AS ${childAlias(i)}`);
+      const children = this.#table.children.map(
+        (c, i) => `${childrenSql(c, (j) => `t.${ident(keys[j] as string)}`)} AS ${childAlias(i)}`,
+      );
       const where = keys.map((k, i) => `t.${ident(k)} = ${param(i)}`).join(' AND ');
       sql = `SELECT ${[...cols, `${v} AS __nc_v`, ...children].join(', ')} FROM ${root.quoted} AS t WHERE ${where}${lock}`;
       this.#sql.set(lock, sql);
@@ -145,7 +142,9 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
 
   #compose(root: Snapshot<Row>, children: Children, before?: Children): Snapshot<T> {
     const snap = { key: root.key, version: root.version, value: { ...root.value, ...children } as T };
-    return root.previous && before ? { ...snap, previous: { version: root.previous.version, value: { ...root.previous.value, ...before } as T } } : snap;
+    return root.previous && before
+      ? { ...snap, previous: { version: root.previous.version, value: { ...root.previous.value, ...before } as T } }
+      : snap;
   }
 
   /** A conflict or guard failure on the root carries the whole aggregate as `current`. */
@@ -158,7 +157,12 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
       return e;
     }
     const base = { key: e.key, current, ...(e.cause === undefined ? {} : { cause: e.cause }) };
-    if (e instanceof GuardError) return new GuardError(e.message, { ...base, guard: e.guard, ...(e.actual === undefined ? {} : { actual: e.actual }) });
+    if (e instanceof GuardError)
+      return new GuardError(e.message, {
+        ...base,
+        guard: e.guard,
+        ...(e.actual === undefined ? {} : { actual: e.actual }),
+      });
     return new ConflictError(e.message, {
       ...base,
       reason: e.reason,
@@ -173,34 +177,10 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     return op.op === 'merge' && this.#table.children.some((c) => c.name in op.value);
   }
 
-  async #writeChildren(q: PgQueryable, key: Key, before: Children, value: Row): Promise<boolean> {
-    const kf = keyFields(this.schema, key);
-    const plans = this.#table.children.map((child: PgChild) => {
-      const rows = childRows(value, child.name);
-      checkChildRows(child, rows);
-      const parent: Record<string, KeyPart> = {};
-      child.schema.parentFields.forEach((f, i) => {
-        parent[f] = kf[this.schema.keyFields[i] as string] as KeyPart;
-      });
-      return { child, parent, diff: diffChildren(child.name, before[child.name] ?? [], rows, child.schema, parent) };
-    });
-    let wrote = false;
-    const run = async (sql: string, p: PgParams) => {
-      if (!sql) return;
-      wrote = true;
-      await pgQuery(q, sql, p.values, 'in-transaction', false);
-    };
-    for (const { child, parent, diff } of plans) {
-      if (diff.delete.length > 0) await run(...withParams((p) => deleteChildrenSql(child, diff.delete, parent, p)));
-      for (const row of diff.update) await run(...withParams((p) => updateChildSql(child, row, p)));
-      if (diff.insert.length > 0) await run(...withParams((p) => insertChildrenSql(child, diff.insert, p)));
-    }
-    return wrote;
-  }
-
   async #writeIn(session: StoreSession<Row>, q: PgQueryable, cmd: WriteCommand): Promise<Snapshot<T>> {
     const { key, change } = cmd;
-    const rootWrite = (c: WriteCommand) => session.write(c).catch(async (e: unknown) => Promise.reject(await this.#withChildren(e, q, key)));
+    const rootWrite = (c: WriteCommand) =>
+      session.write(c).catch(async (e: unknown) => Promise.reject(await this.#withChildren(e, q, key)));
     if ('ops' in change && !change.ops.some((op) => this.#touchesChildren(op))) {
       const root = await rootWrite(cmd);
       return this.#compose(root, await this.#children(q, key));
@@ -218,9 +198,14 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     const names = new Set(this.#table.children.map((c) => c.name));
     const rootValue: Row = {};
     for (const [k, v] of Object.entries(value)) if (!names.has(k)) rootValue[k] = v;
-    const root = await rootWrite({ key, change: { value: rootValue }, expect, ...(cmd.returnPrevious ? { returnPrevious: true } : {}) });
+    const root = await rootWrite({
+      key,
+      change: { value: rootValue },
+      expect,
+      ...(cmd.returnPrevious ? { returnPrevious: true } : {}),
+    });
     const before: Children = expect.absent ? {} : await this.#children(q, key);
-    const wrote = await this.#writeChildren(q, key, before, value);
+    const wrote = await writeChildren(q, this.schema, this.#table.children, key, before, value);
     return this.#compose(root, wrote ? await this.#children(q, key) : { ...before }, before);
   }
 
@@ -228,15 +213,7 @@ export class PostgresAggregateStore<T extends object = Row> implements Store<T> 
     const current = await this.#read(q, key, 'in-transaction', ' FOR UPDATE OF t');
     const failure = explainFailure(this.schema, { key, change: { ops: [] }, expect }, current);
     if (failure) throw failure;
-    const kf = keyFields(this.schema, key);
-    for (const child of this.#table.children) {
-      const parent: Record<string, KeyPart> = {};
-      child.schema.parentFields.forEach((f, i) => {
-        parent[f] = kf[this.schema.keyFields[i] as string] as KeyPart;
-      });
-      const [sql, p] = withParams((p) => deleteAllChildrenSql(child, parent, p));
-      await pgQuery(q, sql, p.values, 'in-transaction', false);
-    }
+    await deleteAllChildren(q, this.schema, this.#table.children, key);
     await session.delete(key, expect);
     return current as Snapshot<T>;
   }

@@ -23,7 +23,14 @@ function message(e: unknown): string {
 }
 
 /** Socket errors raised while connecting, before any statement could be written. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 /**
  * Failures that prove nothing was sent: the connection could not be made (refused, server
@@ -32,10 +39,13 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
  * connection already died (pg's only signal for the last three is its message).
  */
 function neverSent(e: unknown, state: string | undefined): boolean {
-  if (state) return state === '57P03' || state === '08001' || state === '08004' || state === '53300' || state === '53400';
+  if (state)
+    return state === '57P03' || state === '08001' || state === '08004' || state === '53300' || state === '53400';
   const code = (e as { code?: unknown } | null)?.code;
   if (CONNECT_CODES.has(code as string)) return true;
-  return /is not queryable|Cannot use a pool after calling end|timeout exceeded when trying to connect|Client was closed/.test(message(e));
+  return /is not queryable|Cannot use a pool after calling end|timeout exceeded when trying to connect|Client was closed/.test(
+    message(e),
+  );
 }
 
 /** A connection lost with a statement possibly in flight: class 08, 57P01 / 57P02, a reset socket, pg's "Connection terminated". */
@@ -67,22 +77,33 @@ function connectionLost(e: unknown, state: string | undefined): boolean {
 export function mapPgError(e: unknown, phase: PgPhase, options: { nowait?: boolean } = {}): unknown {
   if (isNoclobberError(e)) return e;
   const state = sqlstate(e);
-  if (state === '40001') return new TransientError('Serialization failure; the transaction can be retried', { reason: 'serialization', cause: e });
-  if (state === '40P01') return new TransientError('Deadlock detected; the transaction can be retried', { reason: 'deadlock', cause: e });
+  if (state === '40001')
+    return new TransientError('Serialization failure; the transaction can be retried', {
+      reason: 'serialization',
+      cause: e,
+    });
+  if (state === '40P01')
+    return new TransientError('Deadlock detected; the transaction can be retried', { reason: 'deadlock', cause: e });
   if (state === '55P03') {
     return options.nowait
       ? new LockBusyError('The row is locked by another transaction', { cause: e })
       : new LockTimeoutError('Timed out waiting for a row lock', { cause: e });
   }
   if (state === '57014') return new TransientError('The statement was canceled', { reason: 'canceled', cause: e });
-  if (neverSent(e, state)) return new TransientError('Could not reach PostgreSQL; nothing was sent', { reason: 'connection', cause: e });
+  if (neverSent(e, state))
+    return new TransientError('Could not reach PostgreSQL; nothing was sent', { reason: 'connection', cause: e });
   if (connectionLost(e, state)) {
     if (phase === 'write' || phase === 'commit')
-      return new CommitUnknownError('The connection was lost while the write was in flight; it may or may not have been applied', { cause: e });
+      return new CommitUnknownError(
+        'The connection was lost while the write was in flight; it may or may not have been applied',
+        { cause: e },
+      );
     return new TransientError('The connection was lost; nothing was committed', { reason: 'connection', cause: e });
   }
-  if (state?.startsWith('22')) return new InvalidChangeError(`PostgreSQL refused a value (${state})`, { reason: 'type_mismatch', cause: e });
-  if (state?.startsWith('23')) return new InvalidChangeError(`The table refused the row (${state})`, { reason: 'constraint', cause: e });
+  if (state?.startsWith('22'))
+    return new InvalidChangeError(`PostgreSQL refused a value (${state})`, { reason: 'type_mismatch', cause: e });
+  if (state?.startsWith('23'))
+    return new InvalidChangeError(`The table refused the row (${state})`, { reason: 'constraint', cause: e });
   if (state) return new DatabaseError(`PostgreSQL refused the statement (${state}): ${message(e)}`, { cause: e });
   return e;
 }

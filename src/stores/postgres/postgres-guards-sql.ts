@@ -24,12 +24,22 @@ function withoutNul(guard: Guard): Guard | boolean {
 }
 
 function scalarGuard(guard: Guard, c: string, column: PgColumn, p: PgParams): string {
-  const kindOf = (v: unknown) => (typeof v === 'number' ? 'num' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : 'null');
+  const kindOf = (v: unknown) =>
+    typeof v === 'number' ? 'num' : typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : 'null';
   const colKind =
-    column.kind === 'integer' || column.kind === 'number' ? 'num' : column.kind === 'string' ? 'str' : column.kind === 'boolean' ? 'bool' : 'other';
+    column.kind === 'integer' || column.kind === 'number'
+      ? 'num'
+      : column.kind === 'string'
+        ? 'str'
+        : column.kind === 'boolean'
+          ? 'bool'
+          : 'other';
   // Any JavaScript number compares exactly with an integer or numeric column as numeric
   // (1.5 or 2^53 − 1 against an int4 would be a cast error, never a comparison).
-  const num = (v: unknown) => (column.kind === 'number' && column.type !== 'numeric' ? [c, p.add(v, column.type)] : [`${c}::numeric`, p.add(v, 'numeric')]);
+  const num = (v: unknown) =>
+    column.kind === 'number' && column.type !== 'numeric'
+      ? [c, p.add(v, column.type)]
+      : [`${c}::numeric`, p.add(v, 'numeric')];
   const eq = (v: JsonPrimitive) => {
     if (v === null) return `${c} IS NULL`;
     if (kindOf(v) !== colKind) return 'false';
@@ -87,7 +97,8 @@ function jsonGuard(guard: Guard, c: string, rest: readonly string[], p: PgParams
     default: {
       const x = guard.value;
       const v = at();
-      if (typeof x === 'number') return `coalesce(jsonb_typeof(${v}) = 'number' AND ${v} ${CMP[guard.op]} ${p.json(x)}, false)`;
+      if (typeof x === 'number')
+        return `coalesce(jsonb_typeof(${v}) = 'number' AND ${v} ${CMP[guard.op]} ${p.json(x)}, false)`;
       return `coalesce(jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') ${CMP[guard.op]} ${p.add(x, 'text')} COLLATE "C", false)`;
     }
   }

@@ -29,10 +29,15 @@ export function pgJsonTextBytes(value: unknown): number {
   if (value === null || typeof value === 'boolean') return String(value).length;
   if (typeof value === 'number') return numberText(value);
   if (typeof value === 'string') return utf8.encode(JSON.stringify(value)).length;
-  if (Array.isArray(value)) return 2 + value.reduce((n: number, v) => n + pgJsonTextBytes(v), 0) + Math.max(0, value.length - 1) * 2;
+  if (Array.isArray(value))
+    return 2 + value.reduce((n: number, v) => n + pgJsonTextBytes(v), 0) + Math.max(0, value.length - 1) * 2;
   if (isPlainObject(value)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    return 2 + entries.reduce((n, [k, v]) => n + utf8.encode(JSON.stringify(k)).length + 2 + pgJsonTextBytes(v), 0) + Math.max(0, entries.length - 1) * 2;
+    return (
+      2 +
+      entries.reduce((n, [k, v]) => n + utf8.encode(JSON.stringify(k)).length + 2 + pgJsonTextBytes(v), 0) +
+      Math.max(0, entries.length - 1) * 2
+    );
   }
   return 0;
 }

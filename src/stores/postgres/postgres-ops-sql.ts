@@ -1,7 +1,17 @@
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { JsonObject } from '../../core/types.js';
-import { andThen, bounds, castBack, finalFits, floatSum, planScalar, STEP_TYPE, type Step, scalarState } from './postgres-scalar-sql.js';
+import {
+  andThen,
+  bounds,
+  castBack,
+  finalFits,
+  floatSum,
+  planScalar,
+  STEP_TYPE,
+  type Step,
+  scalarState,
+} from './postgres-scalar-sql.js';
 import { ident, objectify, type PgParams, typeOf } from './postgres-sql.js';
 import type { PgColumn } from './postgres-table.js';
 
@@ -22,12 +32,20 @@ function containers(X: string, rest: readonly string[], p: PgParams): string[] {
 function setAt(X: string, rest: readonly string[], value: string, p: PgParams): string {
   const boxes = containers(X, rest, p);
   let inner = value;
-  for (let i = rest.length - 1; i >= 0; i--) inner = `jsonb_set(${objectify(boxes[i] as string)}, ${p.path([rest[i] as string])}, ${inner})`;
+  for (let i = rest.length - 1; i >= 0; i--)
+    inner = `jsonb_set(${objectify(boxes[i] as string)}, ${p.path([rest[i] as string])}, ${inner})`;
   return inner;
 }
 
 /** RFC 7396 at `rest` (empty = the column): one step per object of the patch. */
-function mergeAt(X: () => string, rest: readonly string[], patch: JsonObject, p: PgParams, step: Step, checked: boolean): void {
+function mergeAt(
+  X: () => string,
+  rest: readonly string[],
+  patch: JsonObject,
+  p: PgParams,
+  step: Step,
+  checked: boolean,
+): void {
   const target = rest.length === 0 ? X() : `${X()} #> ${p.path(rest)}`;
   const deletes = Object.keys(patch).filter((k) => patch[k] === null);
   const sets: JsonObject = {};
@@ -95,7 +113,9 @@ export function planOps(
   };
   // Scalar columns are computed in a step type every value of their kind fits (float8 for
   // numbers, text for strings), and cast back once the final value is known to fit.
-  const froms = [`(SELECT ${cols.map(([c, a]) => `t.${ident(c)}${stepType(c) ? `::${stepType(c)}` : ''} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`];
+  const froms = [
+    `(SELECT ${cols.map(([c, a]) => `t.${ident(c)}${stepType(c) ? `::${stepType(c)}` : ''} AS ${a}`).join(', ')}, true AS ok OFFSET 0) s0`,
+  ];
   const misfits = new Map<string, unknown>();
   let current = '';
   const ref = (a: string) => `s${froms.length - 1}.${a}`;
@@ -104,7 +124,9 @@ export function planOps(
   const step: Step = (expr, check) => {
     const prev = `s${froms.length - 1}`;
     const holds = check ? `${prev}.ok AND coalesce((${check}), false)` : `${prev}.ok`;
-    const list = cols.map(([, a]) => (a === current ? `CASE WHEN ${holds} THEN ${expr} ELSE ${prev}.${a} END AS ${a}` : `${prev}.${a} AS ${a}`));
+    const list = cols.map(([, a]) =>
+      a === current ? `CASE WHEN ${holds} THEN ${expr} ELSE ${prev}.${a} END AS ${a}` : `${prev}.${a} AS ${a}`,
+    );
     froms.push(`LATERAL (SELECT ${list.join(', ')}, ${holds} AS ok OFFSET 0) s${froms.length}`);
   };
   for (const op of ops) {
@@ -126,14 +148,25 @@ export function planOps(
     if (column.json) return [];
     return misfits.has(a) ? ['false'] : finalFits(column, `${last}.${a}`, p);
   });
-  const set = cols.length === 1 ? `${targets[0]} = (SELECT ${values[0]} ${chain})` : `(${targets.join(', ')}) = (SELECT ${values.join(', ')} ${chain})`;
+  const set =
+    cols.length === 1
+      ? `${targets[0]} = (SELECT ${values[0]} ${chain})`
+      : `(${targets.join(', ')}) = (SELECT ${values.join(', ')} ${chain})`;
   const capChecks = Object.entries(caps).flatMap(([c, limit]) =>
-    aliases.has(c) ? [`coalesce(octet_length(${last}.${aliases.get(c)}::text) <= ${p.add(limit, 'integer')}, true)`] : [],
+    aliases.has(c)
+      ? [`coalesce(octet_length(${last}.${aliases.get(c)}::text) <= ${p.add(limit, 'integer')}, true)`]
+      : [],
   );
   return { set, ok: `(SELECT ${[`${last}.ok`, ...finals, ...capChecks].join(' AND ')} ${chain})` };
 }
 
-function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[], X: string, p: PgParams, step: Step): void {
+function planJson(
+  op: Exclude<NormalOp, { op: 'merge' }>,
+  rest: readonly string[],
+  X: string,
+  p: PgParams,
+  step: Step,
+): void {
   // Built on demand: a placeholder created but left out of the SQL has no type and fails.
   const at = () => (rest.length === 0 ? X : `${X} #> ${p.path(rest)}`);
   const put = (v: string) => (rest.length === 0 ? v : setAt(X, rest, v, p));
@@ -143,12 +176,23 @@ function planJson(op: Exclude<NormalOp, { op: 'merge' }>, rest: readonly string[
       step(put(p.json(op.value)), parents());
       return;
     case 'unset':
-      step(rest.length === 0 ? 'NULL::jsonb' : `CASE WHEN ${allObjects(X, rest, p)} THEN ${X} #- ${p.path(rest)} ELSE ${X} END`);
+      step(
+        rest.length === 0
+          ? 'NULL::jsonb'
+          : `CASE WHEN ${allObjects(X, rest, p)} THEN ${X} #- ${p.path(rest)} ELSE ${X} END`,
+      );
       return;
     case 'inc': {
       const target = at();
-      const { n, finite } = floatSum(`CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END`, op.by, p);
-      step(put(`to_jsonb(${n})`), andThen(`${parents()} AND ${typeOf(target)} IN ('number','null')`, [andThen(finite, bounds(n, op, p))]));
+      const { n, finite } = floatSum(
+        `CASE WHEN jsonb_typeof(${target}) = 'number' THEN (${target})::float8 ELSE 0 END`,
+        op.by,
+        p,
+      );
+      step(
+        put(`to_jsonb(${n})`),
+        andThen(`${parents()} AND ${typeOf(target)} IN ('number','null')`, [andThen(finite, bounds(n, op, p))]),
+      );
       return;
     }
     case 'add': {

@@ -13,7 +13,13 @@ export type PgQueryable = Pick<PgPoolClient, 'query'>;
  * const { rows } = await pgQuery(pool, 'SELECT 1 AS one', [], 'read');
  * ```
  */
-export async function pgQuery(q: PgQueryable, sql: string, values: unknown[], phase: PgPhase, prepare = true): Promise<PgResult> {
+export async function pgQuery(
+  q: PgQueryable,
+  sql: string,
+  values: unknown[],
+  phase: PgPhase,
+  prepare = true,
+): Promise<PgResult> {
   const name = prepare && values.length > 0 ? preparedName(sql) : undefined;
   try {
     return await (name ? q.query({ name, text: sql, values }) : q.query(sql, values));

@@ -40,7 +40,10 @@ export function andThen(first: string, rest: readonly string[]): string {
  * ```
  */
 export function bounds(n: string, op: { min?: number; max?: number }, p: PgParams, cast = 'float8'): string[] {
-  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min, cast)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max, cast)}`])];
+  return [
+    ...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min, cast)}`]),
+    ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max, cast)}`]),
+  ];
 }
 
 /** A column's value the step cannot hold (a string set into an integer column), known statically. */
@@ -100,7 +103,8 @@ function bindStep(column: PgColumn, v: unknown, p: PgParams): string {
  * ```
  */
 export function castBack(column: PgColumn, F: string): string {
-  if (column.json || !STEP_TYPE[column.kind] || column.type === 'double precision' || column.kind === 'string') return F;
+  if (column.json || !STEP_TYPE[column.kind] || column.type === 'double precision' || column.kind === 'string')
+    return F;
   return column.type === 'numeric' ? `${F}::text::numeric` : `${F}::${column.type}`;
 }
 
@@ -165,11 +169,18 @@ export function planScalar(op: NormalOp, column: PgColumn, X: string, p: PgParam
  * earlier) or on a column of another kind, where only a NULL counts as 0. The sum is then
  * static, computed here as applyOps computes it, and stays a misfit until a set replaces it.
  */
-function incOutsideNumbers(op: Extract<NormalOp, { op: 'inc' }>, column: PgColumn, X: string, step: Step, misfit: Misfit): void {
+function incOutsideNumbers(
+  op: Extract<NormalOp, { op: 'inc' }>,
+  column: PgColumn,
+  X: string,
+  step: Step,
+  misfit: Misfit,
+): void {
   const fresh = !misfit.has();
   const base = fresh ? 0 : misfit.get();
   const sum = typeof base === 'number' ? base + op.by : Number.NaN;
-  const holds = Number.isFinite(sum) && (op.min === undefined || sum >= op.min) && (op.max === undefined || sum <= op.max);
+  const holds =
+    Number.isFinite(sum) && (op.min === undefined || sum >= op.min) && (op.max === undefined || sum <= op.max);
   misfit.set(sum);
   if (column.kind === 'integer' || column.kind === 'number') step(`NULL::float8`, holds ? undefined : 'false');
   else step(`NULL::${STEP_TYPE[column.kind] ?? column.type}`, !holds ? 'false' : fresh ? `${X} IS NULL` : undefined);

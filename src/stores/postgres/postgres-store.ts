@@ -5,23 +5,38 @@ import { TransientError } from '../../core/errors/transient-error.js';
 import type { Expect } from '../../core/expect.js';
 import { checkChange, explainFailure } from '../../core/explain-failure.js';
 import { keyFields } from '../../core/key.js';
-import type { LockOptions, Store, StoreCapabilities, StoreSchema, StoreSession, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  StoreSession,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { mapPgError, type PgPhase } from './postgres-errors.js';
-import { guardSql } from './postgres-guards-sql.js';
 import { planOps } from './postgres-ops-sql.js';
 import { type PgQueryable, pgQuery } from './postgres-query.js';
-import { ident, type KeyParts, PgParams, whereOf } from './postgres-sql.js';
+import { PgRowSql, type WriteSql, writeAttempt } from './postgres-row-sql.js';
+import { ident, PgParams, whereOf } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
-import { burySql, claimSql, tombstoneKey } from './postgres-tombstones.js';
-import { checkout, type PgLockSession, PgTransaction, pgLockWait, runPgTransaction, transactionDomainOf } from './postgres-transaction.js';
-import { firstVersionSql, nextVersionSql, versionText } from './postgres-version-sql.js';
+import {
+  type PgLockSession,
+  PgTransaction,
+  pgLockWait,
+  runPgAutocommit,
+  runPgTransaction,
+  transactionDomainOf,
+} from './postgres-transaction.js';
 
-const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
-
-/** A write statement, with the CTEs that keep tombstones before (a create) or after (a delete) it. */
-type WriteSql = { readonly sql: string; readonly before?: string; readonly after?: string };
+const ISOLATION = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+} as const;
 
 /**
  * A store over an existing PostgreSQL table, on `pg`. Every write is ONE statement: the
@@ -50,7 +65,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   readonly #table: PgTable;
   readonly #timestamp: boolean;
   readonly #prepare: boolean;
-  readonly #colLists = new Map<string, string>();
+  readonly #sql: PgRowSql;
 
   /** Use {@link PostgresStore.open}: the table is read from the catalog first. */
   constructor(pool: PgPool, table: PgTable, config: PostgresStoreConfig) {
@@ -60,6 +75,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     this.id = `postgres:${table.quoted}`;
     this.#timestamp = config.versionKind === 'timestamp';
     this.#prepare = config.prepare ?? true;
+    this.#sql = new PgRowSql(table, this.schema, this.#timestamp);
   }
 
   /**
@@ -78,10 +94,6 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return transactionDomainOf(this.#pool);
   }
 
-  #v(alias: string): string {
-    return versionText(`${alias}.${ident(this.schema.versionField)}`, this.#timestamp);
-  }
-
   #snapshot(key: Key, row: Record<string, unknown> | undefined): Snapshot<T> | undefined {
     if (!row) return undefined;
     const value: Row = {};
@@ -89,61 +101,45 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
     return { key, version: row.__nc_v as string, value: value as T };
   }
 
-  #keyParts(key: Key, p: PgParams): KeyParts {
-    const fields = keyFields(this.schema, key);
-    return this.schema.keyFields.map((f) => [ident(f), p.add(fields[f], this.#table.columns.get(f)?.type)] as const);
-  }
-
-  #keyWhere(key: Key, p: PgParams): (alias: string) => string {
-    return whereOf(this.#keyParts(key, p));
-  }
-
-  #conditions(expect: Expect, p: PgParams): string[] {
-    const parts: string[] = [];
-    if (expect.version !== undefined) parts.push(`${this.#v('t')} = ${p.add(expect.version, 'text')}`);
-    for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
-    return parts;
-  }
-
-  /** The table's columns under `alias`, listed: a column added later must not change a prepared statement's result. */
-  #cols(alias: string): string {
-    let list = this.#colLists.get(alias);
-    if (!list) {
-      list = [...this.#table.columns.keys()].map((c) => `${alias}.${ident(c)}`).join(', ');
-      this.#colLists.set(alias, list);
-    }
-    return list;
-  }
-
   #q(q: PgQueryable, sql: string, values: unknown[], phase: PgPhase): Promise<PgResult> {
     return pgQuery(q, sql, values, phase, this.#prepare);
   }
 
-  /** Runs a write `w` (between the tombstone's CTEs) and returns the written row, or explains why nothing was written. */
-  async #conditional(q: PgQueryable, write: WriteSql, key: (alias: string) => string, p: PgParams, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
+  /** Runs `write` as ONE conditional statement and returns the written row, or throws why nothing was written. */
+  async #conditional(
+    q: PgQueryable,
+    write: WriteSql,
+    key: (alias: string) => string,
+    p: PgParams,
+    cmd: WriteCommand,
+    phase: PgPhase,
+  ): Promise<Snapshot<T>> {
     // PostgreSQL 18 can return the row as it was before the write, from the same statement.
-    const old = cmd.returnPrevious && !cmd.expect.absent && this.#table.serverVersion >= 180000;
-    const sql = `WITH ${write.before ? `${write.before}, ` : ''}w AS (${write.sql} RETURNING ${this.#cols('t')}, ${this.#v('t')} AS __nc_v${old ? `, to_jsonb(old) AS __nc_old, ${this.#v('old')} AS __nc_oldv` : ''})${write.after ? `, ${write.after}` : ''}
-SELECT true AS __nc_w, * FROM w
-UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::jsonb, NULL::text' : ''} FROM ${this.#table.quoted} AS c WHERE ${key('c')} AND NOT EXISTS (SELECT 1 FROM w)`;
-    const row = (await this.#q(q, sql, p.values, phase)).rows[0];
-    if (row?.__nc_w === true) {
-      const written = this.#snapshot(cmd.key, row) as Snapshot<T>;
-      const before = row.__nc_old ? this.#snapshot(cmd.key, { ...(row.__nc_old as Row), __nc_v: row.__nc_oldv }) : undefined;
-      return before ? { ...written, previous: { version: before.version, value: before.value } } : written;
-    }
-    let error = explainFailure(this.schema, cmd, this.#snapshot(cmd.key, row));
-    // At READ COMMITTED the row in the result is the statement's snapshot; if a concurrent
-    // commit made the write fail, that copy may explain nothing: read the latest and ask again.
-    if (!error) error = explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase));
-    throw error ?? new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' });
+    const returnOld = cmd.returnPrevious === true && !cmd.expect.absent && this.#table.serverVersion >= 180000;
+    const sql = this.#sql.conditional(write, key, returnOld);
+    const attempt = writeAttempt((await this.#q(q, sql, p.values, phase)).rows[0]);
+    if (attempt.outcome === 'written') return this.#written(cmd.key, attempt.row, attempt.before);
+    throw await this.#refusal(q, cmd, attempt.current, phase);
   }
 
-  /** A checked value (checkChange refused what a column cannot hold) as a typed parameter. */
-  #encode(name: string, value: unknown, p: PgParams): string {
-    const column = this.#table.columns.get(name);
-    if (!column || value === null || value === undefined) return `NULL${column ? `::${column.type}` : ''}`;
-    return column.json ? p.json(value) : p.add(value, column.type);
+  /** The written row, with the row it replaced when the statement returned it. */
+  #written(key: Key, row: Record<string, unknown>, old: Record<string, unknown> | undefined): Snapshot<T> {
+    const written = this.#snapshot(key, row) as Snapshot<T>;
+    const before = this.#snapshot(key, old);
+    return before ? { ...written, previous: { version: before.version, value: before.value } } : written;
+  }
+
+  /** Why a write refused: explained from the row its statement read, else from the latest row. */
+  async #refusal(q: PgQueryable, cmd: WriteCommand, current: Record<string, unknown> | undefined, phase: PgPhase) {
+    // At READ COMMITTED the row in the result is the statement's snapshot; if a concurrent
+    // commit made the write fail, that copy may explain nothing: read the latest and ask again.
+    const error =
+      explainFailure(this.schema, cmd, this.#snapshot(cmd.key, current)) ??
+      explainFailure(this.schema, cmd, await this.#read(q, cmd.key, phase === 'write' ? 'read' : phase));
+    return (
+      error ??
+      new TransientError('The row changed while the write was being decided; retry', { reason: 'serialization' })
+    );
   }
 
   /** A value the table cannot take is refused in the documented order: exists / gone / stale / guards first. */
@@ -153,51 +149,61 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
 
   async #write(q: PgQueryable, cmd: WriteCommand, phase: PgPhase): Promise<Snapshot<T>> {
     const p = new PgParams();
-    const parts = this.#keyParts(cmd.key, p);
+    const parts = this.#sql.keyParts(cmd.key, p);
     const key = whereOf(parts);
-    const v = ident(this.schema.versionField);
     if (cmd.expect.absent) {
       const checked = checkChange(this.schema, cmd, undefined);
       if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
-      const value = checked.next;
-      // Top-level null is absent: a null field the table has no column for is nothing to write.
-      const names = Object.keys(value).filter((n) => value[n] !== undefined && value[n] !== null);
-      // The version after the key's tombstone (hw.version: 0 for a key never deleted), never one an earlier record had.
-      const initial = firstVersionSql('hw.version', this.#timestamp, this.#table.versionType);
-      const t = this.#table.tombstones;
-      // An autocommit create whose snapshot sees the record reports it without writing (it is ordered before any delete of it).
-      const gate = phase === 'write' ? `SELECT 1 FROM ${this.#table.quoted} AS g WHERE ${key('g')}` : undefined;
-      const claim = claimSql(t, p.add(t.store, 'text'), tombstoneKey(parts.map(([, ph]) => ph)), gate);
-      const insert = `INSERT INTO ${this.#table.quoted} AS t (${[...names.map(ident), v].join(', ')}) SELECT ${[...names.map((n) => this.#encode(n, value[n], p)), initial].join(', ')} FROM hw ON CONFLICT DO NOTHING`;
-      return this.#conditional(q, { sql: insert, before: claim }, key, p, cmd, phase);
+      return this.#conditional(q, this.#sql.insert(checked.next, parts, p, phase === 'write'), key, p, cmd, phase);
     }
-    const where = [key('t'), ...this.#conditions(cmd.expect, p)];
+    const guardCheck = [key('t'), ...this.#sql.conditions(cmd.expect, p)];
     let sets: string[];
     if ('ops' in cmd.change) {
       const plan = planOps(cmd.change.ops, this.#table.columns, p, this.schema.maxBytes ?? {});
       sets = plan ? [plan.set] : [];
-      if (plan) where.push(plan.ok);
+      if (plan) guardCheck.push(plan.ok);
     } else {
-      // Columns `fields` does not name may ride along only unchanged: checked as if they were,
-      // and required unchanged in the statement itself (else explainFailure says unknown_field).
-      const value = cmd.change.value;
-      const listed = this.schema.fields ?? [];
-      const foreign = Object.keys(value).filter((k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k));
-      const checked = checkChange(this.schema, cmd, Object.fromEntries(foreign.map((k) => [k, value[k]])));
-      const misfit = foreign.some((k) => {
-        const column = this.#table.columns.get(k) as PgColumn;
-        return !column.json && fieldTypeProblem(column.fieldType, value[k]) !== undefined;
-      });
-      if ('error' in checked) return this.#refuse(q, cmd, checked.error, phase);
-      // A value the column cannot hold is not what it holds: explained against the row.
-      if (misfit)
-        return this.#refuse(q, cmd, new InvalidChangeError('A field outside `fields` can only ride along unchanged', { reason: 'unknown_field' }), phase);
-      for (const k of foreign) where.push(`t.${ident(k)} IS NOT DISTINCT FROM ${this.#encode(k, value[k], p)}`);
-      // Only the listed columns are written: the others keep what they hold.
-      sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${this.#encode(c, value[c], p)}`);
+      const replace = this.#replaceSets(cmd, cmd.change.value, p, guardCheck);
+      if ('error' in replace) return this.#refuse(q, cmd, replace.error, phase);
+      sets = replace.sets;
     }
-    const update = `UPDATE ${this.#table.quoted} AS t SET ${[...sets, `${v} = ${nextVersionSql(`t.${v}`, this.#timestamp, this.#table.versionType)}`].join(', ')} WHERE ${where.join(' AND ')}`;
-    return this.#conditional(q, { sql: update }, key, p, cmd, phase);
+    return this.#conditional(q, this.#sql.update(sets, guardCheck), key, p, cmd, phase);
+  }
+
+  /**
+   * The SET list of a replace by `value`. Columns `fields` does not name may ride along only
+   * unchanged: checked as if they were, and required unchanged in the statement itself
+   * (pushed on `guardCheck`; else explainFailure says unknown_field).
+   */
+  #replaceSets(
+    cmd: WriteCommand,
+    value: Row,
+    p: PgParams,
+    guardCheck: string[],
+  ): { sets: string[] } | { error: Error } {
+    const listed = this.schema.fields ?? [];
+    const foreign = Object.keys(value).filter(
+      (k) => !listed.includes(k) && value[k] !== null && this.#table.columns.has(k),
+    );
+    const checked = checkChange(this.schema, cmd, Object.fromEntries(foreign.map((k) => [k, value[k]])));
+    if ('error' in checked) return checked;
+    // A value the column cannot hold is not what it holds: explained against the row.
+    const misfit = foreign.some((k) => {
+      const column = this.#table.columns.get(k) as PgColumn;
+      return !column.json && fieldTypeProblem(column.fieldType, value[k]) !== undefined;
+    });
+    if (misfit)
+      return {
+        error: new InvalidChangeError('A field outside `fields` can only ride along unchanged', {
+          reason: 'unknown_field',
+        }),
+      };
+    for (const k of foreign) guardCheck.push(`t.${ident(k)} IS NOT DISTINCT FROM ${this.#sql.encode(k, value[k], p)}`);
+    // Only the listed columns are written: the others keep what they hold.
+    const sets = listed
+      .filter((c) => !this.schema.keyFields.includes(c))
+      .map((c) => `${ident(c)} = ${this.#sql.encode(c, value[c], p)}`);
+    return { sets };
   }
 
   async #delete(q: PgQueryable, key: Key, expect: Expect, phase: PgPhase): Promise<Snapshot<T>> {
@@ -206,17 +212,14 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
       throw new ConflictError('A delete cannot expect the record to be absent', { reason, key });
     }
     const p = new PgParams();
-    const where = this.#keyWhere(key, p);
-    const del = `DELETE FROM ${this.#table.quoted} AS t WHERE ${[where('t'), ...this.#conditions(expect, p)].join(' AND ')}`;
-    // The deleted row's version stays as the key's tombstone, in the same statement.
-    const t = this.#table.tombstones;
-    const bury = burySql(t, p.add(t.store, 'text'), tombstoneKey(this.schema.keyFields.map((f) => `w.${ident(f)}`)));
-    return this.#conditional(q, { sql: del, after: bury }, where, p, { key, change: { ops: [] }, expect }, phase);
+    const where = this.#sql.keyWhere(key, p);
+    const del = this.#sql.delete(where, expect, p);
+    return this.#conditional(q, del, where, p, { key, change: { ops: [] }, expect }, phase);
   }
 
   async #read(q: PgQueryable, key: Key, phase: PgPhase, lock = ''): Promise<Snapshot<T> | undefined> {
     const p = new PgParams();
-    const sql = `SELECT ${this.#cols('t')}, ${this.#v('t')} AS __nc_v FROM ${this.#table.quoted} AS t WHERE ${this.#keyWhere(key, p)('t')}${lock}`;
+    const sql = this.#sql.select(key, p, lock);
     return this.#snapshot(key, (await this.#q(q, sql, p.values, phase)).rows[0]);
   }
 
@@ -242,9 +245,7 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
   async #lockAll(txn: PgTransaction, keys: readonly Key[]): Promise<void> {
     if (keys.length === 0) return;
     const p = new PgParams();
-    const which = keys.map((k) => `(${this.#keyWhere(k, p)('t')})`).join(' OR ');
-    const order = this.schema.keyFields.map((f) => `t.${ident(f)}`).join(', ');
-    const sql = `SELECT 1 FROM ${this.#table.quoted} AS t WHERE ${which} ORDER BY ${order} FOR UPDATE`;
+    const sql = this.#sql.lockAll(keys, p);
     await txn.locking(() => this.#q(txn.queryable, sql, p.values, 'in-transaction'));
   }
 
@@ -252,25 +253,12 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     return this.#read(this.#pool, key, 'read');
   }
 
-  /** An autocommit write on its own checked-out client, so a failure to connect (nothing sent) is told from a write in flight. */
-  async #autocommit<R>(fn: (q: PgQueryable) => Promise<R>): Promise<R> {
-    const held = await checkout(this.#pool);
-    try {
-      const result = await fn(held.client);
-      held.release();
-      return result;
-    } catch (e) {
-      held.release(e);
-      throw e;
-    }
-  }
-
   write(cmd: WriteCommand): Promise<Snapshot<T>> {
-    return this.#autocommit((q) => this.#write(q, cmd, 'write'));
+    return runPgAutocommit(this.#pool, (q) => this.#write(q, cmd, 'write'));
   }
 
   delete(key: Key, expect: Expect): Promise<Snapshot<T>> {
-    return this.#autocommit((q) => this.#delete(q, key, expect, 'write'));
+    return runPgAutocommit(this.#pool, (q) => this.#delete(q, key, expect, 'write'));
   }
 
   transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
@@ -289,7 +277,13 @@ UNION ALL SELECT false, ${this.#cols('c')}, ${this.#v('c')}${old ? ', NULL::json
     keyFields(this.schema, key);
     return runPgTransaction(this.#pool, 'READ COMMITTED', async (txn) => {
       const q = txn.queryable;
-      if (!options.nowait) await this.#q(q, `SELECT set_config('lock_timeout', $1, true)`, [pgLockWait(options.lockTimeoutMs)], 'in-transaction');
+      if (!options.nowait)
+        await this.#q(
+          q,
+          `SELECT set_config('lock_timeout', $1, true)`,
+          [pgLockWait(options.lockTimeoutMs)],
+          'in-transaction',
+        );
       let snapshot: Snapshot<T> | undefined;
       try {
         snapshot = await this.#read(q, key, 'lock', options.nowait ? ' FOR UPDATE NOWAIT' : ' FOR UPDATE');

@@ -74,12 +74,19 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
   const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
   const versionField = config.version ?? 'version';
   const byName = new Map(rows.map((r) => [r.name as string, r]));
-  for (const k of keyFields) if (!byName.has(k)) throw new TypeError(`noclobber/postgres: key column "${k}" is not in "${config.table}"`);
+  for (const k of keyFields)
+    if (!byName.has(k)) throw new TypeError(`noclobber/postgres: key column "${k}" is not in "${config.table}"`);
   const version = byName.get(versionField);
   if (!version) throw new TypeError(`noclobber/postgres: version column "${versionField}" is not in "${config.table}"`);
   const timestamp = config.versionKind === 'timestamp';
-  if (timestamp ? !['timestamptz', 'timestamp'].includes(version.typname as string) : !['int4', 'int8'].includes(version.typname as string)) {
-    throw new TypeError(`noclobber/postgres: version column "${versionField}" must be ${timestamp ? 'a timestamp' : 'integer or bigint'}, not ${version.type}`);
+  if (
+    timestamp
+      ? !['timestamptz', 'timestamp'].includes(version.typname as string)
+      : !['int4', 'int8'].includes(version.typname as string)
+  ) {
+    throw new TypeError(
+      `noclobber/postgres: version column "${versionField}" must be ${timestamp ? 'a timestamp' : 'integer or bigint'}, not ${version.type}`,
+    );
   }
   const columns = new Map<string, PgColumn>();
   for (const r of rows) {
@@ -92,10 +99,14 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
     throw mapPgError(e, 'read');
   });
   const serverVersion = Number(shown.rows[0]?.server_version_num ?? 0);
-  const tombstones = await openTombstones(pool, quoted, { table: config.tombstoneTable, create: config.createTombstoneTable });
+  const tombstones = await openTombstones(pool, quoted, {
+    table: config.tombstoneTable,
+    create: config.createTombstoneTable,
+  });
   const jsonFields = [...columns.values()].filter((c) => c.json).map((c) => c.name);
   for (const c of Object.keys(config.maxBytes ?? {}))
-    if (!jsonFields.includes(c)) throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
+    if (!jsonFields.includes(c))
+      throw new TypeError(`noclobber/postgres: maxBytes names "${c}", which is not a jsonb column`);
   const fieldTypes: Record<string, FieldType> = {};
   for (const c of columns.values()) if (!c.json) fieldTypes[c.name] = c.fieldType;
   return {
@@ -126,7 +137,11 @@ export async function inspectTable(pool: PgPool, config: PostgresStoreConfig): P
  * const columns = await readColumns(pool, 'app.stacks');
  * ```
  */
-export async function readColumns(pool: Pick<PgPool, 'query'>, table: string, schema?: string): Promise<CatalogColumn[]> {
+export async function readColumns(
+  pool: Pick<PgPool, 'query'>,
+  table: string,
+  schema?: string,
+): Promise<CatalogColumn[]> {
   const { rows } = await pool
     .query(
       `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname::text AS typname, t.typcategory::text AS typcategory
@@ -138,7 +153,10 @@ export async function readColumns(pool: Pick<PgPool, 'query'>, table: string, sc
       // A catalog query fails like any read: a lost or refused connection is a TransientError.
       throw mapPgError(e, 'read');
     });
-  if (rows.length === 0) throw new TypeError(`noclobber/postgres: table "${schema === undefined ? table : `${schema}.${table}`}" does not exist`);
+  if (rows.length === 0)
+    throw new TypeError(
+      `noclobber/postgres: table "${schema === undefined ? table : `${schema}.${table}`}" does not exist`,
+    );
   return rows as unknown as CatalogColumn[];
 }
 

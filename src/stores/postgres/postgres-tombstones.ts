@@ -56,9 +56,13 @@ async function query(pool: Pick<PgPool, 'query'>, sql: string, values: unknown[]
 }
 
 const columnsOf = async (pool: Pick<PgPool, 'query'>, quoted: string) =>
-  (await query(pool, 'SELECT attname::text AS name FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped', [quoted])).map(
-    (r) => r.name as string,
-  );
+  (
+    await query(
+      pool,
+      'SELECT attname::text AS name FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+      [quoted],
+    )
+  ).map((r) => r.name as string);
 
 /**
  * Finds the table of tombstones of a data table (`quotedTable`), creating it unless `create`
@@ -70,7 +74,11 @@ const columnsOf = async (pool: Pick<PgPool, 'query'>, quoted: string) =>
  * const tombstones = await openTombstones(pool, '"app"."docs"', {});
  * ```
  */
-export async function openTombstones(pool: Pick<PgPool, 'query'>, quotedTable: string, options: { table?: string; create?: boolean }): Promise<PgTombstones> {
+export async function openTombstones(
+  pool: Pick<PgPool, 'query'>,
+  quotedTable: string,
+  options: { table?: string; create?: boolean },
+): Promise<PgTombstones> {
   const [data] = await query(
     pool,
     'SELECT n.nspname::text AS schema, c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)',
@@ -82,7 +90,8 @@ export async function openTombstones(pool: Pick<PgPool, 'query'>, quotedTable: s
   const ddl = pgTombstoneDdl(quoted);
   let columns = await columnsOf(pool, quoted);
   if (columns.length === 0) {
-    if (options.create === false) throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} does not exist`, { statements: ddl });
+    if (options.create === false)
+      throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} does not exist`, { statements: ddl });
     try {
       await pool.query(createOnce(ddl));
     } catch (e) {
@@ -90,17 +99,22 @@ export async function openTombstones(pool: Pick<PgPool, 'query'>, quotedTable: s
       if (code !== '23505' && code !== '42P07') {
         const mapped = mapPgError(e, 'read');
         if ((mapped as { code?: string }).code !== 'database') throw mapped;
-        throw new SetupError(`noclobber/postgres: could not create the table of tombstones ${quoted}; run the statement as its owner`, {
-          statements: ddl,
-          cause: mapped,
-        });
+        throw new SetupError(
+          `noclobber/postgres: could not create the table of tombstones ${quoted}; run the statement as its owner`,
+          {
+            statements: ddl,
+            cause: mapped,
+          },
+        );
       }
     }
     columns = await columnsOf(pool, quoted);
   }
   const missing = ['store', 'key', 'version', 'deleted_at'].filter((c) => !columns.includes(c));
   if (missing.length > 0)
-    throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} has no column ${missing.join(', ')}`, { statements: ddl });
+    throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} has no column ${missing.join(', ')}`, {
+      statements: ddl,
+    });
   return { quoted, store: `${ident(schema)}.${ident(data?.name as string)}` };
 }
 

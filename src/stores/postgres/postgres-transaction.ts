@@ -71,7 +71,9 @@ export async function checkout(pool: PgPool): Promise<Held> {
       released = true;
       client.off?.('error', onError);
       const broken = dead || (error !== undefined && breaksConnection(error));
-      client.release(broken ? (error instanceof Error ? error : new Error('noclobber/postgres: connection lost')) : undefined);
+      client.release(
+        broken ? (error instanceof Error ? error : new Error('noclobber/postgres: connection lost')) : undefined,
+      );
     },
   };
 }
@@ -99,7 +101,8 @@ export const OPTIMISTIC_LOCK_WAIT_MS = 50;
  * ```
  */
 export function pgLockWait(ms: number): string {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new TypeError(`noclobber/postgres: lockTimeoutMs must be a number ≥ 0, not ${String(ms)}`);
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0)
+    throw new TypeError(`noclobber/postgres: lockTimeoutMs must be a number ≥ 0, not ${String(ms)}`);
   if (ms === Number.POSITIVE_INFINITY) return '0';
   return `${Math.min(2 ** 31 - 1, Math.max(1, Math.floor(ms)))}ms`;
 }
@@ -143,7 +146,9 @@ export class PgTransaction {
       this.#optimistic = !forLocking && level !== 'READ COMMITTED';
       const wait = this.#optimistic ? `'${OPTIMISTIC_LOCK_WAIT_MS}ms'` : forLocking ? this.#longWait() : undefined;
       // One round trip: BEGIN and the transaction's lock wait, as one simple query.
-      await this.#send(`BEGIN ISOLATION LEVEL ${level}${wait === undefined ? '' : `; SET LOCAL lock_timeout = ${wait}`}`);
+      await this.#send(
+        `BEGIN ISOLATION LEVEL ${level}${wait === undefined ? '' : `; SET LOCAL lock_timeout = ${wait}`}`,
+      );
       this.#waitingLong = forLocking;
     })();
     return this.#begun;
@@ -190,7 +195,10 @@ export class PgTransaction {
         // An optimistic statement that met another writer's row lock: contention, retried like a
         // serialization failure (which that wait would most likely have ended in, or a deadlock).
         if (this.#optimistic && (e as { code?: unknown })?.code === '55P03')
-          throw new TransientError('A row is held by another writer; the optimistic attempt gave way', { reason: 'serialization', cause: e });
+          throw new TransientError('A row is held by another writer; the optimistic attempt gave way', {
+            reason: 'serialization',
+            cause: e,
+          });
         throw e;
       }
     }) as PgQueryable['query'],
@@ -211,7 +219,9 @@ export class PgTransaction {
       throw mapPgError(e, 'commit');
     }
     if (result.command === 'ROLLBACK')
-      throw new DatabaseError('PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed (25P02); nothing was written');
+      throw new DatabaseError(
+        'PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed (25P02); nothing was written',
+      );
   }
 
   /** Rolls back; false when the connection cannot even do that (it must then be destroyed). */
@@ -258,6 +268,26 @@ export async function runPgTransaction<R>(
   } catch (e) {
     const rolledBack = !breaksConnection(e) && (await txn.rollback());
     held.release(rolledBack ? undefined : (e ?? new Error('noclobber/postgres: transaction failed')));
+    throw e;
+  }
+}
+
+/**
+ * Runs one autocommit statement (or a few) on its own checked-out client, so a failure to
+ * connect (nothing sent) is told from a write in flight; a failed client is not pooled again.
+ * @example
+ * ```ts
+ * await runPgAutocommit(pool, (q) => q.query('UPDATE …'));
+ * ```
+ */
+export async function runPgAutocommit<R>(pool: PgPool, fn: (q: PgPoolClient) => Promise<R>): Promise<R> {
+  const held = await checkout(pool);
+  try {
+    const result = await fn(held.client);
+    held.release();
+    return result;
+  } catch (e) {
+    held.release(e);
     throw e;
   }
 }

@@ -31,5 +31,7 @@ export function nextVersionSql(column: string, timestamp: boolean, type: string)
  * ```
  */
 export function firstVersionSql(last: string, timestamp: boolean, type: string): string {
-  return timestamp ? `GREATEST(clock_timestamp()::${type}, 'epoch'::${type} + (${last} + 1) * interval '1 microsecond')` : `${last} + 1`;
+  return timestamp
+    ? `GREATEST(clock_timestamp()::${type}, 'epoch'::${type} + (${last} + 1) * interval '1 microsecond')`
+    : `${last} + 1`;
 }

@@ -49,7 +49,8 @@ export class FieldNames {
     const result: Row = {};
     for (const [k, v] of Object.entries(row)) {
       const child = this.#children.get(k);
-      result[out ? this.field(k) : this.column(k)] = child && Array.isArray(v) ? v.map((r) => (isPlainObject(r) ? child.#row(r, out) : r)) : v;
+      result[out ? this.field(k) : this.column(k)] =
+        child && Array.isArray(v) ? v.map((r) => (isPlainObject(r) ? child.#row(r, out) : r)) : v;
     }
     return result;
   }
@@ -71,15 +72,21 @@ export class FieldNames {
     if (first === undefined) return [];
     const child = this.#children.get(first);
     const head = out ? this.field(first) : this.column(first);
-    if (child && index !== undefined && col !== undefined) return [head, index, out ? child.field(col) : child.column(col), ...rest];
+    if (child && index !== undefined && col !== undefined)
+      return [head, index, out ? child.field(col) : child.column(col), ...rest];
     return [head, ...path.slice(1)];
   }
 
   #op(op: NormalOp): NormalOp {
     const path = this.#path(op.path, false);
-    if (op.op === 'merge' && op.path.length === 0) return { ...op, path, value: this.rowIn(op.value) as typeof op.value };
+    if (op.op === 'merge' && op.path.length === 0)
+      return { ...op, path, value: this.rowIn(op.value) as typeof op.value };
     if (op.op === 'set' && op.path.length === 1 && this.#children.has(op.path[0] as string) && Array.isArray(op.value))
-      return { ...op, path, value: this.rowIn({ [op.path[0] as string]: op.value })[op.path[0] as string] as typeof op.value };
+      return {
+        ...op,
+        path,
+        value: this.rowIn({ [op.path[0] as string]: op.value })[op.path[0] as string] as typeof op.value,
+      };
     return { ...op, path };
   }
 
@@ -89,7 +96,8 @@ export class FieldNames {
 
   /** A command with every name translated to the database's. */
   commandIn(cmd: WriteCommand): WriteCommand {
-    const change = 'ops' in cmd.change ? { ops: cmd.change.ops.map((op) => this.#op(op)) } : { value: this.rowIn(cmd.change.value) };
+    const change =
+      'ops' in cmd.change ? { ops: cmd.change.ops.map((op) => this.#op(op)) } : { value: this.rowIn(cmd.change.value) };
     const where = cmd.expect.where?.map((g) => this.#guard(g, false));
     return { ...cmd, key: this.keyIn(cmd.key), change, expect: { ...cmd.expect, ...(where ? { where } : {}) } };
   }
@@ -100,7 +108,11 @@ export class FieldNames {
     const byField = <V>(record: Readonly<Record<string, V>> | undefined) =>
       record && Object.fromEntries(Object.entries(record).map(([c, v]) => [this.field(c), v]));
     const maxBytes = byField(schema.maxBytes);
-    const out: Record<string, unknown> = { ...schema, keyFields: names(schema.keyFields), versionField: this.field(schema.versionField) };
+    const out: Record<string, unknown> = {
+      ...schema,
+      keyFields: names(schema.keyFields),
+      versionField: this.field(schema.versionField),
+    };
     for (const [k, v] of [
       ['fields', names(schema.fields)],
       ['jsonFields', names(schema.jsonFields)],
@@ -115,12 +127,15 @@ export class FieldNames {
 
   snapshotOut<T>(snap: Snapshot<Row>, key: Key): Snapshot<T> {
     const out = { key, version: snap.version, value: this.rowOut(snap.value) as T };
-    return snap.previous ? { ...out, previous: { version: snap.previous.version, value: this.rowOut(snap.previous.value) as T } } : out;
+    return snap.previous
+      ? { ...out, previous: { version: snap.previous.version, value: this.rowOut(snap.previous.value) as T } }
+      : out;
   }
 
   /** An error of the store with its paths, guard, field and current record in field names. */
   errorOut(e: unknown, key: Key): unknown {
-    const current = (c: Snapshot<unknown> | undefined) => (c ? { current: this.snapshotOut(c as Snapshot<Row>, key) } : {});
+    const current = (c: Snapshot<unknown> | undefined) =>
+      c ? { current: this.snapshotOut(c as Snapshot<Row>, key) } : {};
     const cause = (x: Error) => (x.cause === undefined ? {} : { cause: x.cause });
     if (e instanceof ConflictError)
       return new ConflictError(e.message, {
@@ -139,7 +154,8 @@ export class FieldNames {
         ...current(e.current),
         ...cause(e),
       });
-    if (e instanceof InvalidChangeError && e.path) return new InvalidChangeError(e.message, { reason: e.reason, path: this.#path(e.path, true), ...cause(e) });
+    if (e instanceof InvalidChangeError && e.path)
+      return new InvalidChangeError(e.message, { reason: e.reason, path: this.#path(e.path, true), ...cause(e) });
     if (e instanceof TooLargeError && e.field)
       return new TooLargeError(e.message, {
         what: e.what,

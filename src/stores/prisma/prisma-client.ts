@@ -37,7 +37,10 @@ export interface RuntimeModel {
 
 /** What noclobber reads from a client at run time beyond the raw query API (not part of Prisma's typed surface). */
 export interface PrismaClientInternals {
-  $transaction?: (fn: (tx: PrismaClientLike) => Promise<unknown>, options?: Record<string, unknown>) => Promise<unknown>;
+  $transaction?: (
+    fn: (tx: PrismaClientLike) => Promise<unknown>,
+    options?: Record<string, unknown>,
+  ) => Promise<unknown>;
   $connect?: () => Promise<void>;
   _runtimeDataModel?: { readonly models: Readonly<Record<string, RuntimeModel>> };
 }

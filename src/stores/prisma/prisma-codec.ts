@@ -28,7 +28,11 @@ function fromPrismaValue(field: string, v: unknown): unknown {
   }
   if (Decimal.isDecimal(v)) {
     const n = (v as Decimal).toNumber();
-    if (!(v as Decimal).equals(n)) throw new InvalidChangeError(`"${field}" does not fit a double exactly`, { reason: 'out_of_range', path: [field] });
+    if (!(v as Decimal).equals(n))
+      throw new InvalidChangeError(`"${field}" does not fit a double exactly`, {
+        reason: 'out_of_range',
+        path: [field],
+      });
     return n;
   }
   return v;
@@ -50,7 +54,12 @@ export class PrismaCodec {
   readonly #timestamp: boolean;
   readonly #children: ReadonlyMap<string, PrismaCodec>;
 
-  constructor(types: Types, versionField: string, versionKind: 'integer' | 'timestamp', children: ReadonlyMap<string, PrismaCodec> = new Map()) {
+  constructor(
+    types: Types,
+    versionField: string,
+    versionKind: 'integer' | 'timestamp',
+    children: ReadonlyMap<string, PrismaCodec> = new Map(),
+  ) {
     this.#types = types;
     this.#versionField = versionField;
     this.#timestamp = versionKind === 'timestamp';
@@ -95,7 +104,8 @@ export class PrismaCodec {
   fromPrisma(row: Row, version: string | undefined): Row {
     const out = this.#row(row, false);
     const v = out[this.#versionField];
-    if (v !== undefined && version !== undefined && this.versionOf(row[this.#versionField]) === version) delete out[this.#versionField];
+    if (v !== undefined && version !== undefined && this.versionOf(row[this.#versionField]) === version)
+      delete out[this.#versionField];
     return out;
   }
 

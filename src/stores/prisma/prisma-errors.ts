@@ -68,16 +68,26 @@ export function toPgError(e: unknown): unknown {
   const p = e as PrismaErrorShape;
   // A driver-adapter error wrapped in Prisma's (P2010), or on its own: Prisma lets it through as
   // it is where no query is being run for it, e.g. a COMMIT of an interactive transaction.
-  const adapter = p.name === 'DriverAdapterError' && typeof p.cause === 'object' && p.cause !== null ? (p.cause as AdapterCause) : undefined;
+  const adapter =
+    p.name === 'DriverAdapterError' && typeof p.cause === 'object' && p.cause !== null
+      ? (p.cause as AdapterCause)
+      : undefined;
   const isPrisma = typeof p.code === 'string' && /^P\d{4}$/.test(p.code);
   if (!adapter && !isPrisma) return e;
   const cause = adapter ?? p.meta?.driverAdapterError?.cause;
   if (cause) {
-    const code = cause.originalCode ?? (cause.kind === 'postgres' ? cause.code : undefined) ?? KIND_CODES[cause.kind ?? ''];
+    const code =
+      cause.originalCode ?? (cause.kind === 'postgres' ? cause.code : undefined) ?? KIND_CODES[cause.kind ?? ''];
     return new PrismaStatementError(cause.originalMessage ?? cause.message ?? p.message ?? 'statement failed', code, e);
   }
-  if (p.code === 'P2028') return new PrismaStatementError(p.message ?? 'transaction API error', p.meta?.timeout === undefined ? '53300' : '57014', e);
-  if (p.code === 'P2010' && typeof p.meta?.code === 'string') return new PrismaStatementError(p.meta.message ?? p.message ?? '', p.meta.code, e);
+  if (p.code === 'P2028')
+    return new PrismaStatementError(
+      p.message ?? 'transaction API error',
+      p.meta?.timeout === undefined ? '53300' : '57014',
+      e,
+    );
+  if (p.code === 'P2010' && typeof p.meta?.code === 'string')
+    return new PrismaStatementError(p.meta.message ?? p.message ?? '', p.meta.code, e);
   const code = PRISMA_CODES[p.code as string];
   return code ? new PrismaStatementError(p.message ?? '', code, e) : e;
 }

@@ -67,14 +67,22 @@ export interface NoclobberModelMethods {
    * Checked delete: deletes the row (and its `include`d relations) when it exists and
    * `where` holds — a `version` in it must be current — and returns what was deleted.
    */
-  $delete<T, I extends NoclobberInclude<T> = {}>(this: T, where: NoclobberWhere<T>, options?: NoclobberCallOptions<I>): Promise<NoclobberRow<T, I>>;
+  $delete<T, I extends NoclobberInclude<T> = {}>(
+    this: T,
+    where: NoclobberWhere<T>,
+    options?: NoclobberCallOptions<I>,
+  ): Promise<NoclobberRow<T, I>>;
   /**
    * Create-only: creates the row (and its `include`d relations) when its key is free — a
    * `ConflictError` (`exists`) otherwise. Through noclobber, a key deleted before starts after
    * its tombstone, so no `version` of an earlier row matches this one; Prisma's own `create`
    * writes whatever version you give it (or the column's default).
    */
-  $create<T, I extends NoclobberInclude<T> = {}>(this: T, data: Partial<NoclobberRow<T, I>>, options?: NoclobberCallOptions<I>): Promise<NoclobberRow<T, I>>;
+  $create<T, I extends NoclobberInclude<T> = {}>(
+    this: T,
+    data: Partial<NoclobberRow<T, I>>,
+    options?: NoclobberCallOptions<I>,
+  ): Promise<NoclobberRow<T, I>>;
   /** Pessimistic: runs `fn` holding the row's lock (`SELECT … FOR UPDATE`). */
   $withLock<T, R, I extends NoclobberInclude<T> = {}>(
     this: T,
@@ -107,4 +115,6 @@ export interface NoclobberPrismaOptions {
 
 /** What `prisma.$extends` takes: the extension, typed as Prisma's `defineExtension` types it. */
 // biome-ignore lint/suspicious/noExplicitAny: the client type Prisma's own defineExtension takes
-export type NoclobberExtension = (client: any) => { $extends: { extArgs: InternalArgs<{}, { $allModels: NoclobberModelMethods }, {}, {}> } };
+export type NoclobberExtension = (client: any) => {
+  $extends: { extArgs: InternalArgs<{}, { $allModels: NoclobberModelMethods }, {}, {}> };
+};

@@ -21,14 +21,22 @@ interface Bound {
   readonly codec: PrismaCodec;
 }
 
-type Options = { include?: Record<string, unknown>; retry?: object; lockTimeoutMs?: number; nowait?: boolean; afterCommit?: (row: Row) => unknown };
+type Options = {
+  include?: Record<string, unknown>;
+  retry?: object;
+  lockTimeoutMs?: number;
+  nowait?: boolean;
+  afterCommit?: (row: Row) => unknown;
+};
 
 function relations(include: Record<string, unknown> | undefined): string[] {
   return Object.entries(include ?? {})
     .filter(([name, v]) => {
       if (v === true) return true;
       if (v === false || v === undefined) return false;
-      throw new TypeError(`noclobber/prisma: include.${name} must be true (nested includes and selects are not supported)`);
+      throw new TypeError(
+        `noclobber/prisma: include.${name} must be true (nested includes and selects are not supported)`,
+      );
     })
     .map(([name]) => name)
     .sort();
@@ -82,7 +90,15 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const settings = options.models?.[ctx.$name] ?? {};
         const model = modelMapping(ctx.$parent, ctx.$name);
         const given: Record<string, PrismaChildOptions> = settings.relations ?? {};
-        const children = new Map(names.map((n) => [n, new PrismaCodec(modelMapping(ctx.$parent, model.relations.get(n) ?? n).types, '', 'integer')] as const));
+        const children = new Map(
+          names.map(
+            (n) =>
+              [
+                n,
+                new PrismaCodec(modelMapping(ctx.$parent, model.relations.get(n) ?? n).types, '', 'integer'),
+              ] as const,
+          ),
+        );
         const open = async (): Promise<Bound> => ({
           store: await PrismaStore.open<Row>(ctx.$parent, {
             model: ctx.$name,
@@ -90,7 +106,12 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
             include: Object.fromEntries(names.map((n) => [n, given[n] ?? true])),
             ...(options.transactionOptions ? { transactionOptions: options.transactionOptions } : {}),
           }),
-          codec: new PrismaCodec(model.types, settings.version ?? 'version', settings.versionKind ?? 'integer', children),
+          codec: new PrismaCodec(
+            model.types,
+            settings.version ?? 'version',
+            settings.versionKind ?? 'integer',
+            children,
+          ),
         });
         bound = open();
         cache.set(id, bound);
@@ -113,7 +134,12 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
       );
 
     const methods = {
-      async $update(this: ModelContext, where: Record<string, unknown>, fn: (row: Row) => Row | Promise<Row>, opts: Options = {}) {
+      async $update(
+        this: ModelContext,
+        where: Record<string, unknown>,
+        fn: (row: Row) => Row | Promise<Row>,
+        opts: Options = {},
+      ) {
         const { store, codec } = await bind(this, opts.include);
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         try {
@@ -133,7 +159,9 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
             {
               ...(expect.where ? { where: expect.where } : {}),
               ...(opts.retry ? { retry: opts.retry } : {}),
-              ...(opts.afterCommit ? { afterCommit: (s: Snapshot<Row>) => opts.afterCommit?.(codec.toPrisma(s.value, s.version)) } : {}),
+              ...(opts.afterCommit
+                ? { afterCommit: (s: Snapshot<Row>) => opts.afterCommit?.(codec.toPrisma(s.value, s.version)) }
+                : {}),
             },
           );
           return codec.toPrisma(snap.value, snap.version);
@@ -146,7 +174,10 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const { store, codec } = await bind(this, opts.include);
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         try {
-          const snap = await records(store).apply(key, opsIn(codec, ops), { expect, ...(opts.retry ? { retry: opts.retry } : {}) });
+          const snap = await records(store).apply(key, opsIn(codec, ops), {
+            expect,
+            ...(opts.retry ? { retry: opts.retry } : {}),
+          });
           return codec.toPrisma(snap.value, snap.version);
         } catch (e) {
           throw prismaError(e, codec);
@@ -157,7 +188,10 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const { store, codec } = await bind(this, opts.include);
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         try {
-          const snap = await records(store).delete(key, { expect: { exists: true, ...expect }, ...(opts.retry ? { retry: opts.retry } : {}) });
+          const snap = await records(store).delete(key, {
+            expect: { exists: true, ...expect },
+            ...(opts.retry ? { retry: opts.retry } : {}),
+          });
           return codec.toPrisma(snap.value, snap.version);
         } catch (e) {
           throw prismaError(e, codec);
@@ -168,7 +202,10 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         const { store, codec } = await bind(this, opts.include);
         const value = codec.fromPrisma(data, undefined);
         const { keyFields } = store.schema;
-        const key = keyFields.length === 1 ? (value[keyFields[0] as string] as Key) : (Object.fromEntries(keyFields.map((f) => [f, value[f]])) as Key);
+        const key =
+          keyFields.length === 1
+            ? (value[keyFields[0] as string] as Key)
+            : (Object.fromEntries(keyFields.map((f) => [f, value[f]])) as Key);
         try {
           const snap = await records(store).create(key, value, opts.retry ? { retry: opts.retry } : {});
           return codec.toPrisma(snap.value, snap.version);
@@ -177,7 +214,12 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
         }
       },
 
-      async $withLock(this: ModelContext, where: Record<string, unknown>, fn: (locked: NoclobberLocked<Row>) => Promise<unknown>, opts: Options = {}) {
+      async $withLock(
+        this: ModelContext,
+        where: Record<string, unknown>,
+        fn: (locked: NoclobberLocked<Row>) => Promise<unknown>,
+        opts: Options = {},
+      ) {
         const { store, codec } = await bind(this, opts.include);
         const { key, expect } = whereToCall(where, store.schema, (v) => codec.versionOf(v));
         const out = (s: Snapshot<Row>) => codec.toPrisma(s.value, s.version);
@@ -197,7 +239,8 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
                 get row() {
                   return locked.snapshot ? out(locked.snapshot) : null;
                 },
-                apply: async (ops) => out(await locked.apply(opsIn(codec, ops), expect.where ? { where: expect.where } : {})),
+                apply: async (ops) =>
+                  out(await locked.apply(opsIn(codec, ops), expect.where ? { where: expect.where } : {})),
                 replace: async (row) => out(await locked.replace(codec.fromPrisma(row, locked.snapshot?.version))),
               });
             },

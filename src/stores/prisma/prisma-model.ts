@@ -26,9 +26,17 @@ export interface ModelMapping {
  */
 export function modelMapping(client: PrismaClientLike, name: string): ModelMapping {
   const models = (client as PrismaClientInternals)._runtimeDataModel?.models;
-  if (!models) throw new TypeError('noclobber/prisma: this client has no runtime data model (a Prisma 7 client is needed); pass `table` instead of `model`');
-  const model = Object.keys(models).find((m) => m === name) ?? Object.keys(models).find((m) => m.toLowerCase() === name.toLowerCase());
-  if (!model) throw new TypeError(`noclobber/prisma: the client has no model "${name}" (it has ${Object.keys(models).join(', ')})`);
+  if (!models)
+    throw new TypeError(
+      'noclobber/prisma: this client has no runtime data model (a Prisma 7 client is needed); pass `table` instead of `model`',
+    );
+  const model =
+    Object.keys(models).find((m) => m === name) ??
+    Object.keys(models).find((m) => m.toLowerCase() === name.toLowerCase());
+  if (!model)
+    throw new TypeError(
+      `noclobber/prisma: the client has no model "${name}" (it has ${Object.keys(models).join(', ')})`,
+    );
   const m = models[model] as RuntimeModel;
   const columns = new Map<string, string>();
   const types = new Map<string, string>();

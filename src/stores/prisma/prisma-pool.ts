@@ -20,7 +20,8 @@ import { PrismaTransactionClient } from './prisma-transaction-client.js';
 export function prismaPool(client: PrismaClientLike, options: PrismaTransactionOptions = {}): PgPool {
   const inTransaction = isTransactionClient(client);
   const pool: PgPool = {
-    query: ((text: string | PgQueryConfig, values?: unknown[]) => runStatement(client, inTransaction, text, values)) as PgPool['query'],
+    query: ((text: string | PgQueryConfig, values?: unknown[]) =>
+      runStatement(client, inTransaction, text, values)) as PgPool['query'],
     connect: async () => new PrismaTransactionClient(client, options),
   };
   // Every pool over this client hands out its connections: stores on any of them share transactions (`tx.with`).

@@ -50,7 +50,12 @@ export function failure(e: unknown, inTransaction: boolean): unknown {
  * const { rows } = await runStatement(prisma, false, 'SELECT 1 AS one');
  * ```
  */
-export async function runStatement(client: PrismaClientLike, inTransaction: boolean, text: string | PgQueryConfig, values?: unknown[]): Promise<PgResult> {
+export async function runStatement(
+  client: PrismaClientLike,
+  inTransaction: boolean,
+  text: string | PgQueryConfig,
+  values?: unknown[],
+): Promise<PgResult> {
   const sql = typeof text === 'string' ? text : text.text;
   const args = (typeof text === 'string' ? values : (text.values ?? values)) ?? [];
   let rows: unknown;

@@ -1,5 +1,14 @@
 import type { Expect } from '../../core/expect.js';
-import type { LockOptions, LockSession, Store, StoreCapabilities, StoreSchema, TransactOptions, TxSession, WriteCommand } from '../../core/store.js';
+import type {
+  LockOptions,
+  LockSession,
+  Store,
+  StoreCapabilities,
+  StoreSchema,
+  TransactOptions,
+  TxSession,
+  WriteCommand,
+} from '../../core/store.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { PostgresAggregateStore } from '../postgres/postgres-aggregate.js';
 import { inspectAggregate, type PostgresChildConfig, primaryKey } from '../postgres/postgres-aggregate-table.js';
@@ -105,12 +114,16 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
     // Prisma sends every statement unnamed: there is nothing to prepare.
     prepare: false,
     ...(config.fields ? { fields: config.fields.map((f) => names.column(f)) } : {}),
-    ...(config.maxBytes ? { maxBytes: Object.fromEntries(Object.entries(config.maxBytes).map(([f, n]) => [names.column(f), n])) } : {}),
+    ...(config.maxBytes
+      ? { maxBytes: Object.fromEntries(Object.entries(config.maxBytes).map(([f, n]) => [names.column(f), n])) }
+      : {}),
     ...(config.tombstoneTable === undefined ? {} : { tombstoneTable: config.tombstoneTable }),
     ...(config.createTombstoneTable === undefined ? {} : { createTombstoneTable: config.createTombstoneTable }),
   };
-  if (pgConfig.key.length === 0) throw new TypeError(`noclobber/prisma: ${schema}.${table} has no primary key; name its key`);
-  const named = (inner: Store<Row>): Store<T> => (names.identity ? (inner as unknown as Store<T>) : new RenamedStore<T>(inner, names));
+  if (pgConfig.key.length === 0)
+    throw new TypeError(`noclobber/prisma: ${schema}.${table} has no primary key; name its key`);
+  const named = (inner: Store<Row>): Store<T> =>
+    names.identity ? (inner as unknown as Store<T>) : new RenamedStore<T>(inner, names);
   if (Object.keys(children).length > 0) {
     const aggregate = { ...pgConfig, children };
     const inspected = await inspectAggregate(pool, aggregate);
@@ -163,7 +176,10 @@ export class PrismaStore<T extends object = Row> implements Store<T> {
    * const store = await PrismaStore.open<Product>(prisma, { model: 'Product' });
    * ```
    */
-  static async open<T extends object = Row>(client: PrismaClientLike, config: PrismaStoreConfig): Promise<PrismaStore<T>> {
+  static async open<T extends object = Row>(
+    client: PrismaClientLike,
+    config: PrismaStoreConfig,
+  ): Promise<PrismaStore<T>> {
     return new PrismaStore<T>(await prepare<T>(client, config), client);
   }
 

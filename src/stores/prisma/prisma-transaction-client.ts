@@ -1,5 +1,10 @@
 import type { PgPoolClient, PgQueryConfig, PgResult } from '../postgres/postgres-store-config.js';
-import { isTransactionClient, type PrismaClientInternals, type PrismaClientLike, type PrismaTransactionOptions } from './prisma-client.js';
+import {
+  isTransactionClient,
+  type PrismaClientInternals,
+  type PrismaClientLike,
+  type PrismaTransactionOptions,
+} from './prisma-client.js';
 import { failure, runStatement } from './prisma-statement.js';
 
 const ISOLATION: Readonly<Record<string, string>> = {
@@ -9,7 +14,8 @@ const ISOLATION: Readonly<Record<string, string>> = {
 };
 
 /** The PostgreSQL store's BEGIN: an isolation, and the transaction's lock wait sent with it (`BEGIN …; SET LOCAL lock_timeout = …`). */
-const BEGIN = /^BEGIN(?: ISOLATION LEVEL (READ COMMITTED|REPEATABLE READ|SERIALIZABLE))?(?:\s*;\s*(SET LOCAL lock_timeout = \S+))?$/i;
+const BEGIN =
+  /^BEGIN(?: ISOLATION LEVEL (READ COMMITTED|REPEATABLE READ|SERIALIZABLE))?(?:\s*;\s*(SET LOCAL lock_timeout = \S+))?$/i;
 const LOCK_WAIT = /^SET LOCAL lock_timeout = /i;
 const ROLLBACK = Symbol('rollback');
 const done = (command: string): PgResult => ({ rows: [], rowCount: null, command });
@@ -51,7 +57,11 @@ export class PrismaTransactionClient implements PgPoolClient {
     if (!start) throw new TypeError('noclobber/prisma: this client has no $transaction');
     const options = this.#nested
       ? {}
-      : { maxWait: this.#options.maxWait ?? 10_000, timeout: this.#options.timeout ?? 60_000, ...(level ? { isolationLevel: ISOLATION[level] } : {}) };
+      : {
+          maxWait: this.#options.maxWait ?? 10_000,
+          timeout: this.#options.timeout ?? 60_000,
+          ...(level ? { isolationLevel: ISOLATION[level] } : {}),
+        };
     const ready = new Promise<PrismaClientLike>((resolve, reject) => {
       const settled = new Promise<void>((commit, rollback) => {
         this.#settle = (ok) => (ok ? commit() : rollback(ROLLBACK));
@@ -80,8 +90,13 @@ export class PrismaTransactionClient implements PgPoolClient {
   async #statement(text: string | PgQueryConfig, values?: unknown[]): Promise<PgResult> {
     const tx = this.#tx as PrismaClientLike;
     try {
-      if (this.#nested && this.#callerLockWait === undefined && LOCK_WAIT.test(typeof text === 'string' ? text : text.text))
-        this.#callerLockWait = (await runStatement(tx, true, `SELECT current_setting('lock_timeout') AS v`)).rows[0]?.v as string;
+      if (
+        this.#nested &&
+        this.#callerLockWait === undefined &&
+        LOCK_WAIT.test(typeof text === 'string' ? text : text.text)
+      )
+        this.#callerLockWait = (await runStatement(tx, true, `SELECT current_setting('lock_timeout') AS v`)).rows[0]
+          ?.v as string;
       return await runStatement(tx, this.#nested, text, values);
     } catch (e) {
       this.#failed = true;
@@ -96,7 +111,9 @@ export class PrismaTransactionClient implements PgPoolClient {
     }
     if (commit && this.#callerLockWait !== undefined) {
       try {
-        await runStatement(this.#tx as PrismaClientLike, true, `SELECT set_config('lock_timeout', $1, true)`, [this.#callerLockWait]);
+        await runStatement(this.#tx as PrismaClientLike, true, `SELECT set_config('lock_timeout', $1, true)`, [
+          this.#callerLockWait,
+        ]);
       } catch (e) {
         await this.#end(false);
         throw e;

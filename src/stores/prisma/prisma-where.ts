@@ -31,7 +31,9 @@ function guards(name: string, filter: unknown): Guard[] {
         return f[op](x);
       }
     }
-    throw new TypeError(`noclobber/prisma: the filter ${op} on "${name}" is not supported (equals, not, in, lt, lte, gt, gte)`);
+    throw new TypeError(
+      `noclobber/prisma: the filter ${op} on "${name}" is not supported (equals, not, in, lt, lte, gt, gte)`,
+    );
   });
 }
 
@@ -46,7 +48,11 @@ function guards(name: string, filter: unknown): Guard[] {
  * // { key: 'p1', expect: { version: '3', where: [field('status').ne('archived')] } }
  * ```
  */
-export function whereToCall(where: Record<string, unknown>, schema: StoreSchema, versionOf: (v: unknown) => string): { key: Key; expect: Expect } {
+export function whereToCall(
+  where: Record<string, unknown>,
+  schema: StoreSchema,
+  versionOf: (v: unknown) => string,
+): { key: Key; expect: Expect } {
   const rest: Record<string, unknown> = { ...where };
   const keyParts: Record<string, KeyPart> = {};
   const take = (from: Record<string, unknown>, owner?: string) => {
@@ -61,7 +67,8 @@ export function whereToCall(where: Record<string, unknown>, schema: StoreSchema,
   };
   take(rest);
   if (Object.keys(keyParts).length === 0)
-    for (const [k, v] of Object.entries(rest)) if (isPlainObject(v) && schema.keyFields.every((f) => f in v)) take({ ...v }, k);
+    for (const [k, v] of Object.entries(rest))
+      if (isPlainObject(v) && schema.keyFields.every((f) => f in v)) take({ ...v }, k);
   if (Object.keys(keyParts).length !== schema.keyFields.length)
     throw new TypeError(`noclobber/prisma: \`where\` must name the key (${schema.keyFields.join(', ')})`);
   const expect: { version?: string; where?: Guard[] } = {};

@@ -50,8 +50,10 @@ export class RenamedStore<T extends object = Row> implements Store<T> {
   #session(s: StoreSession<Row>): StoreSession<T> {
     const names = this.#names;
     return {
-      get: (key) => this.#call(key, async () => s.get(names.keyIn(key)).then((snap) => snap && names.snapshotOut<T>(snap, key))),
-      write: (cmd: WriteCommand) => this.#call(cmd.key, async () => names.snapshotOut<T>(await s.write(names.commandIn(cmd)), cmd.key)),
+      get: (key) =>
+        this.#call(key, async () => s.get(names.keyIn(key)).then((snap) => snap && names.snapshotOut<T>(snap, key))),
+      write: (cmd: WriteCommand) =>
+        this.#call(cmd.key, async () => names.snapshotOut<T>(await s.write(names.commandIn(cmd)), cmd.key)),
       delete: (key: Key, expect: Expect) =>
         this.#call(key, async () => {
           const { expect: e } = names.commandIn({ key, change: { ops: [] }, expect });
@@ -76,7 +78,8 @@ export class RenamedStore<T extends object = Row> implements Store<T> {
   }
 
   joinTransaction(transaction: unknown): TxSession<T> {
-    if (!this.#inner.joinTransaction) throw new TypeError(`noclobber/prisma: ${this.#inner.kind} stores cannot join a transaction`);
+    if (!this.#inner.joinTransaction)
+      throw new TypeError(`noclobber/prisma: ${this.#inner.kind} stores cannot join a transaction`);
     return this.#txSession(this.#inner.joinTransaction(transaction));
   }
 

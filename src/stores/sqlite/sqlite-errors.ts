@@ -40,7 +40,9 @@ export function mapSqliteError(e: unknown, phase: SqlitePhase = 'statement'): un
     return new InvalidChangeError(`The table refused the row (${code})`, { reason: 'constraint', cause: e });
   }
   if (phase === 'commit' && code.startsWith('SQLITE_IOERR'))
-    return new CommitUnknownError(`SQLite could not finish the COMMIT (${code}); it may or may not have been applied`, { cause: e });
+    return new CommitUnknownError(`SQLite could not finish the COMMIT (${code}); it may or may not have been applied`, {
+      cause: e,
+    });
   // The driver's text too, as the other stores' DatabaseError says it: for logs (the HTTP layer answers a 500 without it).
   return new DatabaseError(`SQLite refused the statement (${code}): ${(e as Error).message}`, { cause: e });
 }

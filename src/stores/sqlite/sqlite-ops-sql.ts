@@ -59,18 +59,28 @@ function expandRootMerge(ops: readonly NormalOp[], columns: ReadonlyMap<string, 
  * const plan = planOps(ops, columns, params, `"id" = @p0`, '"docs"');
  * ```
  */
-export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string, SqliteColumn>, p: Params, keyWhere: string, table: string): OpsPlan {
+export function planOps(
+  rawOps: readonly NormalOp[],
+  columns: ReadonlyMap<string, SqliteColumn>,
+  p: Params,
+  keyWhere: string,
+  table: string,
+): OpsPlan {
   const ops = expandRootMerge(rawOps, columns);
   const aliases = new Map<string, string>();
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
   if (aliases.size === 0) return { with: '', sets: [], ok: '1' };
   const steps: string[] = [];
   const cols = [...aliases.entries()];
-  steps.push(`s0 AS MATERIALIZED (SELECT ${cols.map(([c, a]) => `${ident(c)} AS ${a}`).join(', ')}, 1 AS ok FROM ${table} WHERE ${keyWhere})`);
+  steps.push(
+    `s0 AS MATERIALIZED (SELECT ${cols.map(([c, a]) => `${ident(c)} AS ${a}`).join(', ')}, 1 AS ok FROM ${table} WHERE ${keyWhere})`,
+  );
   const step = (alias: string, expr: string, check?: string) => {
     const prev = `s${steps.length - 1}`;
     const list = cols.map(([, a]) => (a === alias ? `${expr} AS ${a}` : a));
-    steps.push(`s${steps.length} AS MATERIALIZED (SELECT ${list.join(', ')}, ${check ? `(ok AND coalesce((${check}), 0))` : 'ok'} AS ok FROM ${prev})`);
+    steps.push(
+      `s${steps.length} AS MATERIALIZED (SELECT ${list.join(', ')}, ${check ? `(ok AND coalesce((${check}), 0))` : 'ok'} AS ok FROM ${prev})`,
+    );
   };
 
   // A scalar column's value SQLite cannot even hold in a step (a boolean, an object): kept
@@ -89,7 +99,11 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
       continue;
     }
     if (op.op !== 'unset' && op.op !== 'remove') {
-      step(X, `CASE WHEN ${X} IS NULL OR json_type(${X}) = 'null' THEN '{}' ELSE ${X} END`, `${X} IS NULL OR json_type(${X}) IN ('object','null')`);
+      step(
+        X,
+        `CASE WHEN ${X} IS NULL OR json_type(${X}) = 'null' THEN '{}' ELSE ${X} END`,
+        `${X} IS NULL OR json_type(${X}) IN ('object','null')`,
+      );
       for (let i = 1; i < rest.length; i++) {
         const q = p.path(rest.slice(0, i));
         step(
@@ -110,7 +124,11 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
         break;
       case 'inc': {
         const n = `(coalesce(json_extract(${X}, ${at}), 0) + ${p.add(op.by)})`;
-        step(X, `json_set(${X}, ${at}, ${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
+        step(
+          X,
+          `json_set(${X}, ${at}, ${n})`,
+          [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '),
+        );
         break;
       }
       case 'merge':
@@ -155,8 +173,12 @@ export function planOps(rawOps: readonly NormalOp[], columns: ReadonlyMap<string
 /** SQL: the final value `F` of a scalar column is one its affinity holds as it is (see `affinityType`). */
 function finalFits(column: SqliteColumn, F: string, p: Params): string {
   const type = affinityType(column.affinity);
-  const kinds = type.kind === 'string' ? "'text'" : type.kind === 'scalar' ? "'text','integer','real'" : "'integer','real'";
-  const integer = type.kind === 'integer' ? ` AND ${F} = CAST(${F} AS INTEGER) AND abs(${F}) <= ${p.add(Number.MAX_SAFE_INTEGER)}` : '';
+  const kinds =
+    type.kind === 'string' ? "'text'" : type.kind === 'scalar' ? "'text','integer','real'" : "'integer','real'";
+  const integer =
+    type.kind === 'integer'
+      ? ` AND ${F} = CAST(${F} AS INTEGER) AND abs(${F}) <= ${p.add(Number.MAX_SAFE_INTEGER)}`
+      : '';
   return `(${F} IS NULL OR (typeof(${F}) IN (${kinds})${integer}))`;
 }
 
@@ -168,7 +190,10 @@ function finite(n: string, p: Params): string {
 }
 
 function bounds(n: string, op: { min?: number; max?: number }, p: Params): string[] {
-  return [...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]), ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`])];
+  return [
+    ...(op.min === undefined ? [] : [`${n} >= ${p.add(op.min)}`]),
+    ...(op.max === undefined ? [] : [`${n} <= ${p.add(op.max)}`]),
+  ];
 }
 
 function planScalarColumn(op: NormalOp, X: string, p: Params, step: Step, misfits: Map<string, unknown>): void {
@@ -213,7 +238,11 @@ function planWholeJson(op: NormalOp, X: string, p: Params, step: Step): void {
       return;
     case 'inc': {
       const n = `(coalesce(json_extract(${X}, '$'), 0) + ${p.add(op.by)})`;
-      step(X, `json_quote(${n})`, [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '));
+      step(
+        X,
+        `json_quote(${n})`,
+        [`${type} IN ('integer','real','null')`, finite(n, p), ...bounds(n, op, p)].join(' AND '),
+      );
       return;
     }
     case 'merge':

@@ -20,18 +20,12 @@ import type {
 import type { Key, Row, Snapshot } from '../../core/types.js';
 import { atomically, commit, isBusy, mapSqliteError } from './sqlite-errors.js';
 import { gateFor } from './sqlite-gate.js';
-import { guardSql } from './sqlite-guards-sql.js';
 import { planOps } from './sqlite-ops-sql.js';
+import { SqliteRowSql } from './sqlite-row-sql.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
 import { inspectTable, type SqliteTable } from './sqlite-table.js';
 import { afterTombstone, bury, openTombstones, type SqliteTombstones } from './sqlite-tombstones.js';
-
-/** The integer a canonical version string names, or -1 (no row has it) for "02", "2.0", "abc". */
-function canonicalVersion(version: string): number {
-  const n = Number(version);
-  return Number.isSafeInteger(n) && String(n) === version ? n : -1;
-}
 
 /**
  * A store over an existing SQLite table, on better-sqlite3. Every write is ONE
@@ -62,17 +56,22 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
   readonly #gate: Mutex;
   readonly #busyMs: number;
   readonly #statements = new Map<string, SqliteStatement>();
+  readonly #sql: SqliteRowSql;
 
   constructor(db: SqliteDatabase, config: SqliteStoreConfig) {
     this.#db = db;
     this.transactionDomain = db;
     try {
       this.#table = inspectTable(db, config);
-      this.#tombstones = openTombstones(db, this.#table.name, { table: config.tombstoneTable, create: config.createTombstoneTable });
+      this.#tombstones = openTombstones(db, this.#table.name, {
+        table: config.tombstoneTable,
+        create: config.createTombstoneTable,
+      });
     } catch (e) {
       throw mapSqliteError(e);
     }
     this.schema = this.#table.schema;
+    this.#sql = new SqliteRowSql(this.#table, this.schema);
     // Connections to one file share data; every ':memory:' database is its own.
     if (db.name && db.name !== ':memory:') this.id = `sqlite:${db.name}:${this.#table.quoted}`;
     this.#gate = gateFor(db);
@@ -105,35 +104,18 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     return { key, version: String(row[this.schema.versionField]), value: value as T };
   }
 
-  #keyWhere(key: Key, p: Params): string {
-    const fields = keyFields(this.schema, key);
-    return this.schema.keyFields.map((f) => `${ident(f)} = ${p.add(fields[f])}`).join(' AND ');
-  }
-
-  #conditions(key: Key, expect: Expect, p: Params): string {
-    const parts = [this.#keyWhere(key, p)];
-    // Versions are canonical integers: "02" or "2.0" is no version the store ever gave out.
-    if (expect.version !== undefined) parts.push(`${ident(this.schema.versionField)} = ${p.add(canonicalVersion(expect.version))}`);
-    for (const g of expect.where ?? []) parts.push(guardSql(g, this.#table.columns, p));
-    return parts.join(' AND ');
-  }
-
   #read(key: Key): Snapshot<T> | undefined {
     const p = new Params();
-    return this.#snapshot(key, this.#prepare(`SELECT * FROM ${this.#table.quoted} WHERE ${this.#keyWhere(key, p)}`).get(p.values) as Row | undefined);
+    return this.#snapshot(key, this.#prepare(this.#sql.select(key, p)).get(p.values) as Row | undefined);
   }
 
   #failed(cmd: WriteCommand): never {
     const current = this.#read(cmd.key);
     const error = explainFailure(this.schema, cmd, current);
     if (error) throw error;
-    throw new Error(`noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`);
-  }
-
-  /** A checked value as the column stores it (checkChange refused what a column cannot hold). */
-  #encode(name: string, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    return this.#table.columns.get(name)?.json ? JSON.stringify(value) : value;
+    throw new Error(
+      `noclobber/sqlite: the write to ${this.#table.name} matched nothing, yet the current row explains no failure (please report this)`,
+    );
   }
 
   #insert(cmd: WriteCommand): Snapshot<T> {
@@ -142,26 +124,27 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     if ('error' in checked) return this.#failed(cmd);
     const row = checked.next;
     const p = new Params();
-    // Top-level null is absent: a null field the table has no column for is nothing to write.
-    const names = Object.keys(row).filter((k) => row[k] !== undefined && row[k] !== null);
-    const values = names.map((n) => p.add(this.#encode(n, row[n])));
-    const v = ident(this.schema.versionField);
-    const sql = `INSERT INTO ${this.#table.quoted} (${[...names.map(ident), v].join(', ')}) VALUES (${[...values, '1'].join(', ')}) ON CONFLICT DO NOTHING RETURNING *`;
-    const inserted = this.#prepare(sql).get(p.values) as Row | undefined;
+    const inserted = this.#prepare(this.#sql.insert(row, p)).get(p.values) as Row | undefined;
     if (!inserted) return this.#failed(cmd);
     // A key deleted before starts after its tombstone, never at a version it had.
-    const created = afterTombstone((q) => this.#prepare(q), this.#tombstones, this.#table.quoted, this.schema, inserted);
+    const created = afterTombstone(
+      (q) => this.#prepare(q),
+      this.#tombstones,
+      this.#table.quoted,
+      this.schema,
+      inserted,
+    );
     return this.#snapshot(cmd.key, created) as Snapshot<T>;
   }
 
   #update(cmd: WriteCommand): Snapshot<T> {
     const p = new Params();
-    const v = ident(this.schema.versionField);
     let sql: string;
     if ('ops' in cmd.change) {
-      const plan = planOps(cmd.change.ops, this.#table.columns, p, this.#keyWhere(cmd.key, p), this.#table.quoted);
-      const where = [this.#conditions(cmd.key, cmd.expect, p), plan.ok].join(' AND ');
-      sql = `${plan.with} UPDATE ${this.#table.quoted} SET ${[...plan.sets, `${v} = ${v} + 1`].join(', ')} WHERE ${where} RETURNING *`;
+      const keyWhere = this.#sql.keyWhere(cmd.key, p);
+      const plan = planOps(cmd.change.ops, this.#table.columns, p, keyWhere, this.#table.quoted);
+      const guardCheck = [this.#sql.conditions(cmd.key, cmd.expect, p), plan.ok].join(' AND ');
+      sql = this.#sql.update(plan.sets, guardCheck, plan.with);
     } else {
       // A new value is checked whole in JavaScript, against the row when it carries columns
       // `fields` does not name (they must be unchanged; we hold the write lock, so the read is
@@ -169,10 +152,13 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
       const value = cmd.change.value;
       const listed = this.schema.fields ?? [];
       const foreign = Object.keys(value).some((k) => !listed.includes(k) && value[k] !== null);
-      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {})) return this.#failed(cmd);
+      if ('error' in checkChange(this.schema, cmd, foreign ? (this.#read(cmd.key)?.value as Row | undefined) : {}))
+        return this.#failed(cmd);
       // Only the listed columns are written: the others keep what they hold.
-      const sets = listed.filter((c) => !this.schema.keyFields.includes(c)).map((c) => `${ident(c)} = ${p.add(this.#encode(c, value[c]))}`);
-      sql = `UPDATE ${this.#table.quoted} SET ${[...sets, `${v} = ${v} + 1`].join(', ')} WHERE ${this.#conditions(cmd.key, cmd.expect, p)} RETURNING *`;
+      const sets = listed
+        .filter((c) => !this.schema.keyFields.includes(c))
+        .map((c) => `${ident(c)} = ${p.add(this.#sql.encode(c, value[c]))}`);
+      sql = this.#sql.update(sets, this.#sql.conditions(cmd.key, cmd.expect, p));
     }
     const written = this.#snapshot(cmd.key, this.#prepare(sql).get(p.values) as Row | undefined) ?? this.#failed(cmd);
     // Byte caps come last and are measured on the written value as JSON, exactly as
@@ -194,9 +180,13 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   #deleteNow(key: Key, expect: Expect): Snapshot<T> {
     return atomically(this.#db, () => {
-      if (expect.absent) throw new ConflictError('A delete cannot expect the record to be absent', { reason: this.#read(key) ? 'exists' : 'gone', key });
+      if (expect.absent)
+        throw new ConflictError('A delete cannot expect the record to be absent', {
+          reason: this.#read(key) ? 'exists' : 'gone',
+          key,
+        });
       const p = new Params();
-      const row = this.#prepare(`DELETE FROM ${this.#table.quoted} WHERE ${this.#conditions(key, expect, p)} RETURNING *`).get(p.values) as Row | undefined;
+      const row = this.#prepare(this.#sql.delete(key, expect, p)).get(p.values) as Row | undefined;
       if (!row) return this.#failed({ key, change: { ops: [] }, expect });
       bury((q) => this.#prepare(q), this.#tombstones, this.schema.keyFields, row, this.schema.versionField);
       return this.#snapshot(key, row) as Snapshot<T>;
@@ -270,7 +260,8 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
 
   /** A session of this store inside the transaction open on its database handle (`tx.with`). */
   joinTransaction(transaction: unknown): TxSession<T> {
-    if (transaction !== this.#db || !this.#db.inTransaction) throw new TypeError('noclobber/sqlite: no transaction of this database handle to join');
+    if (transaction !== this.#db || !this.#db.inTransaction)
+      throw new TypeError('noclobber/sqlite: no transaction of this database handle to join');
     return { ...this.#session(), transaction };
   }
 

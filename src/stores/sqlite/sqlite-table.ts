@@ -27,14 +27,17 @@ export function inspectTable(db: SqliteDatabase, config: SqliteStoreConfig): Sql
   const keyFields = typeof config.key === 'string' ? [config.key] : [...config.key];
   const versionField = config.version ?? 'version';
   const json = config.json ?? [];
-  for (const k of keyFields) if (!declared.has(k)) throw new TypeError(`noclobber/sqlite: key column "${k}" is not in "${config.table}"`);
-  if (!declared.has(versionField)) throw new TypeError(`noclobber/sqlite: version column "${versionField}" is not in "${config.table}"`);
+  for (const k of keyFields)
+    if (!declared.has(k)) throw new TypeError(`noclobber/sqlite: key column "${k}" is not in "${config.table}"`);
+  if (!declared.has(versionField))
+    throw new TypeError(`noclobber/sqlite: version column "${versionField}" is not in "${config.table}"`);
   if (affinityOf(declared.get(versionField) ?? '') !== 'integer') {
     throw new TypeError(`noclobber/sqlite: version column "${versionField}" must be INTEGER`);
   }
   for (const j of json) {
     if (!declared.has(j)) throw new TypeError(`noclobber/sqlite: JSON column "${j}" is not in "${config.table}"`);
-    if (keyFields.includes(j) || j === versionField) throw new TypeError(`noclobber/sqlite: "${j}" cannot be both a JSON column and the key or version`);
+    if (keyFields.includes(j) || j === versionField)
+      throw new TypeError(`noclobber/sqlite: "${j}" cannot be both a JSON column and the key or version`);
   }
   for (const c of Object.keys(config.maxBytes ?? {}))
     if (!json.includes(c)) throw new TypeError(`noclobber/sqlite: maxBytes names "${c}", which is not a JSON column`);

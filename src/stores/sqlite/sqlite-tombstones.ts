@@ -42,27 +42,41 @@ export function sqliteTombstoneDdl(table: string): string {
  * const tombstones = openTombstones(db, 'docs', { table: 'noclobber_tombstones', create: true });
  * ```
  */
-export function openTombstones(db: SqliteDatabase, table: string, options: { table?: string; create?: boolean }): SqliteTombstones {
+export function openTombstones(
+  db: SqliteDatabase,
+  table: string,
+  options: { table?: string; create?: boolean },
+): SqliteTombstones {
   const name = options.table ?? SQLITE_TOMBSTONE_TABLE;
   const ddl = sqliteTombstoneDdl(name);
-  const columns = () => (db.prepare(`PRAGMA table_info(${ident(name)})`).all() as { name: string }[]).map((c) => c.name);
+  const columns = () =>
+    (db.prepare(`PRAGMA table_info(${ident(name)})`).all() as { name: string }[]).map((c) => c.name);
   let found = columns();
   if (found.length === 0) {
-    if (options.create === false) throw new SetupError(`noclobber/sqlite: the table of tombstones "${name}" does not exist`, { statements: ddl });
+    if (options.create === false)
+      throw new SetupError(`noclobber/sqlite: the table of tombstones "${name}" does not exist`, { statements: ddl });
     try {
       db.exec(ddl);
     } catch (e) {
-      throw new SetupError(`noclobber/sqlite: could not create the table of tombstones "${name}"; run the statement yourself`, {
-        statements: ddl,
-        cause: mapSqliteError(e),
-      });
+      throw new SetupError(
+        `noclobber/sqlite: could not create the table of tombstones "${name}"; run the statement yourself`,
+        {
+          statements: ddl,
+          cause: mapSqliteError(e),
+        },
+      );
     }
     found = columns();
   }
   const missing = ['store', 'key', 'version', 'deleted_at'].filter((c) => !found.includes(c));
-  if (missing.length > 0) throw new SetupError(`noclobber/sqlite: the table of tombstones "${name}" has no column ${missing.join(', ')}`, { statements: ddl });
+  if (missing.length > 0)
+    throw new SetupError(`noclobber/sqlite: the table of tombstones "${name}" has no column ${missing.join(', ')}`, {
+      statements: ddl,
+    });
   // SQLite names are case-insensitive: the store is named as the schema spells its table.
-  const spelled = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE`).get(table) as { name: string } | undefined;
+  const spelled = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE`)
+    .get(table) as { name: string } | undefined;
   return { quoted: ident(name), store: spelled?.name ?? table };
 }
 
@@ -84,7 +98,13 @@ export type Prepare = (sql: string) => SqliteStatement;
  * bury(prepare, tombstones, ['id'], deletedRow, 'version');
  * ```
  */
-export function bury(prepare: Prepare, t: SqliteTombstones, keyFields: readonly string[], row: Row, versionField: string): void {
+export function bury(
+  prepare: Prepare,
+  t: SqliteTombstones,
+  keyFields: readonly string[],
+  row: Row,
+  versionField: string,
+): void {
   prepare(
     `INSERT INTO ${t.quoted} (store, key, version, deleted_at) VALUES (@store, @key, @version, @at)
      ON CONFLICT (store, key) DO UPDATE SET version = max(version, excluded.version), deleted_at = excluded.deleted_at`,
@@ -100,13 +120,22 @@ export function bury(prepare: Prepare, t: SqliteTombstones, keyFields: readonly 
  * const row = afterTombstone(prepare, tombstones, '"docs"', schema, insertedRow);
  * ```
  */
-export function afterTombstone(prepare: Prepare, t: SqliteTombstones, table: string, schema: StoreSchema, inserted: Row): Row {
+export function afterTombstone(
+  prepare: Prepare,
+  t: SqliteTombstones,
+  table: string,
+  schema: StoreSchema,
+  inserted: Row,
+): Row {
   const key = tombstoneKey(schema.keyFields, inserted);
-  const found = prepare(`DELETE FROM ${t.quoted} WHERE store = @store AND key = @key RETURNING version`).get({ store: t.store, key }) as
-    | { version: number }
-    | undefined;
+  const found = prepare(`DELETE FROM ${t.quoted} WHERE store = @store AND key = @key RETURNING version`).get({
+    store: t.store,
+    key,
+  }) as { version: number } | undefined;
   if (!found) return inserted;
   const p = new Params();
   const where = schema.keyFields.map((f) => `${ident(f)} = ${p.add(inserted[f])}`).join(' AND ');
-  return prepare(`UPDATE ${table} SET ${ident(schema.versionField)} = ${p.add(found.version + 1)} WHERE ${where} RETURNING *`).get(p.values) as Row;
+  return prepare(
+    `UPDATE ${table} SET ${ident(schema.versionField)} = ${p.add(found.version + 1)} WHERE ${where} RETURNING *`,
+  ).get(p.values) as Row;
 }

@@ -12,15 +12,22 @@ interface Draft {
 
 const params = new URLSearchParams(location.search);
 const conflicts = new ConflictStore();
-const draft = resource<Draft>(`/drafts/${params.get('draft')}`, { conflicts, attempts: Number(params.get('attempts') ?? 3), baseMs: 5 });
+const draft = resource<Draft>(`/drafts/${params.get('draft')}`, {
+  conflicts,
+  attempts: Number(params.get('attempts') ?? 3),
+  baseMs: 5,
+});
 await draft.get();
 const saver = autosave(draft, { debounceMs: 100 });
 
 function Conflict({ entry }: { entry: ConflictEntry }) {
-  const keep = (side: 'mine' | 'theirs') => void entry.resolve(Object.fromEntries(entry.conflicts.map((c) => [c.path.join('.'), side])));
+  const keep = (side: 'mine' | 'theirs') =>
+    void entry.resolve(Object.fromEntries(entry.conflicts.map((c) => [c.path.join('.'), side])));
   return (
     <li data-reason={entry.reason}>
-      {entry.reason}: {entry.conflicts.map((c) => `${c.path.join('.')} mine=${String(c.mine)} theirs=${String(c.theirs)}`).join('; ') || 'no field clash'}
+      {entry.reason}:{' '}
+      {entry.conflicts.map((c) => `${c.path.join('.')} mine=${String(c.mine)} theirs=${String(c.theirs)}`).join('; ') ||
+        'no field clash'}
       <button type="button" id="keep-mine" onClick={() => keep('mine')}>
         Keep mine
       </button>
@@ -42,7 +49,12 @@ function Editor() {
         {state}
       </p>
       {(['title', 'body'] as const).map((f) => (
-        <input key={f} id={f} value={value?.[f] ?? ''} onChange={(e) => saver.edit((d) => ({ ...d, [f]: e.target.value }))} />
+        <input
+          key={f}
+          id={f}
+          value={value?.[f] ?? ''}
+          onChange={(e) => saver.edit((d) => ({ ...d, [f]: e.target.value }))}
+        />
       ))}
       <ul id="conflicts">
         {pending.map((e) => (
