@@ -23,6 +23,18 @@ export interface TableSpec {
  * Writes that do not go through noclobber — what code that predates it, a migration or an
  * operator with a SQL console does — so the suite can check tables written before noclobber.
  */
+/**
+ * What a store's harness offers, known when the suite is declared, so a case that needs what
+ * the store does not have is not declared for it (rather than declared and skipped). The
+ * suite checks at run time that the harness agrees.
+ */
+export interface StoreTraits {
+  /** The version kinds the store supports (the harness's `versionKinds`). */
+  readonly versionKinds: readonly VersionKind[];
+  /** Whether the harness can write and delete rows as a writer without noclobber would (`plain`). */
+  readonly plain: boolean;
+}
+
 export interface PlainAccess {
   /**
    * Inserts a row as a writer that knows nothing of noclobber would: SQL `INSERT` with the

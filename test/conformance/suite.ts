@@ -1,7 +1,7 @@
 import type { Collection, Row } from 'noclobber';
 import { collection } from 'noclobber';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { DOCS, type StoreHarness } from './harness.js';
+import { DOCS, type StoreHarness, type StoreTraits } from './harness.js';
 import { basicTests } from './suite-basics.js';
 import { concurrencyTests } from './suite-concurrency.js';
 import { incarnationTests } from './suite-incarnations.js';
@@ -20,7 +20,11 @@ import { transactionTests } from './suite-transactions.js';
  * describeConformance('sqlite (:memory:)', async () => sqliteHarness(':memory:'));
  * ```
  */
-export function describeConformance(name: string, makeHarness: () => Promise<StoreHarness>): void {
+export function describeConformance(
+  name: string,
+  makeHarness: () => Promise<StoreHarness>,
+  traits: StoreTraits = { versionKinds: ['integer'], plain: true },
+): void {
   describe(`conformance: ${name}`, () => {
     let harness: StoreHarness;
     let docs: Collection<Row>;
@@ -39,6 +43,6 @@ export function describeConformance(name: string, makeHarness: () => Promise<Sto
       ));
     describe('concurrency', () => concurrencyTests(() => harness));
     describe('transactions', () => transactionTests(() => harness));
-    describe('incarnations', () => incarnationTests(() => harness));
+    describe('incarnations', () => incarnationTests(() => harness, traits));
   });
 }
