@@ -8,7 +8,7 @@ import { createTable, dynamoEndpoint } from './dynamo-harness.js';
 
 const endpoint = await dynamoEndpoint();
 
-// The tombstone inside the item (issue 14): its marker and TTL attributes are names the
+// The tombstone inside the item: its marker and TTL attributes are names the
 // caller chooses, so they reach expressions only as #placeholders; the item keeps the key and
 // the last version; every read path treats it as absent.
 describe.skipIf(!endpoint)('DynamoDB: tombstones in the item', () => {

@@ -179,7 +179,7 @@ for (const [kind, target] of targets) {
         body: '{"status":"active","n":1}',
       });
       expect(created.status).toBe(201);
-      // Created again after a delete at version 1: the record starts after it (issue 14), never at 1 again.
+      // Created again after a delete at version 1: the record starts after it, never at 1 again.
       expect((await audited()).at(-1)).toMatchObject({ method: 'PUT', previous_version: null, new_version: '2' });
     });
 

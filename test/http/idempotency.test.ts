@@ -48,7 +48,7 @@ describe('Idempotency-Key store', () => {
     await keys.abandon('old', '2');
     const again = await keys.begin('old', 'fp', 60_000);
     expect(again).toMatchObject({ state: 'started' });
-    // A claim's token is the record's version, and versions never come again (issue 14): the
+    // A claim's token is the record's version, and versions never come again: the
     // earlier claimants' tokens fence nothing of the new claim.
     expect(['1', '2']).not.toContain((again as { token: string }).token);
     await keys.abandon('old', '1');

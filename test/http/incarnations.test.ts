@@ -11,7 +11,7 @@ import { newPool, uniqueTable } from '../postgres/pg-harness.js';
 import { service } from '../setup/services.js';
 import { frameworks } from './frameworks.js';
 
-// Issue 14 over HTTP, on the real adapters: an ETag taken from a record that was deleted and
+// No ABA over HTTP, on the real adapters: an ETag taken from a record that was deleted and
 // created again never matches the new record — If-Match with it is 412 for every write, and a
 // conditional GET with it answers 200 with the new body (never 304 for different content).
 

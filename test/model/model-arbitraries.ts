@@ -155,7 +155,7 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('replace' as const), key, value: rowValue, expect: expectSpec }),
   },
-  // Deletes and creates often enough that runs delete a key and create it again (issue 14).
+  // Deletes and creates often enough that runs delete a key and create it again.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('create' as const), key, value: rowValue }) },
   {
     weight: 2,

@@ -36,7 +36,7 @@ export type Outcome =
 /**
  * The model's state: each key's version and value (top-level nulls dropped). A deleted key
  * stays as a tombstone (`gone`) holding its last version: the key's next record starts
- * after it, so no version ever names two incarnations of a key (issue 14). `buried` keeps,
+ * after it, so no version ever names two incarnations of a key. `buried` keeps,
  * on a record created again, the version its key's previous incarnation was deleted at.
  */
 export type State = Map<string, { version: number; value: Row; gone?: true; buried?: number }>;

@@ -3,7 +3,7 @@ import { collection, SetupError } from 'noclobber';
 import { SQLITE_TOMBSTONE_TABLE, SqliteStore, sqliteTombstoneDdl } from 'noclobber/sqlite';
 import { describe, expect, it } from 'vitest';
 
-// The table of tombstones on SQLite (issue 14): named by the caller through the identifier
+// The table of tombstones on SQLite: named by the caller through the identifier
 // helper, every value bound, and a SetupError carrying the DDL when it may not be created.
 describe('SQLite: the table of tombstones', () => {
   const docsTable = (db: Database.Database, name = 'docs') =>

@@ -17,7 +17,7 @@ const MAX_ROUNDS = 8;
 /**
  * True for a tombstone: what a delete leaves of an item — its key, its last version and the
  * mark (`DynamoTable.gone`, the deletion time) — so the key's next record starts after that
- * version and no version ever names two incarnations (issue 14). The tombstone is the item
+ * version and no version ever names two incarnations. The tombstone is the item
  * itself, so it is written atomically with the delete and read with every condition.
  * @example
  * ```ts

@@ -8,7 +8,7 @@ export const PG_TOMBSTONE_TABLE = 'noclobber_tombstones';
 
 /**
  * Where a PostgreSQL store keeps, per key, the last version the key had when it was deleted,
- * so the key's next record starts after it and no version names two incarnations (issue 14).
+ * so the key's next record starts after it and no version names two incarnations.
  * Every create also takes the key's row here (`ON CONFLICT DO UPDATE`, which sees and locks
  * the latest committed row whatever the statement's snapshot): that is what orders a create
  * after every delete of the key that committed before it — see docs/design.md.

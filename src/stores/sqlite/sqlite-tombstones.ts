@@ -10,7 +10,7 @@ export const SQLITE_TOMBSTONE_TABLE = 'noclobber_tombstones';
 
 /**
  * Where a SQLite store keeps the last version of each deleted key, so the key's next record
- * starts after it: a version never names two incarnations (issue 14). Every write runs under
+ * starts after it: a version never names two incarnations. Every write runs under
  * `BEGIN IMMEDIATE` (or a savepoint of it), so "delete, then bury" and "insert, then take the
  * tombstone" are each atomic; a create consumes the tombstone, so the table holds only keys
  * that are deleted now.
