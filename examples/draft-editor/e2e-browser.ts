@@ -1,19 +1,10 @@
-import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { inCi } from '../../test/setup/services.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../test/client/browser/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Whether Debian's Chromium is here; says why not (and fails under CI) when it is not. */
-export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const message = `Chromium not found at ${CHROMIUM}: the draft-editor browser tests cannot run here (apt-get install chromium).`;
-  if (inCi()) throw new Error(message);
-  console.warn(`\n*** SKIPPING BROWSER TESTS *** ${message}\n`);
-  return false;
-}
+// The same Debian Chromium, launched the same way, as the library's own browser tests.
+export { chromiumAvailable } from '../../test/client/browser/chromium.js';
 
 /** Serves the app on a loopback port and launches headless Chromium (no background traffic). */
 export async function startBrowser(app: Hono): Promise<{ base: string; browser: Browser; close(): Promise<void> }> {
@@ -22,18 +13,7 @@ export async function startBrowser(app: Hono): Promise<{ base: string; browser: 
       resolve({ base: `http://127.0.0.1:${info.port}`, stop: () => server.close() }),
     );
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     base,
     browser,
