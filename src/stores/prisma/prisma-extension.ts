@@ -3,7 +3,7 @@ import { ConflictError } from '../../core/errors/conflict-error.js';
 import { GuardError } from '../../core/errors/guard-error.js';
 import type { Op } from '../../core/ops.js';
 import type { Key, Row, Snapshot } from '../../core/types.js';
-import type { PrismaClientLike } from './prisma-client.js';
+import { isTransactionClient, type PrismaClientLike } from './prisma-client.js';
 import { PrismaCodec } from './prisma-codec.js';
 import type { NoclobberExtension, NoclobberLocked, NoclobberPrismaOptions } from './prisma-extension-types.js';
 import { modelMapping } from './prisma-model.js';
@@ -114,8 +114,13 @@ export function noclobber(options: NoclobberPrismaOptions = {}): NoclobberExtens
           ),
         });
         bound = open();
-        cache.set(id, bound);
-        bound.catch(() => cache.delete(id));
+        // Opening may create the table of tombstones. Opened on a transaction client, that
+        // CREATE is part of the caller's transaction and goes if it rolls back: such a store
+        // serves this call only, and the first call outside a transaction opens the one kept.
+        if (!isTransactionClient(ctx.$parent)) {
+          cache.set(id, bound);
+          bound.catch(() => cache.delete(id));
+        }
       }
       const { store, codec } = await bound;
       return { store: store.on(ctx.$parent), codec };
