@@ -31,3 +31,29 @@ export function answerLost(client: DynamoDBClient, command: string, times = 1): 
   };
   return { send } as unknown as DynamoClient;
 }
+
+/**
+ * A client whose successive `command` sends meet the given faults, in order, then reach
+ * DynamoDB normally: `lost` — applied, but the answer never comes back (a timeout with no
+ * HTTP status); `refused` — the connection is refused and nothing is sent (`ECONNREFUSED`).
+ */
+export function faultSequence(
+  client: DynamoDBClient,
+  command: string,
+  faults: readonly ('lost' | 'refused')[],
+): DynamoClient {
+  const left = [...faults];
+  const send = async (cmd: { constructor: { name: string } }) => {
+    const fault = cmd.constructor.name === `${command}Command` ? left.shift() : undefined;
+    if (fault === 'refused')
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'Error', code: 'ECONNREFUSED' });
+    const out = await client.send(cmd as never);
+    if (fault === 'lost')
+      throw Object.assign(new Error('socket hang up after the request was sent'), {
+        name: 'TimeoutError',
+        $metadata: {},
+      });
+    return out;
+  };
+  return { send } as unknown as DynamoClient;
+}

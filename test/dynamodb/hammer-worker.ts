@@ -15,7 +15,11 @@ const [endpoint, table, worker, rows, ops, clients] = process.argv.slice(2) as [
 ];
 const stores = await Promise.all(
   Array.from({ length: Number(clients) }, async () =>
-    collection(await DynamoStore.open(localClient(endpoint), { table, fields: 'open', json: ['markers'] })),
+    // Every strategy waits for another holder's lease as long as withLock below does (20 s): on a
+    // machine shared with another test run, 16 clients' leases on 5 items outlast the 5 s default.
+    collection(await DynamoStore.open(localClient(endpoint), { table, fields: 'open', json: ['markers'] }), {
+      lockTimeoutMs: 20_000,
+    }),
   ),
 );
 const acknowledged: string[] = [];

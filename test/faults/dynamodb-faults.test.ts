@@ -6,7 +6,7 @@ import { add, CommitUnknownError, collection, inc } from 'noclobber';
 import { DynamoStore } from 'noclobber/dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localClient } from '../../tools/services/index.js';
-import { answerLost } from '../dynamodb/dynamo-faults.js';
+import { answerLost, faultSequence } from '../dynamodb/dynamo-faults.js';
 import { service } from '../setup/services.js';
 import { startProxy, type TcpProxy } from './tcp-proxy.js';
 import { expectTruthful, progress, runWorkers } from './workers.js';
@@ -71,6 +71,24 @@ describe.skipIf(!endpoint)('fault injection on DynamoDB Local: every error tells
     console.log(
       'dynamodb lost answers: 1 CommitUnknownError, 1 of them applied; the transaction applied once after its re-send',
     );
+  });
+
+  it('a transaction whose answer was lost and whose re-send is refused is re-sent with its token until DynamoDB answers: applied once, never re-run', async () => {
+    const table = await markerTable(admin, ['row-0', 'row-1']);
+    const faults = ['lost', 'refused', 'refused', 'lost'] as const;
+    const tx = collection(
+      await DynamoStore.open(faultSequence(admin, 'TransactWriteItems', faults), { table, json: ['markers'] }),
+    );
+    let runs = 0;
+    await tx.transact(async (t) => {
+      runs++;
+      await t.apply('row-0', [inc('n', 1), add('markers', 'once')]);
+      await t.apply('row-1', [inc('n', 1), add('markers', 'once')]);
+    });
+    expect(runs).toBe(1);
+    const rows = await readRows(admin, table);
+    expect(rows.get('row-0')).toEqual({ n: 1, markers: ['once'] });
+    expect(rows.get('row-1')).toEqual({ n: 1, markers: ['once'] });
   });
 
   it('workers killed with SIGKILL before sending and after DynamoDB applied (single writes and transactions): nothing acknowledged lost, nothing applied twice', async () => {

@@ -26,7 +26,10 @@ const floorOf = (w: DynamoWriter<Row>, item: Item | undefined): string | undefin
   item && w.table.version.read(item[w.table.version.field]);
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
-export const MAX_TRANSACTION_ITEMS = 100;
+export /** Re-sends of a commit whose outcome is unknown, with backoff from 25 ms to 1 s: about 5 s in all. */
+const RESEND_ATTEMPTS = 10;
+const RESEND_MAX_DELAY_MS = 1000;
+const MAX_TRANSACTION_ITEMS = 100;
 
 interface Cancelled {
   readonly CancellationReasons?: readonly { Code?: string; Message?: string; Item?: Item }[];
@@ -246,6 +249,12 @@ export class DynamoTx {
         },
       );
     const input = { TransactItems: entries.map((e) => commitAction(e)), ClientRequestToken: randomUUID() };
+    // Set once a send's answer was lost: that send may have been applied, so from then on only
+    // DynamoDB's own answer to this token (success, or cancelled) may end the commit. Anything
+    // else — a refused connection, another lost answer, the first send still in progress — is
+    // answered by sending the same token again (idempotent for 10 minutes), never by running
+    // the transaction again under a new token, which would apply it twice.
+    let unknown: CommitUnknownError | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand(input));
@@ -254,15 +263,13 @@ export class DynamoTx {
       } catch (e) {
         const name = (e as { name?: string }).name;
         if (name === 'TransactionCanceledException') throw this.#cancelled(e, entries);
-        // A resend with the same token while the first is still running.
-        if (name === 'TransactionInProgressException' && attempt > 0 && attempt < 6) {
-          await sleep(25 * attempt);
-          continue;
-        }
         const mapped = mapDynamoError(e, 'write') as NoclobberError;
-        // The answer was lost: the same token makes the resend idempotent (DynamoDB keeps it 10 minutes).
-        if (mapped instanceof CommitUnknownError && attempt < 2) continue;
-        throw mapped;
+        if (!unknown && mapped instanceof CommitUnknownError) unknown = mapped;
+        if (!unknown) throw mapped;
+        const undecided =
+          name === 'TransactionInProgressException' || mapped.retryable || mapped instanceof CommitUnknownError;
+        if (!undecided || attempt >= RESEND_ATTEMPTS) throw unknown;
+        await sleep(Math.min(RESEND_MAX_DELAY_MS, 25 * 2 ** attempt));
       }
     }
   }
