@@ -3,7 +3,14 @@ import { mapPgError } from './postgres-errors.js';
 import { ident, tableIdent } from './postgres-sql.js';
 import type { PgPool } from './postgres-store-config.js';
 
-/** The default name of the table of tombstones (in the data table's schema). */
+/**
+ * The default name of the table of tombstones, in the data table's schema (option
+ * `tombstoneTable` names another).
+ * @example
+ * ```ts
+ * await pool.query(pgTombstoneDdl(`"app"."${PG_TOMBSTONE_TABLE}"`)); // in a migration
+ * ```
+ */
 export const PG_TOMBSTONE_TABLE = 'noclobber_tombstones';
 
 /**

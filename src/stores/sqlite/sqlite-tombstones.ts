@@ -5,7 +5,13 @@ import { mapSqliteError } from './sqlite-errors.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-store-config.js';
 
-/** The default name of the table of tombstones. */
+/**
+ * The default name of the table of tombstones (option `tombstoneTable` names another).
+ * @example
+ * ```ts
+ * db.exec(sqliteTombstoneDdl(SQLITE_TOMBSTONE_TABLE)); // in a migration, before the store opens
+ * ```
+ */
 export const SQLITE_TOMBSTONE_TABLE = 'noclobber_tombstones';
 
 /**
