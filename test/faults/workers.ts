@@ -89,7 +89,11 @@ const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|57P03|not queryable|Cannot use a pool
 /** What the parent learned from the workers and the table. */
 export interface TruthReport {
   acknowledged: number;
+  /** Row writes of the acknowledged writes (a two-row transaction counts 2), in the units of the rows' `n`. */
+  acknowledgedRows: number;
   unknown: number;
+  /** Row writes of the writes that ended in CommitUnknownError, applied or not. */
+  unknownRows: number;
   unknownApplied: number;
   failed: number;
   failures: Record<string, number>;
@@ -113,7 +117,9 @@ export function expectTruthful(
   const result = new Map<string, WorkerLine>();
   const report: TruthReport = {
     acknowledged: 0,
+    acknowledgedRows: 0,
     unknown: 0,
+    unknownRows: 0,
     unknownApplied: 0,
     failed: 0,
     failures: {},
@@ -143,6 +149,7 @@ export function expectTruthful(
     const line = result.get(marker);
     if (line && 'ack' in line) {
       report.acknowledged++;
+      report.acknowledgedRows += rowsOf.length;
       expect(all, `acknowledged ${marker} lost`).toBe(true);
     } else if (line && 'error' in line) {
       expect(line.typed, `${marker} failed with an untyped error: ${line.code}`).toBe(true);
@@ -152,6 +159,7 @@ export function expectTruthful(
           NEVER_SENT,
         );
         report.unknown++;
+        report.unknownRows += rowsOf.length;
         if (all) report.unknownApplied++;
       } else {
         report.failed++;

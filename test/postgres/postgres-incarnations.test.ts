@@ -129,26 +129,31 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
   });
 
   it('the table of tombstones: made once in the table’s schema, even by stores opening at once', async () => {
-    const schema = `inc_schema_${process.pid}`;
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const tables = await Promise.all(
-      Array.from({ length: 6 }, async (_, i) => {
-        const table = `${schema}.t${i}`;
-        await admin.query(`CREATE TABLE ${table} (id text PRIMARY KEY, version integer NOT NULL)`);
-        return table;
-      }),
-    );
-    const stores = await Promise.all(tables.map((table) => PostgresStore.open(pool(), { table, key: 'id' })));
-    expect(stores).toHaveLength(6);
-    const found = await admin.query(`SELECT to_regclass($1) IS NOT NULL AS found`, [`${schema}.noclobber_tombstones`]);
-    expect(found.rows[0]?.found).toBe(true);
-    const docs = collection(stores[0] as PostgresStore<Row>);
-    await docs.create('k', { id: 'k' });
-    await docs.delete('k');
-    const tomb = await admin.query(
-      `SELECT store, key, version FROM ${schema}.noclobber_tombstones WHERE deleted_at IS NOT NULL`,
-    );
-    expect(tomb.rows).toEqual([{ store: `"${schema}"."t0"`, key: 'k', version: '1' }]);
+    // Six sessions race to create the table in each of 12 fresh schemas. The catalog race has
+    // three losing errors (unique_violation, duplicate_table, duplicate_object: "type … already
+    // exists"); the last one once escaped open() as a SetupError under two concurrent suites.
+    const sessions = Array.from({ length: 6 }, () => pool());
+    for (let round = 0; round < 12; round++) {
+      const schema = `inc_schema_${process.pid}_${round}`;
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const tables = Array.from({ length: 6 }, (_, i) => `${schema}.t${i}`);
+      await admin.query(tables.map((t) => `CREATE TABLE ${t} (id text PRIMARY KEY, version integer NOT NULL)`).join(';'));
+      const stores = await Promise.all(
+        tables.map((table, i) => PostgresStore.open(sessions[i] as pg.Pool, { table, key: 'id' })),
+      );
+      expect(stores).toHaveLength(6);
+      const found = await admin.query(`SELECT to_regclass($1) IS NOT NULL AS found`, [
+        `${schema}.noclobber_tombstones`,
+      ]);
+      expect(found.rows[0]?.found).toBe(true);
+      const docs = collection(stores[round % 6] as PostgresStore<Row>);
+      await docs.create('k', { id: 'k' });
+      await docs.delete('k');
+      const tomb = await admin.query(
+        `SELECT store, key, version FROM ${schema}.noclobber_tombstones WHERE deleted_at IS NOT NULL`,
+      );
+      expect(tomb.rows).toEqual([{ store: `"${schema}"."t${round % 6}"`, key: 'k', version: '1' }]);
+    }
   });
 
   it('stores opened at once inside transactions (a Prisma extension binds on its first call) make the table without aborting them', async () => {
@@ -213,5 +218,15 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
     const first = await docs.create('k', { id: 'k' });
     await docs.delete('k');
     expect((await docs.create('k', { id: 'k' })).version).not.toBe(first.version);
+  });
+
+  it('a type already named like the table of tombstones (the losing error of a catalog race) is a SetupError naming it, not "no column"', async () => {
+    const table = await docsTable();
+    const named = `${table}_typed`;
+    await admin.query(`CREATE TYPE ${named} AS (a int)`);
+    const blocked = await PostgresStore.open(admin, { table, key: 'id', tombstoneTable: named }).catch((e: unknown) => e);
+    expect(blocked).toBeInstanceOf(SetupError);
+    expect(blocked).toMatchObject({ code: 'setup', statements: pgTombstoneDdl(`"public"."${named}"`) });
+    expect((blocked as Error).message).toMatch(/another object \(a type or a relation\) has its name/);
   });
 });

@@ -41,8 +41,10 @@ export function pgTombstoneDdl(quoted: string): string {
 
 /**
  * The DDL as a statement that tolerates a store opening at once in another session: two
- * `CREATE TABLE IF NOT EXISTS` race on pg_type's unique index, and the loser's error would
- * abort the transaction it runs in (a Prisma extension opens its store on the first call,
+ * `CREATE TABLE IF NOT EXISTS` race in the catalog — the loser fails with unique_violation
+ * (pg_type's unique index), duplicate_table or duplicate_object ("type … already exists",
+ * when the winner's row type committed between the loser's check and its insert) — and the
+ * loser's error would abort the transaction it runs in (a Prisma extension opens its store on the first call,
  * which may be inside `$transaction`: every later statement was 25P02). The `EXCEPTION`
  * block is a subtransaction, so only the losing CREATE is undone. The dollar-quote tag is
  * one the DDL (a quoted table name) does not contain.
@@ -51,7 +53,7 @@ function createOnce(ddl: string): string {
   let n = 0;
   while (ddl.includes(`$nc${n}$`)) n += 1;
   const tag = `$nc${n}$`;
-  return `DO ${tag} BEGIN ${ddl}; EXCEPTION WHEN unique_violation OR duplicate_table THEN NULL; END ${tag}`;
+  return `DO ${tag} BEGIN ${ddl}; EXCEPTION WHEN unique_violation OR duplicate_table OR duplicate_object THEN NULL; END ${tag}`;
 }
 
 async function query(pool: Pick<PgPool, 'query'>, sql: string, values: unknown[] = []) {
@@ -66,7 +68,8 @@ const columnsOf = async (pool: Pick<PgPool, 'query'>, quoted: string) =>
   (
     await query(
       pool,
-      'SELECT attname::text AS name FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+      // Only a table's columns: a composite type or a view of that name is not the table.
+      "SELECT a.attname::text AS name FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = to_regclass($1) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
       [quoted],
     )
   ).map((r) => r.name as string);
@@ -103,7 +106,7 @@ export async function openTombstones(
       await pool.query(createOnce(ddl));
     } catch (e) {
       const code = (e as { code?: unknown })?.code;
-      if (code !== '23505' && code !== '42P07') {
+      if (code !== '23505' && code !== '42P07' && code !== '42710') {
         const mapped = mapPgError(e, 'read');
         if ((mapped as { code?: string }).code !== 'database') throw mapped;
         throw new SetupError(
@@ -116,6 +119,11 @@ export async function openTombstones(
       }
     }
     columns = await columnsOf(pool, quoted);
+    if (columns.length === 0)
+      throw new SetupError(
+        `noclobber/postgres: could not create the table of tombstones ${quoted}: another object (a type or a relation) has its name; drop it or name the table with the tombstones option`,
+        { statements: ddl },
+      );
   }
   const missing = ['store', 'key', 'version', 'deleted_at'].filter((c) => !columns.includes(c));
   if (missing.length > 0)
