@@ -137,7 +137,9 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
       const schema = `inc_schema_${process.pid}_${round}`;
       await admin.query(`CREATE SCHEMA ${schema}`);
       const tables = Array.from({ length: 6 }, (_, i) => `${schema}.t${i}`);
-      await admin.query(tables.map((t) => `CREATE TABLE ${t} (id text PRIMARY KEY, version integer NOT NULL)`).join(';'));
+      await admin.query(
+        tables.map((t) => `CREATE TABLE ${t} (id text PRIMARY KEY, version integer NOT NULL)`).join(';'),
+      );
       const stores = await Promise.all(
         tables.map((table, i) => PostgresStore.open(sessions[i] as pg.Pool, { table, key: 'id' })),
       );
@@ -224,7 +226,9 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
     const table = await docsTable();
     const named = `${table}_typed`;
     await admin.query(`CREATE TYPE ${named} AS (a int)`);
-    const blocked = await PostgresStore.open(admin, { table, key: 'id', tombstoneTable: named }).catch((e: unknown) => e);
+    const blocked = await PostgresStore.open(admin, { table, key: 'id', tombstoneTable: named }).catch(
+      (e: unknown) => e,
+    );
     expect(blocked).toBeInstanceOf(SetupError);
     expect(blocked).toMatchObject({ code: 'setup', statements: pgTombstoneDdl(`"public"."${named}"`) });
     expect((blocked as Error).message).toMatch(/another object \(a type or a relation\) has its name/);
