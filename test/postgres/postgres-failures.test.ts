@@ -1,11 +1,12 @@
 import { collection, inc, isNoclobberError, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/services/index.js';
 import { faultyPool, terminateAndWait } from '../faults/fault-pool.js';
 import { service } from '../setup/services.js';
-import { newPool, uniqueTable } from './pg-harness.js';
+import { uniqueTable } from './pg-harness.js';
+import { suitePools } from './suite-pools.js';
 
 const url = (await service('postgres')) as string;
 
@@ -17,18 +18,10 @@ async function refusedUrl(): Promise<string> {
 }
 
 describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happened', () => {
-  const pools: pg.Pool[] = [];
-  const pool = (u = url, max = 3) => {
-    const p = newPool(u, max);
-    pools.push(p);
-    return p;
-  };
+  const { pool } = suitePools(url);
   let admin: pg.Pool;
   beforeAll(() => {
     admin = pool();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.end()));
   });
 
   async function accounts(rows: Record<string, number>) {
@@ -161,8 +154,7 @@ describe.skipIf(!url)('PostgreSQL: what a failure means depends on when it happe
   it('a lock timeout is not multiplied by retries: apply, update and withLock answer after about one lock_timeout', async () => {
     const table = await accounts({ a: 1 });
     // Seed 004 sets lock_timeout on the server side (3 s).
-    const p = newPool(url, 3);
-    pools.push(p);
+    const p = pool();
     p.on('connect', (c) => void c.query(`SET lock_timeout = '3s'`).catch(() => {}));
     const docs = collection(await PostgresStore.open(p, { table, key: 'id' }), { lockTimeoutMs: 3000 });
     const holder = await admin.connect();

@@ -1,9 +1,10 @@
 import { type Collection, collection, type Row, SetupError } from 'noclobber';
 import { PostgresStore, pgTombstoneDdl } from 'noclobber/postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
-import { newPool, uniqueTable } from './pg-harness.js';
+import { uniqueTable } from './pg-harness.js';
+import { suitePools } from './suite-pools.js';
 
 const url = (await service('postgres')) as string;
 
@@ -17,17 +18,9 @@ function expectUnique(versions: readonly string[]): void {
 
 describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a key', () => {
   let admin: pg.Pool;
-  const pools: pg.Pool[] = [];
-  const pool = () => {
-    const p = newPool(url, 3);
-    pools.push(p);
-    return p;
-  };
+  const { pool, adopt } = suitePools(url);
   beforeAll(() => {
     admin = pool();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.end()));
   });
 
   async function docsTable(extra = ''): Promise<string> {
@@ -209,7 +202,7 @@ describe.skipIf(!url)('PostgreSQL: a version never names two incarnations of a k
     );
     const limited = new pg.Pool({ connectionString: url, max: 2, options: `-c role=${role}` });
     limited.on('error', () => {});
-    pools.push(limited);
+    adopt(limited);
     const denied = await PostgresStore.open(limited, { table: `${schema}.docs`, key: 'id' }).catch((e: unknown) => e);
     expect(denied).toMatchObject({ code: 'setup', statements: pgTombstoneDdl(`"${schema}"."noclobber_tombstones"`) });
     expect((denied as SetupError).cause).toMatchObject({ code: 'database' });

@@ -1,25 +1,18 @@
 import { collection, inc, set } from 'noclobber';
 import { PostgresStore } from 'noclobber/postgres';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../setup/services.js';
-import { newPool, uniqueTable } from './pg-harness.js';
+import { uniqueTable } from './pg-harness.js';
+import { suitePools } from './suite-pools.js';
 
 const url = (await service('postgres')) as string;
 
 describe.skipIf(!url)('PostgreSQL: the races noclobber exists for', () => {
   let admin: pg.Pool;
-  const pools: pg.Pool[] = [];
-  const pool = () => {
-    const p = newPool(url, 3);
-    pools.push(p);
-    return p;
-  };
+  const { pool } = suitePools(url);
   beforeAll(() => {
     admin = pool();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.end()));
   });
 
   async function accounts(rows: Record<string, number>) {
