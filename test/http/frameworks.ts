@@ -24,6 +24,22 @@ export interface Got {
   json(): Record<string, unknown>;
 }
 
+/** A request as light-my-request (Express) and Fastify's `inject` take it. */
+const injection = (r: Sent) => ({
+  method: r.method as never,
+  url: r.path,
+  headers: r.headers ?? {},
+  ...(r.body === undefined ? {} : { payload: r.body }),
+});
+
+/** What an injected request answered, as a test reads it. */
+const injected = (res: { statusCode: number; headers: unknown; payload: string }): Got => ({
+  status: res.statusCode,
+  headers: res.headers as Record<string, string>,
+  text: res.payload,
+  json: () => JSON.parse(res.payload),
+});
+
 /** One framework under test: how to send without a port, and a real server. */
 export interface Framework {
   readonly name: string;
@@ -132,7 +148,6 @@ export function frameworks<T extends object = Row>(options: ServeResourceOptions
     return f;
   };
   const fastifyApp = makeFastify();
-  const payload = (r: Sent) => (r.body === undefined ? {} : { payload: r.body });
   return [
     {
       name: 'hono',
@@ -160,20 +175,7 @@ export function frameworks<T extends object = Row>(options: ServeResourceOptions
     },
     {
       name: 'express',
-      send: async (r) => {
-        const res = await inject(app as never, {
-          method: r.method as never,
-          url: r.path,
-          headers: r.headers ?? {},
-          ...payload(r),
-        });
-        return {
-          status: res.statusCode,
-          headers: res.headers as Record<string, string>,
-          text: res.payload,
-          json: () => JSON.parse(res.payload),
-        };
-      },
+      send: async (r) => injected(await inject(app as never, injection(r))),
       listen: () =>
         new Promise((resolve) => {
           const server = makeExpress().listen(0, '127.0.0.1', () => {
@@ -187,20 +189,7 @@ export function frameworks<T extends object = Row>(options: ServeResourceOptions
     },
     {
       name: 'fastify',
-      send: async (r) => {
-        const res = await (await fastifyApp).inject({
-          method: r.method as never,
-          url: r.path,
-          headers: r.headers ?? {},
-          ...payload(r),
-        });
-        return {
-          status: res.statusCode,
-          headers: res.headers as Record<string, string>,
-          text: res.payload,
-          json: () => JSON.parse(res.payload),
-        };
-      },
+      send: async (r) => injected(await (await fastifyApp).inject(injection(r))),
       listen: async () => {
         const f = await makeFastify();
         const address = await f.listen({ port: 0, host: '127.0.0.1' });
