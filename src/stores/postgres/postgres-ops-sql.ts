@@ -1,3 +1,4 @@
+import { expandRootMerge } from '../../core/expand-root-merge.js';
 import { isPlainObject } from '../../core/json.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { JsonObject } from '../../core/types.js';
@@ -73,17 +74,6 @@ function without(array: string, item: string): string {
   return `coalesce((SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(${array}) WITH ORDINALITY AS a(e, i) WHERE e <> ${item}), '[]'::jsonb)`;
 }
 
-function expandRootMerge(ops: readonly NormalOp[], columns: ReadonlyMap<string, PgColumn>): NormalOp[] {
-  return ops.flatMap((op): NormalOp[] => {
-    if (op.op !== 'merge' || op.path.length > 0) return [op];
-    return Object.entries(op.value).map(([k, v]): NormalOp => {
-      if (v === null) return { op: 'unset', path: [k] };
-      if (isPlainObject(v) && columns.get(k)?.json) return { op: 'merge', path: [k], value: v };
-      return { op: 'set', path: [k], value: v };
-    });
-  });
-}
-
 /**
  * Plans ops as a chain of LATERAL steps inside a sub-select CORRELATED to the target row
  * (`t`). Correlation matters at READ COMMITTED: when the UPDATE waits for a row lock and
@@ -102,7 +92,7 @@ export function planOps(
   p: PgParams,
   caps: Readonly<Record<string, number>>,
 ): PgOpsPlan | undefined {
-  const ops = expandRootMerge(rawOps, columns);
+  const ops = expandRootMerge(rawOps, (c) => columns.get(c)?.json === true);
   const aliases = new Map<string, string>();
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
   if (aliases.size === 0) return undefined;

@@ -1,5 +1,5 @@
 import { InvalidChangeError } from '../../core/errors/invalid-change-error.js';
-import { isPlainObject } from '../../core/json.js';
+import { expandRootMerge } from '../../core/expand-root-merge.js';
 import type { NormalOp } from '../../core/ops.js';
 import type { FieldType } from '../../core/store.js';
 import { EACH_ELEMENT, ident, itemEquals, type Params } from './sqlite-sql.js';
@@ -36,18 +36,6 @@ export function affinityType(affinity: Affinity): FieldType {
   return { kind: affinity === 'text' ? 'string' : affinity === 'blob' ? 'scalar' : 'number' };
 }
 
-/** Expands a root merge into per-column ops, as RFC 7396 applies it field by field. */
-function expandRootMerge(ops: readonly NormalOp[], columns: ReadonlyMap<string, SqliteColumn>): NormalOp[] {
-  return ops.flatMap((op): NormalOp[] => {
-    if (op.op !== 'merge' || op.path.length > 0) return [op];
-    return Object.entries(op.value).map(([k, v]): NormalOp => {
-      if (v === null) return { op: 'unset', path: [k] };
-      if (isPlainObject(v) && columns.get(k)?.json) return { op: 'merge', path: [k], value: v };
-      return { op: 'set', path: [k], value: v };
-    });
-  });
-}
-
 /**
  * Plans ops as a chain of MATERIALIZED CTE steps over the current row, so each step can
  * refer to the previous value several times without the SQL growing exponentially, and
@@ -66,7 +54,7 @@ export function planOps(
   keyWhere: string,
   table: string,
 ): OpsPlan {
-  const ops = expandRootMerge(rawOps, columns);
+  const ops = expandRootMerge(rawOps, (c) => columns.get(c)?.json === true);
   const aliases = new Map<string, string>();
   for (const op of ops) if (!aliases.has(op.path[0] as string)) aliases.set(op.path[0] as string, `c${aliases.size}`);
   if (aliases.size === 0) return { with: '', sets: [], ok: '1' };
