@@ -23,7 +23,9 @@ import { PgRowSql, type WriteSql, writeAttempt } from './postgres-row-sql.js';
 import { ident, PgParams, whereOf } from './postgres-sql.js';
 import type { PgPool, PgResult, PostgresStoreConfig } from './postgres-store-config.js';
 import { columnValue, inspectTable, type PgColumn, type PgTable } from './postgres-table.js';
+import { pgTombstoneTriggerDdl } from './postgres-tombstone-trigger.js';
 import {
+  PG_ISOLATION,
   type PgLockSession,
   PgTransaction,
   pgLockWait,
@@ -31,12 +33,6 @@ import {
   runPgTransaction,
   transactionDomainOf,
 } from './postgres-transaction.js';
-
-const ISOLATION = {
-  'read committed': 'READ COMMITTED',
-  'repeatable read': 'REPEATABLE READ',
-  serializable: 'SERIALIZABLE',
-} as const;
 
 /**
  * A store over an existing PostgreSQL table, on `pg`. Every write is ONE statement: the
@@ -87,6 +83,14 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
    */
   static async open<T extends object = Row>(pool: PgPool, config: PostgresStoreConfig): Promise<PostgresStore<T>> {
     return new PostgresStore<T>(pool, await inspectTable(pool, config), config);
+  }
+
+  /**
+   * DDL of a trigger keeping a tombstone for a row deleted around the store (plain SQL, an ORM's delete, a
+   * cascade), to run in order as the table's owner: `for (const s of store.tombstoneTriggerDdl()) await pool.query(s)`.
+   */
+  tombstoneTriggerDdl(): readonly string[] {
+    return pgTombstoneTriggerDdl(this.#table, this.#timestamp);
   }
 
   /** The pool: stores on the same pool share a transaction (on the one client it checked out). */
@@ -262,7 +266,7 @@ export class PostgresStore<T extends object = Row> implements Store<T> {
   }
 
   transact<R>(fn: (session: TxSession<T>) => Promise<R>, options: TransactOptions): Promise<R> {
-    const level = options.isolation ? ISOLATION[options.isolation] : undefined;
+    const level = options.isolation ? PG_ISOLATION[options.isolation] : undefined;
     return runPgTransaction(this.#pool, level, (txn) => fn(this.#txSession(txn)), options.lockTimeoutMs);
   }
 

@@ -25,6 +25,8 @@ export interface PgTombstones {
   readonly quoted: string;
   /** The store's name in it: the data table, schema-qualified and quoted. */
   readonly store: string;
+  /** The data table's schema, quoted (where a tombstone trigger's function is made). */
+  readonly schema: string;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function openTombstones(
     throw new SetupError(`noclobber/postgres: the table of tombstones ${quoted} has no column ${missing.join(', ')}`, {
       statements: ddl,
     });
-  return { quoted, store: `${ident(schema)}.${ident(data?.name as string)}` };
+  return { quoted, store: `${ident(schema)}.${ident(data?.name as string)}`, schema: ident(schema) };
 }
 
 /**

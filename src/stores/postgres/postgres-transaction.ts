@@ -6,6 +6,13 @@ import { breaksConnection, mapPgError } from './postgres-errors.js';
 import type { PgQueryable } from './postgres-query.js';
 import type { PgPool, PgPoolClient, PgQueryConfig, PgResult } from './postgres-store-config.js';
 
+/** The SQL of each isolation level `transact` takes. */
+export const PG_ISOLATION = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+} as const;
+
 const DOMAINS = new WeakMap<PgPool, object>();
 
 /**

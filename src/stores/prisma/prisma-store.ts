@@ -15,6 +15,7 @@ import { inspectAggregate, type PostgresChildConfig, primaryKey } from '../postg
 import { PostgresStore } from '../postgres/postgres-store.js';
 import type { PgPool, PostgresStoreConfig } from '../postgres/postgres-store-config.js';
 import { inspectTable } from '../postgres/postgres-table.js';
+import { pgTombstoneTriggerDdl } from '../postgres/postgres-tombstone-trigger.js';
 import { FieldNames } from './field-names.js';
 import type { PrismaClientLike, PrismaTransactionOptions } from './prisma-client.js';
 import { type ModelMapping, modelMapping } from './prisma-model.js';
@@ -74,7 +75,10 @@ async function currentSchema(pool: PgPool): Promise<string> {
 }
 
 /** The statements' store for one client: the PostgreSQL store (or aggregate store) in the model's field names. */
-type MakeStore<T extends object> = (client: PrismaClientLike) => Store<T>;
+/** Makes the store on a client; `triggerDdl` is the DDL of the root table's tombstone trigger. */
+type MakeStore<T extends object> = ((client: PrismaClientLike) => Store<T>) & {
+  readonly triggerDdl: readonly string[];
+};
 
 async function prepare<T extends object>(client: PrismaClientLike, config: PrismaStoreConfig): Promise<MakeStore<T>> {
   const options = config.transactionOptions ?? {};
@@ -120,6 +124,7 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
     ...(config.tombstoneTable === undefined ? {} : { tombstoneTable: config.tombstoneTable }),
     ...(config.createTombstoneTable === undefined ? {} : { createTombstoneTable: config.createTombstoneTable }),
   };
+  const timestamp = pgConfig.versionKind === 'timestamp';
   if (pgConfig.key.length === 0)
     throw new TypeError(`noclobber/prisma: ${schema}.${table} has no primary key; name its key`);
   const named = (inner: Store<Row>): Store<T> =>
@@ -127,10 +132,17 @@ async function prepare<T extends object>(client: PrismaClientLike, config: Prism
   if (Object.keys(children).length > 0) {
     const aggregate = { ...pgConfig, children };
     const inspected = await inspectAggregate(pool, aggregate);
-    return (c) => named(new PostgresAggregateStore(prismaPool(c, options), inspected, aggregate));
+    return Object.assign(
+      (c: PrismaClientLike) => named(new PostgresAggregateStore(prismaPool(c, options), inspected, aggregate)),
+      {
+        triggerDdl: pgTombstoneTriggerDdl(inspected.root, timestamp),
+      },
+    );
   }
   const inspected = await inspectTable(pool, pgConfig);
-  return (c) => named(new PostgresStore(prismaPool(c, options), inspected, pgConfig));
+  return Object.assign((c: PrismaClientLike) => named(new PostgresStore(prismaPool(c, options), inspected, pgConfig)), {
+    triggerDdl: pgTombstoneTriggerDdl(inspected, timestamp),
+  });
 }
 
 /**
@@ -193,6 +205,16 @@ export class PrismaStore<T extends object = Row> implements Store<T> {
    */
   on(client: PrismaClientLike): PrismaStore<T> {
     return new PrismaStore<T>(this.#make, client);
+  }
+
+  /**
+   * DDL of a trigger keeping a tombstone when the model's row is deleted around the store —
+   * Prisma's own `delete`, plain SQL — as the store's delete does; run it once as the table's
+   * owner, one statement at a time: `for (const s of store.tombstoneTriggerDdl()) await prisma.$executeRawUnsafe(s)`
+   * (the statements hold no value from data).
+   */
+  tombstoneTriggerDdl(): readonly string[] {
+    return this.#make.triggerDdl;
   }
 
   /**
