@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ident as pgIdent, tableIdent } from '../../src/stores/postgres/postgres-sql.js';
-import { ident as sqliteIdent } from '../../src/stores/sqlite/sqlite-sql.js';
+import { nameLiteral, ident as sqliteIdent } from '../../src/stores/sqlite/sqlite-sql.js';
 import { newPool } from '../postgres/pg-harness.js';
 import { service } from '../setup/services.js';
 import { HOSTILE_SEGMENTS } from './hostile.js';
@@ -45,6 +45,30 @@ describe('identifier quoting is total', () => {
         }),
         { seed: 4242, numRuns: 400 },
       );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('SQLite: nameLiteral() is a string literal holding exactly the name, for every text without NUL', () => {
+    const db = new Database(':memory:');
+    try {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            name,
+            fc.string({ unit: 'binary' }).filter((s) => !s.includes('\u0000') && !/\p{Cs}/u.test(s)),
+          ),
+          (text) => {
+            expect(db.prepare(`SELECT ${nameLiteral(text)} AS v, typeof(${nameLiteral(text)}) AS t`).get()).toEqual({
+              v: text,
+              t: 'text',
+            });
+          },
+        ),
+        { seed: 4243, numRuns: 400 },
+      );
+      expect(() => nameLiteral('a\u0000b')).toThrow(TypeError);
     } finally {
       db.close();
     }

@@ -13,6 +13,21 @@ export function ident(name: string): string {
 }
 
 /**
+ * Quotes a name as an SQLite string literal, for DDL that must hold a name as text (a
+ * trigger's body cannot take parameters): SQLite's literals have one escape, `''`. Only for
+ * names from options or the schema, never for values from data (those are bound). Total for
+ * every text without NUL (`test/model/identifiers.test.ts` checks it against SQLite).
+ * @example
+ * ```ts
+ * nameLiteral("it's"); // "'it''s'"
+ * ```
+ */
+export function nameLiteral(name: string): string {
+  if (name.includes('\u0000')) throw new TypeError('noclobber/sqlite: a name cannot contain NUL');
+  return `'${name.replaceAll("'", "''")}'`;
+}
+
+/**
  * An SQLite JSON path for object keys, as a VALUE to bind (never spliced into SQL text).
  * Each key is one double-quoted label; SQLite's path syntax has no escapes inside it, so
  * this is total exactly for the keys the core accepts (no `"`, `\` or control

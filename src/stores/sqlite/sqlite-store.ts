@@ -25,6 +25,7 @@ import { SqliteRowSql } from './sqlite-row-sql.js';
 import { ident, Params } from './sqlite-sql.js';
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js';
 import { inspectTable, type SqliteTable } from './sqlite-table.js';
+import { sqliteTombstoneTriggerDdl } from './sqlite-tombstone-trigger.js';
 import { afterTombstone, bury, openTombstones, type SqliteTombstones } from './sqlite-tombstones.js';
 
 /**
@@ -82,6 +83,14 @@ export class SqliteStore<T extends object = Row> implements Store<T> {
     } catch (e) {
       throw mapSqliteError(e);
     }
+  }
+
+  /**
+   * DDL of a trigger keeping a tombstone for a row deleted around the store (plain SQL, an ORM's delete, a
+   * cascade), to run once and in order: `for (const s of store.tombstoneTriggerDdl()) db.exec(s)`.
+   */
+  tombstoneTriggerDdl(): readonly string[] {
+    return sqliteTombstoneTriggerDdl(this.#table, this.#tombstones);
   }
 
   #prepare(sql: string): SqliteStatement {
