@@ -13,6 +13,20 @@ export function ident(name: string): string {
 }
 
 /**
+ * Dollar-quotes a PL/pgSQL body with a tag (`$nc0$`, `$nc1$`, …) the body does not contain,
+ * so no text inside it — a quoted name included — can end the quote.
+ * @example
+ * ```ts
+ * dollarQuote(' BEGIN NULL; END '); // '$nc0$ BEGIN NULL; END $nc0$'
+ * ```
+ */
+export function dollarQuote(body: string): string {
+  let n = 0;
+  while (body.includes(`$nc${n}$`)) n += 1;
+  return `$nc${n}$${body}$nc${n}$`;
+}
+
+/**
  * Quotes a table name from options (each part through {@link ident}). Without `schema`,
  * the name may be schema-qualified: `app.stacks` is table `stacks` in schema `app`. With
  * `schema`, both are single names as they are, dots included (a Prisma `@@map("v1.items")`).

@@ -1,4 +1,4 @@
-import { ident } from './postgres-sql.js';
+import { dollarQuote, ident } from './postgres-sql.js';
 import type { PgTable } from './postgres-table.js';
 import { tombstoneKey } from './postgres-tombstones.js';
 import { versionText } from './postgres-version-sql.js';
@@ -18,13 +18,6 @@ function hash53(text: string): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-/** A dollar-quote tag the body does not contain. */
-function dollarTag(body: string): string {
-  let n = 0;
-  while (body.includes(`$nc${n}$`)) n += 1;
-  return `$nc${n}$`;
 }
 
 /**
@@ -49,9 +42,8 @@ export function pgTombstoneTriggerDdl(table: PgTable, timestamp: boolean): strin
   const version = `COALESCE((${versionText(`OLD.${ident(table.schema.versionField)}`, timestamp)})::bigint, 0)`;
   const body = ` BEGIN INSERT INTO ${t.quoted} AS b (store, key, version, deleted_at) SELECT ${store}, ${key}, ${version}, now()
  ON CONFLICT (store, key) DO UPDATE SET version = GREATEST(b.version, EXCLUDED.version), deleted_at = EXCLUDED.deleted_at; RETURN NULL; END `;
-  const tag = dollarTag(body);
   return [
-    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${tag}${body}${tag}`,
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuote(body)}`,
     `DROP TRIGGER IF EXISTS ${TRIGGER} ON ${table.quoted}`,
     `CREATE TRIGGER ${TRIGGER} AFTER DELETE ON ${table.quoted} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
   ];

@@ -1,6 +1,6 @@
 import { SetupError } from '../../core/errors/setup-error.js';
 import { mapPgError } from './postgres-errors.js';
-import { ident, tableIdent } from './postgres-sql.js';
+import { dollarQuote, ident, tableIdent } from './postgres-sql.js';
 import type { PgPool } from './postgres-store-config.js';
 
 /**
@@ -48,14 +48,10 @@ export function pgTombstoneDdl(quoted: string): string {
  * when the winner's row type committed between the loser's check and its insert) — and the
  * loser's error would abort the transaction it runs in (a Prisma extension opens its store on the first call,
  * which may be inside `$transaction`: every later statement was 25P02). The `EXCEPTION`
- * block is a subtransaction, so only the losing CREATE is undone. The dollar-quote tag is
- * one the DDL (a quoted table name) does not contain.
+ * block is a subtransaction, so only the losing CREATE is undone.
  */
 function createOnce(ddl: string): string {
-  let n = 0;
-  while (ddl.includes(`$nc${n}$`)) n += 1;
-  const tag = `$nc${n}$`;
-  return `DO ${tag} BEGIN ${ddl}; EXCEPTION WHEN unique_violation OR duplicate_table OR duplicate_object THEN NULL; END ${tag}`;
+  return `DO ${dollarQuote(` BEGIN ${ddl}; EXCEPTION WHEN unique_violation OR duplicate_table OR duplicate_object THEN NULL; END `)}`;
 }
 
 async function query(pool: Pick<PgPool, 'query'>, sql: string, values: unknown[] = []) {
