@@ -9,7 +9,8 @@ import type { SqliteTombstones } from './sqlite-tombstones.js';
  * the store spells it (`json_array` of the key columns as stored: the same text as the
  * store's `JSON.stringify` for TEXT and INTEGER columns), so a key column of another
  * affinity is refused with a `TypeError`. Two statements, to run in order (`db.exec` takes
- * both); it does not cover deletes of the whole table made by `DROP TABLE`.
+ * both); it does not cover deletes of the whole table made by `DROP TABLE`. The store's name
+ * is text in the trigger: after renaming the table, drop the old trigger and run the new DDL.
  * @example
  * ```ts
  * for (const statement of sqliteTombstoneTriggerDdl(table, tombstones)) db.exec(statement);
