@@ -119,7 +119,7 @@ export async function openTombstones(
     columns = await columnsOf(pool, quoted);
     if (columns.length === 0)
       throw new SetupError(
-        `noclobber/postgres: could not create the table of tombstones ${quoted}: another object (a type or a relation) has its name; drop it or name the table with the tombstones option`,
+        `noclobber/postgres: could not create the table of tombstones ${quoted}: another object (a type or a relation) has its name; drop it or name another table with the tombstoneTable option`,
         { statements: ddl },
       );
   }

@@ -74,8 +74,10 @@ async function currentSchema(pool: PgPool): Promise<string> {
   return (await pool.query('SELECT current_schema()::text AS s')).rows[0]?.s as string;
 }
 
-/** The statements' store for one client: the PostgreSQL store (or aggregate store) in the model's field names. */
-/** Makes the store on a client; `triggerDdl` is the DDL of the root table's tombstone trigger. */
+/**
+ * The statements' store for one client: the PostgreSQL store (or aggregate store) in the
+ * model's field names; `triggerDdl` is the DDL of the (root) table's tombstone trigger.
+ */
 type MakeStore<T extends object> = ((client: PrismaClientLike) => Store<T>) & {
   readonly triggerDdl: readonly string[];
 };
